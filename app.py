@@ -1,0 +1,134 @@
+"""Livestall: the application factory, and `python app.py` to serve it."""
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+if __name__ == "__main__":  # pragma: no cover - the fast server needs patching first
+    _mode = os.environ.get("LIVESTALL_ASYNC_MODE", "gevent")
+    if "--async-mode" in sys.argv:
+        _mode = sys.argv[sys.argv.index("--async-mode") + 1]
+    if _mode == "gevent":
+        from gevent import monkey
+
+        monkey.patch_all()
+    os.environ["LIVESTALL_ASYNC_MODE"] = _mode
+
+from flask import Flask  # noqa: E402
+
+import config  # noqa: E402
+from extensions import babel, csrf, db, login_manager, socketio  # noqa: E402
+
+
+def create_app(test_config=None):
+    """Build the app; `test_config` overrides settings (tests pass a temp data dir)."""
+    app = Flask(__name__, static_folder="static", template_folder="templates")
+    configure(app, test_config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_hooks(app)
+    register_commands(app)
+    return app
+
+
+def configure(app, test_config):
+    app.config.update(config.load_config())
+    if test_config:
+        app.config.update(test_config)
+    data_dir = Path(app.config["DATA_DIR"])
+    if test_config and "DATA_DIR" in test_config and "MEDIA_DIR" not in test_config:
+        app.config["MEDIA_DIR"] = str(data_dir / "media")
+    data_dir.mkdir(parents=True, exist_ok=True)
+    Path(app.config["MEDIA_DIR"]).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = config.secret_key(data_dir)
+
+
+def register_extensions(app):
+    from models import MODELS
+    from models.base import open_database
+    from models.schema import init_schema
+
+    db.initialize(open_database(app.config))
+    with db.connection_context():
+        init_schema(MODELS)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+    socketio.init_app(
+        app,
+        async_mode=app.config["ASYNC_MODE"],
+        message_queue=app.config["MESSAGE_QUEUE"] or None,
+        max_http_buffer_size=64 * 1024,
+        manage_session=False,
+    )
+    if app.config["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+
+
+def _select_locale():
+    from blueprints.common import select_locale
+
+    return select_locale()
+
+
+def register_blueprints(app):
+    from blueprints.admin.views import bp as admin_bp
+    from blueprints.api import bp as api_bp
+    from blueprints.auth.views import bp as auth_bp
+    from blueprints.merchant.views import bp as merchant_bp
+    from blueprints.shop.views import bp as shop_bp
+
+    for bp in (shop_bp, auth_bp, merchant_bp, admin_bp, api_bp):
+        app.register_blueprint(bp)
+
+
+def register_errorhandlers(app):
+    from blueprints.errors import register
+
+    register(app)
+
+
+def register_hooks(app):
+    from blueprints.common import register_hooks as register
+
+    register(app)
+
+
+def register_commands(app):
+    from commands import register
+
+    register(app)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="Serve Livestall.")
+    parser.add_argument("--host", default=os.environ.get("LIVESTALL_HOST", "127.0.0.1"))
+    parser.add_argument(
+        "--port", type=int, default=int(os.environ.get("LIVESTALL_PORT", "5000"))
+    )
+    parser.add_argument("--async-mode", choices=("gevent", "threading"))
+    args = parser.parse_args(argv)
+    app = create_app()
+    print(
+        f"Livestall on http://{args.host}:{args.port} "
+        f"({app.config['ASYNC_MODE']}, data in {app.config['DATA_DIR']})"
+    )
+    socketio.run(
+        app,
+        host=args.host,
+        port=args.port,
+        debug=False,
+        use_reloader=False,
+        log_output=app.config["ENV_NAME"] == "development",
+        allow_unsafe_werkzeug=True,
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,63 @@
+"""Admin pages: user management (roles, suspension)."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_login import current_user
+
+from blueprints.common import role_required, translate
+from models import ROLES, User
+from services import accounts
+from services.errors import DomainError
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+PER_PAGE = 50
+
+
+@bp.before_request
+@role_required("admin")
+def _admins_only():
+    """Every page here is for admins."""
+
+
+@bp.route("/users")
+def users():
+    try:
+        page = max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        page = 1
+    q = (request.args.get("q") or "").strip().lower()[:60]
+    query = User.select().order_by(User.id.desc())
+    if q:
+        query = query.where(User.username.contains(q) | User.email.contains(q))
+    total = query.count()
+    return render_template(
+        "admin/users.html",
+        users=list(query.paginate(page, PER_PAGE)),
+        roles=ROLES,
+        q=q,
+        page=page,
+        pages=max(1, (total + PER_PAGE - 1) // PER_PAGE),
+    )
+
+
+@bp.route("/users/<int:user_id>", methods=["POST"])
+def update_user(user_id):
+    user = User.get_or_none(User.id == user_id)
+    if user is None:
+        return redirect(url_for("admin.users"))
+    if user.id == current_user.id:
+        flash(gettext("You cannot change your own account here."), "error")
+        return redirect(url_for("admin.users"))
+    try:
+        accounts.set_roles(user, request.form.getlist("roles"))
+        status = request.form.get("status", "active")
+        if status not in ("active", "suspended"):
+            status = "active"
+        if status != user.status:
+            User.update(status=status).where(User.id == user.id).execute()
+            accounts.end_sessions(user)
+    except DomainError as e:
+        flash(translate(e), "error")
+    else:
+        flash(gettext("Saved %(name)s.", name=user.username), "success")
+    return redirect(url_for("admin.users"))

@@ -1,0 +1,203 @@
+"""Sign up, sign in, sign out, profile and password pages."""
+
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext
+from flask_login import current_user, login_required, login_user, logout_user
+
+from blueprints.common import client_ip, translate
+from services import accounts, images
+from services.errors import DomainError, RateLimited
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target):
+    """Only follow same-site relative redirects after sign-in."""
+    if not target or not isinstance(target, str):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or "\\" in target:
+        return None
+    return target if not target.startswith("//") else None
+
+
+def _home_for(user):
+    if user.has_role("merchant"):
+        return url_for("merchant.products")
+    return url_for("shop.index")
+
+
+def start_session(user, remember=False):
+    """Sign in with a fresh session: nothing from before survives (no fixation)."""
+    session.clear()
+    login_user(user, remember=remember)
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+def signup():
+    if current_user.is_authenticated:
+        return redirect(url_for("shop.index"))
+    form, errors = request.form, {}
+    if request.method == "POST":
+        try:
+            user = accounts.register(
+                form.get("username"),
+                form.get("email"),
+                form.get("password"),
+                form.get("role") or "shopper",
+                form.get("display_name"),
+                hash_method=current_app.config["PASSWORD_HASH_METHOD"],
+            )
+        except DomainError as e:
+            field = "new_password" if e.field == "password" else e.field
+            errors[field or "form"] = translate(e)
+        else:
+            start_session(user)
+            flash(gettext("Welcome to Livestall, %(name)s!", name=user.name), "success")
+            return redirect(_safe_next(request.args.get("next")) or _home_for(user))
+    status = 400 if errors else 200
+    return render_template("auth/signup.html", form=form, errors=errors), status
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("shop.index"))
+    form, errors, status = request.form, {}, 200
+    if request.method == "POST":
+        config = current_app.config
+        try:
+            user = accounts.authenticate(
+                form.get("login"),
+                form.get("password"),
+                client_ip(),
+                limit_account=config["LOGIN_LIMIT_PER_ACCOUNT"],
+                limit_ip=config["LOGIN_LIMIT_PER_IP"],
+                window_s=config["LOGIN_LIMIT_WINDOW_S"],
+                hash_method=config["PASSWORD_HASH_METHOD"],
+            )
+        except DomainError as e:
+            errors["form"], status = translate(e), e.status
+            response = make_response(
+                render_template("auth/login.html", form=form, errors=errors), status
+            )
+            if isinstance(e, RateLimited):
+                response.headers["Retry-After"] = str(e.retry_after)
+            return response
+        start_session(user, remember=bool(form.get("remember")))
+        return redirect(_safe_next(request.args.get("next")) or _home_for(user))
+    return render_template("auth/login.html", form=form, errors=errors), status
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    """Sign out everywhere: the session version changes, so old cookies stop working."""
+    if current_user.is_authenticated:
+        accounts.end_sessions(current_user._get_current_object())
+        logout_user()
+    session.clear()
+    flash(gettext("You are signed out."), "info")
+    return redirect(url_for("shop.index"))
+
+
+@bp.route("/settings/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    errors = {}
+    if request.method == "POST":
+        form = request.form
+        user = current_user._get_current_object()
+        try:
+            avatar = None
+            upload = request.files.get("avatar")
+            if upload and upload.filename:
+                avatar = images.ingest(
+                    upload.read(),
+                    user,
+                    media_dir=current_app.config["MEDIA_DIR"],
+                    max_pixels=current_app.config["MAX_IMAGE_PIXELS"],
+                    thumb_size=current_app.config["THUMBNAIL_SIZE"],
+                )
+            accounts.update_profile(
+                user,
+                display_name=form.get("display_name", ""),
+                bio=form.get("bio", ""),
+                avatar=avatar,
+                locale=form.get("locale", ""),
+                languages=tuple(current_app.config["LANGUAGES"]),
+            )
+        except DomainError as e:
+            errors[e.field or "form"] = translate(e)
+        else:
+            flash(gettext("Profile saved."), "success")
+            return redirect(url_for("auth.profile"))
+    return (
+        render_template("auth/profile.html", errors=errors, form=request.form),
+        400 if errors else 200,
+    )
+
+
+@bp.route("/settings/password", methods=["GET", "POST"])
+@login_required
+def password():
+    errors = {}
+    if request.method == "POST":
+        try:
+            user = accounts.change_password(
+                current_user._get_current_object(),
+                request.form.get("current_password"),
+                request.form.get("new_password"),
+                hash_method=current_app.config["PASSWORD_HASH_METHOD"],
+            )
+        except DomainError as e:
+            field = "new_password" if e.field == "password" else e.field
+            errors[field or "form"] = translate(e)
+        else:
+            start_session(user)  # this browser stays signed in; all others are out
+            flash(
+                gettext("Password changed. Other sessions were signed out."), "success"
+            )
+            return redirect(url_for("auth.profile"))
+    return render_template("auth/password.html", errors=errors), (
+        400 if errors else 200
+    )
+
+
+@bp.route("/language", methods=["POST"])
+def language():
+    """Switch the UI language (remembered in a cookie and on the account)."""
+    lang = request.form.get("lang", "")
+    languages = current_app.config["LANGUAGES"]
+    if lang not in languages:
+        flash(gettext("Unknown language."), "error")
+        lang = None
+    target = _safe_next(request.form.get("next")) or url_for("shop.index")
+    response = redirect(target)
+    if lang:
+        response.set_cookie(
+            "lang",
+            lang,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+            httponly=True,
+        )
+        if current_user.is_authenticated:
+            accounts.update_profile(
+                current_user._get_current_object(),
+                locale=lang,
+                languages=tuple(languages),
+            )
+    return response

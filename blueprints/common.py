@@ -1,0 +1,176 @@
+"""What every blueprint shares: request hooks, auth loaders, access decorators."""
+
+import secrets
+from functools import wraps
+
+from flask import abort, current_app, g, request, session
+from flask_babel import get_locale, gettext
+from flask_login import current_user
+
+from extensions import db, login_manager
+from models import User
+from services import catalog
+
+VISITOR_COOKIE = "lsv"
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data: blob:",
+        "media-src 'self' blob:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+@login_manager.user_loader
+def load_user(session_id):
+    """Load the user named by the session, if its session version is still current."""
+    try:
+        user_id, version = (int(part) for part in session_id.split(":"))
+    except (ValueError, AttributeError):
+        return None
+    user = User.get_or_none((User.id == user_id) & (User.session_version == version))
+    return user if user and user.is_active else None
+
+
+login_manager.login_view = "auth.login"
+login_manager.login_message = None
+
+
+def role_required(*roles):
+    """Let the view run only for a signed-in user holding one of `roles`."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if not current_user.has_role(*roles, "admin"):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def translate(error):
+    """The domain error's message in the viewer's language."""
+    template = gettext(error.template)
+    return template % error.params if error.params else template
+
+
+def select_locale():
+    languages = current_app.config["LANGUAGES"]
+    if current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    if request.cookies.get("lang") in languages:
+        return request.cookies["lang"]
+    return request.accept_languages.best_match(list(languages)) or "en"
+
+
+def client_ip():
+    return request.remote_addr or "unknown"
+
+
+def _open_db():
+    db.connect(reuse_if_open=True)
+
+
+def _close_db(exc):
+    if not db.is_closed():
+        db.close()
+
+
+def _security_headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
+    headers["X-Frame-Options"] = "DENY"
+    headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+    if request.is_secure:
+        headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    if current_user and current_user.is_authenticated:
+        headers.setdefault("Cache-Control", "private, no-store")
+    return response
+
+
+def _visitor_cookie(response):
+    """Give every browser a first-party visitor id (attribution needs it)."""
+    if request.path.startswith(("/static/", "/media/", "/api/")):
+        return response
+    if not request.cookies.get(VISITOR_COOKIE):
+        response.set_cookie(
+            VISITOR_COOKIE,
+            g.get("visitor_id") or secrets.token_urlsafe(16),
+            max_age=365 * 24 * 3600,
+            httponly=True,
+            samesite="Lax",
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+        )
+    return response
+
+
+def visitor_id():
+    """The visitor id of this browser (new ones are set on the response)."""
+    if "visitor_id" not in g:
+        g.visitor_id = request.cookies.get(VISITOR_COOKIE) or secrets.token_urlsafe(16)
+    return g.visitor_id
+
+
+def _template_context():
+    locale = str(get_locale() or "en")
+    return {
+        "current_locale": locale,
+        "html_lang": "zh-CN" if locale.startswith("zh") else locale,
+        "languages": current_app.config["LANGUAGES"],
+        "category_label": lambda slug: catalog.category_label(slug, locale),
+        "categories": catalog.CATEGORIES,
+    }
+
+
+def money(cents, currency="CNY"):
+    """Format integer cents for display, e.g. 12900 CNY -> ¥129.00."""
+    symbols = {
+        "CNY": "¥",
+        "USD": "$",
+        "EUR": "€",
+        "GBP": "£",
+        "HKD": "HK$",
+        "TWD": "NT$",
+        "SGD": "S$",
+        "JPY": "¥",
+        "MYR": "RM",
+        "THB": "฿",
+    }
+    if cents is None:
+        return ""
+    symbol = symbols.get(currency, currency + " ")
+    if currency == "JPY":
+        return f"{symbol}{cents // 100:,}"
+    sign = "-" if cents < 0 else ""
+    whole, frac = divmod(abs(cents), 100)
+    return f"{sign}{symbol}{whole:,}.{frac:02d}"
+
+
+def register_hooks(app):
+    app.before_request(_open_db)
+    app.teardown_request(_close_db)
+    app.after_request(_visitor_cookie)
+    app.after_request(_security_headers)
+    app.context_processor(_template_context)
+    app.jinja_env.filters["money"] = money
+    app.before_request(_session_permanent)
+
+
+def _session_permanent():
+    session.permanent = True

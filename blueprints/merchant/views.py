@@ -1,0 +1,156 @@
+"""The merchant's catalog pages: list, create, edit, archive, images."""
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext
+from flask_login import current_user
+
+from blueprints.common import role_required, translate
+from models import Product
+from services import catalog, images
+from services.errors import DomainError
+
+bp = Blueprint("merchant", __name__, url_prefix="/merchant")
+
+
+@bp.before_request
+@role_required("merchant")
+def _merchants_only():
+    """Every page here is for merchants (and admins)."""
+
+
+def _me():
+    return current_user._get_current_object()
+
+
+def _form_data(form):
+    data = {field: form.get(field) for field in catalog.FIELDS if field in form}
+    if "price" in form:
+        data["price_cents"] = parse_price(form.get("price"))
+    return data
+
+
+def parse_price(text):
+    """Read a price typed by a person ('129', '129.9', '1,299.00') into cents."""
+    text = (text or "").strip().replace(",", "").replace("¥", "").replace("$", "")
+    whole, _, frac = text.partition(".")
+    if not whole.isdigit() or (frac and (not frac.isdigit() or len(frac) > 2)):
+        return text  # let validation report it
+    return int(whole) * 100 + int((frac + "00")[:2])
+
+
+def _ingest(upload):
+    config = current_app.config
+    return images.ingest(
+        upload.read(),
+        _me(),
+        media_dir=config["MEDIA_DIR"],
+        max_pixels=config["MAX_IMAGE_PIXELS"],
+        thumb_size=config["THUMBNAIL_SIZE"],
+    )
+
+
+@bp.route("/products")
+def products():
+    items = Product.with_images(Product.of_merchant(_me()))
+    return render_template("merchant/products.html", products=items)
+
+
+@bp.route("/products/new", methods=["GET", "POST"])
+def new_product():
+    errors = {}
+    if request.method == "POST":
+        try:
+            data = _form_data(request.form)
+            catalog.clean(data)  # report form mistakes before storing any upload
+            uploads = [f for f in request.files.getlist("images") if f.filename]
+            stored = [_ingest(f) for f in uploads[: catalog.IMAGES_MAX]]
+            product = catalog.create_product(_me(), data)
+            for image in stored:
+                catalog.add_image(product, image)
+        except DomainError as e:
+            errors[e.field or "form"] = translate(e)
+        else:
+            flash(gettext("Product created."), "success")
+            return redirect(url_for("merchant.edit_product", product_id=product.id))
+    return (
+        render_template(
+            "merchant/product_form.html",
+            form=request.form,
+            errors=errors,
+            product=None,
+            images=[],
+        ),
+        400 if errors else 200,
+    )
+
+
+@bp.route("/products/<int:product_id>/edit", methods=["GET", "POST"])
+def edit_product(product_id):
+    product = catalog.owned_product(_me(), product_id)
+    errors = {}
+    if request.method == "POST":
+        try:
+            product = catalog.update_product(product, _form_data(request.form))
+        except DomainError as e:
+            errors[e.field or "form"] = translate(e)
+        else:
+            flash(gettext("Product saved."), "success")
+            return redirect(url_for("merchant.edit_product", product_id=product.id))
+    form = request.form if request.method == "POST" else None
+    return (
+        render_template(
+            "merchant/product_form.html",
+            form=form,
+            errors=errors,
+            product=product,
+            images=catalog.images_of(product),
+        ),
+        400 if errors else 200,
+    )
+
+
+@bp.route("/products/<int:product_id>/images", methods=["POST"])
+def add_image(product_id):
+    product = catalog.owned_product(_me(), product_id)
+    upload = request.files.get("file")
+    try:
+        if not upload or not upload.filename:
+            flash(gettext("Choose an image file first."), "error")
+        else:
+            catalog.add_image(product, _ingest(upload))
+            flash(gettext("Image added."), "success")
+    except DomainError as e:
+        flash(translate(e), "error")
+    return redirect(url_for("merchant.edit_product", product_id=product.id))
+
+
+@bp.route("/products/<int:product_id>/images/<int:image_id>/delete", methods=["POST"])
+def remove_image(product_id, image_id):
+    product = catalog.owned_product(_me(), product_id)
+    catalog.remove_image(product, image_id)
+    flash(gettext("Image removed."), "success")
+    return redirect(url_for("merchant.edit_product", product_id=product.id))
+
+
+@bp.route("/products/<int:product_id>/archive", methods=["POST"])
+def archive_product(product_id):
+    product = catalog.owned_product(_me(), product_id)
+    catalog.archive_product(product)
+    flash(gettext("Product archived: it no longer shows in the shop."), "success")
+    return redirect(url_for("merchant.products"))
+
+
+@bp.route("/products/<int:product_id>/restore", methods=["POST"])
+def restore_product(product_id):
+    product = catalog.owned_product(_me(), product_id)
+    catalog.restore_product(product)
+    flash(gettext("Product restored."), "success")
+    return redirect(url_for("merchant.products"))

@@ -1,0 +1,99 @@
+"""The storefront: home, category listings, product pages, and media files."""
+
+import re
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    render_template,
+    request,
+    send_from_directory,
+)
+
+from models import Product
+from services import catalog
+from services.errors import NotFound
+
+bp = Blueprint("shop", __name__)
+PER_PAGE = 24
+MEDIA_NAME = re.compile(r"^[0-9a-f]{64}(_t)?\.webp$")
+
+
+def page_arg():
+    try:
+        return max(1, min(int(request.args.get("page", 1)), 10_000))
+    except ValueError:
+        return 1
+
+
+def _listing(query, page):
+    total = query.count()
+    products = Product.with_images(
+        query.order_by(Product.created_at.desc(), Product.id.desc()).paginate(
+            page, PER_PAGE
+        )
+    )
+    pages = max(1, (total + PER_PAGE - 1) // PER_PAGE)
+    return products, total, pages
+
+
+@bp.route("/")
+def index():
+    page = page_arg()
+    query = Product.listing()
+    products, total, pages = _listing(query, page)
+    return render_template(
+        "shop/index.html",
+        products=products,
+        total=total,
+        page=page,
+        pages=pages,
+        category=None,
+    )
+
+
+@bp.route("/c/<slug>")
+def category(slug):
+    if slug not in catalog.CATEGORIES:
+        abort(404)
+    page = page_arg()
+    query = Product.listing().where(Product.category == slug)
+    products, total, pages = _listing(query, page)
+    return render_template(
+        "shop/index.html",
+        products=products,
+        total=total,
+        page=page,
+        pages=pages,
+        category=slug,
+    )
+
+
+@bp.route("/products/<int:product_id>")
+def product(product_id):
+    try:
+        item = catalog.get_product(product_id, include_archived=True)
+    except NotFound:
+        abort(404)
+    gallery = catalog.images_of(item)
+    more = Product.with_images(
+        Product.listing()
+        .where((Product.merchant == item.merchant_id) & (Product.id != item.id))
+        .order_by(Product.created_at.desc())
+        .limit(8)
+    )
+    return render_template("shop/product.html", product=item, images=gallery, more=more)
+
+
+@bp.route("/media/<name>")
+def media(name):
+    """Serve an uploaded image: content-hashed, so cached forever."""
+    if not MEDIA_NAME.match(name):
+        abort(404)
+    response = send_from_directory(
+        current_app.config["MEDIA_DIR"], name, mimetype="image/webp", max_age=31536000
+    )
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    response.headers["Content-Disposition"] = "inline"
+    return response

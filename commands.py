@@ -1,0 +1,84 @@
+"""`flask --app app ...` commands: seed-demo, create-admin, backup."""
+
+import sqlite3
+from pathlib import Path
+
+import click
+from flask import current_app
+
+from extensions import db
+from models import User
+from models.base import is_sqlite
+
+
+def register(app):
+    app.cli.add_command(seed_demo)
+    app.cli.add_command(create_admin)
+    app.cli.add_command(backup)
+
+
+@click.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing if the site has users.")
+@click.option("--products", default=160, show_default=True, help="How many products.")
+def seed_demo(if_empty, products):
+    """Create a bilingual demo world: merchants, creators, shoppers, products."""
+    from services import demo
+
+    with db.connection_context():
+        if if_empty and User.select().exists():
+            click.echo("The database already has users; not seeding.")
+            return
+        config = current_app.config
+        steps = demo.plan(products)
+        with click.progressbar(length=steps, label="Seeding demo data") as bar:
+            summary = demo.seed(
+                products=products,
+                media_dir=config["MEDIA_DIR"],
+                hash_method=config["PASSWORD_HASH_METHOD"],
+                thumb_size=config["THUMBNAIL_SIZE"],
+                progress=bar.update,
+            )
+    click.echo(summary)
+
+
+@click.command("create-admin")
+@click.option("--username", prompt=True)
+@click.option("--email", prompt=True)
+@click.password_option()
+def create_admin(username, email, password):
+    """Create an administrator account."""
+    from services import accounts
+    from services.errors import DomainError
+
+    with db.connection_context():
+        try:
+            user = accounts.register(
+                username,
+                email,
+                password,
+                "shopper",
+                hash_method=current_app.config["PASSWORD_HASH_METHOD"],
+            )
+        except DomainError as e:
+            raise click.ClickException(e.message)
+        accounts.set_roles(user, ["admin", "shopper"])
+    click.echo(f"Admin {user.username} created.")
+
+
+@click.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+def backup(target):
+    """Write an online, consistent copy of the SQLite database to TARGET."""
+    if not is_sqlite():
+        raise click.ClickException("For PostgreSQL use pg_dump (see docs/).")
+    if target.exists():
+        raise click.ClickException(f"{target} exists; not overwriting it.")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with db.connection_context():
+        source = db.connection()
+        dest = sqlite3.connect(target)
+        try:
+            source.backup(dest)
+        finally:
+            dest.close()
+    click.echo(f"Backed up to {target}")

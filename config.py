@@ -1,0 +1,82 @@
+"""Every setting, read from LIVESTALL_* environment variables.
+
+`load_config()` returns a plain dict that `create_app()` hands to Flask. Tests pass
+overrides through `create_app(test_config)`; nothing else reads the environment.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+
+# Werkzeug scrypt with n=2**17, r=8, p=1 (SECURITY.md, ASVS 6.2).
+STRONG_PASSWORD_HASH = "scrypt:131072:8:1"  # noqa: S105 - a method, not a secret
+
+
+def _env(name, default=None):
+    return os.environ.get("LIVESTALL_" + name, default)
+
+
+def _env_int(name, default):
+    value = _env(name)
+    return int(value) if value not in (None, "") else default
+
+
+def _env_bool(name, default):
+    value = _env(name)
+    if value in (None, ""):
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def secret_key(data_dir):
+    """Return LIVESTALL_SECRET_KEY, or a key generated once into the data dir."""
+    key = _env("SECRET_KEY")
+    if key:
+        return key
+    path = Path(data_dir) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def load_config():
+    """Read the environment into a settings dict (secret key excluded)."""
+    env = _env("ENV", "production")
+    development = env == "development"
+    data_dir = Path(_env("DATA_DIR", BASE_DIR / "instance")).resolve()
+    return {
+        "ENV_NAME": env,
+        "DATA_DIR": str(data_dir),
+        "MEDIA_DIR": str(Path(_env("MEDIA_DIR", data_dir / "media")).resolve()),
+        "DATABASE_URL": _env("DATABASE_URL", ""),
+        "MESSAGE_QUEUE": _env("MESSAGE_QUEUE", ""),
+        "ASYNC_MODE": _env("ASYNC_MODE", "threading"),
+        "SQLITE_SYNCHRONOUS": _env("SQLITE_SYNCHRONOUS", "FULL").upper(),
+        "SQLITE_BUSY_TIMEOUT_MS": _env_int("SQLITE_BUSY_TIMEOUT_MS", 10000),
+        "PASSWORD_HASH_METHOD": _env("PASSWORD_HASH_METHOD", STRONG_PASSWORD_HASH),
+        "MAX_CONTENT_LENGTH": _env_int("MAX_UPLOAD_BYTES", 16 * 1024 * 1024),
+        "MAX_IMAGE_PIXELS": _env_int("MAX_IMAGE_PIXELS", 40_000_000),
+        "THUMBNAIL_SIZE": _env_int("THUMBNAIL_SIZE", 480),
+        "LOGIN_LIMIT_PER_ACCOUNT": _env_int("LOGIN_LIMIT_PER_ACCOUNT", 5),
+        "LOGIN_LIMIT_PER_IP": _env_int("LOGIN_LIMIT_PER_IP", 30),
+        "LOGIN_LIMIT_WINDOW_S": _env_int("LOGIN_LIMIT_WINDOW_S", 900),
+        "TRUSTED_PROXIES": _env_int("TRUSTED_PROXIES", 0),
+        "SESSION_COOKIE_SECURE": _env_bool("SECURE_COOKIES", not development),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_NAME": "livestall_session",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": _env_bool("SECURE_COOKIES", not development),
+        "PERMANENT_SESSION_LIFETIME": _env_int("SESSION_LIFETIME_S", 14 * 24 * 3600),
+        "WTF_CSRF_TIME_LIMIT": None,
+        "DEBUG": False,
+        "BABEL_DEFAULT_LOCALE": "en",
+        "LANGUAGES": {"en": "English", "zh": "简体中文"},
+        "BABEL_TRANSLATION_DIRECTORIES": str(BASE_DIR / "translations"),
+    }

@@ -1,0 +1,38 @@
+"""Peewee models, one module per domain. `MODELS` lists them in creation order."""
+
+from models.base import BaseModel, JSONField, db, isoformat, transaction, utcnow
+from models.catalog import Product, ProductImage
+from models.media import Image
+from models.schema import SchemaVersion
+from models.security import RateCounter
+from models.users import ROLES, ApiToken, User, UserRole
+
+MODELS = [
+    SchemaVersion,
+    User,
+    UserRole,
+    ApiToken,
+    Image,
+    Product,
+    ProductImage,
+    RateCounter,
+]
+
+__all__ = [
+    "MODELS",
+    "ROLES",
+    "ApiToken",
+    "BaseModel",
+    "Image",
+    "JSONField",
+    "Product",
+    "ProductImage",
+    "RateCounter",
+    "SchemaVersion",
+    "User",
+    "UserRole",
+    "db",
+    "isoformat",
+    "transaction",
+    "utcnow",
+]

@@ -1,0 +1,71 @@
+"""The peewee base model, database binding and transaction helper."""
+
+import datetime
+import json
+
+from peewee import Model, SqliteDatabase, TextField
+from playhouse.db_url import connect as connect_url
+
+from extensions import db
+
+
+def utcnow():
+    """Return the current UTC time as a naive datetime (the database convention)."""
+    return datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
+
+
+def isoformat(value):
+    """Format a stored naive-UTC datetime as ISO 8601 with a Z suffix."""
+    if value is None:
+        return None
+    return value.replace(microsecond=0).isoformat() + "Z"
+
+
+class JSONField(TextField):
+    """A list or dict stored as JSON text (portable across SQLite and PostgreSQL)."""
+
+    def db_value(self, value):
+        return None if value is None else json.dumps(value, ensure_ascii=False)
+
+    def python_value(self, value):
+        return None if value is None else json.loads(value)
+
+
+class BaseModel(Model):
+    class Meta:
+        database = db
+        legacy_table_names = False
+
+
+def open_database(config):
+    """Create the peewee database named by the config (SQLite file by default)."""
+    url = config.get("DATABASE_URL")
+    if url:
+        return connect_url(url, autorollback=True)
+    path = f"{config['DATA_DIR']}/livestall.db"
+    return SqliteDatabase(
+        path,
+        timeout=config["SQLITE_BUSY_TIMEOUT_MS"] / 1000,
+        pragmas={
+            "journal_mode": "wal",
+            "busy_timeout": config["SQLITE_BUSY_TIMEOUT_MS"],
+            "foreign_keys": 1,
+            "synchronous": config["SQLITE_SYNCHRONOUS"],
+            "cache_size": -16000,
+        },
+    )
+
+
+def is_sqlite():
+    return isinstance(db.obj, SqliteDatabase)
+
+
+def transaction():
+    """Open a write transaction: BEGIN IMMEDIATE on SQLite, a plain one elsewhere.
+
+    Taking SQLite's write lock up front means a transaction never fails half-way
+    with SQLITE_BUSY on upgrade from a read lock; it waits (busy_timeout) instead.
+    """
+    if is_sqlite() and not db.in_transaction():
+        return db.atomic(lock_type="IMMEDIATE")
+    return db.atomic()

@@ -1,0 +1,71 @@
+"""Domain errors. Blueprints map them to HTTP codes and Socket.IO acks in one place."""
+
+
+class DomainError(Exception):
+    """Base class: `code` is the API's snake_case error code."""
+
+    code = "invalid"
+    status = 400
+
+    def __init__(self, message, code=None, field=None, **params):
+        # `message` is an English %-template, kept apart from its values so the
+        # blueprints can translate it (Babel extracts these calls' first argument).
+        self.template = message
+        self.params = params
+        self.message = message % params if params else message
+        super().__init__(self.message)
+        if code:
+            self.code = code
+        self.field = field
+
+
+class Invalid(DomainError):
+    code, status = "invalid", 400
+
+
+class NotAuthenticated(DomainError):
+    code, status = "not_signed_in", 401
+
+
+class NotAllowed(DomainError):
+    code, status = "forbidden", 403
+
+
+class NotFound(DomainError):
+    code, status = "not_found", 404
+
+
+class Conflict(DomainError):
+    code, status = "conflict", 409
+
+
+class AlreadyExists(Conflict):
+    code = "already_exists"
+
+
+class OutOfStock(Conflict):
+    code = "out_of_stock"
+
+
+class LimitReached(Conflict):
+    code = "limit_reached"
+
+
+class SaleEnded(Conflict):
+    code = "sale_ended"
+
+
+class TooLarge(DomainError):
+    code, status = "too_large", 413
+
+
+class UnsupportedMedia(DomainError):
+    code, status = "unsupported_media_type", 415
+
+
+class RateLimited(DomainError):
+    code, status = "rate_limited", 429
+
+    def __init__(self, message, retry_after=60, **kw):
+        super().__init__(message, **kw)
+        self.retry_after = retry_after

@@ -38,12 +38,14 @@ static/vendor/.installed: package.json package-lock.json
 translations: $(VENV)/.runtime
 	$(BIN)/pybabel compile -q -d translations
 
-# Browser tests drive Debian's Chromium through Playwright (no browser downloads).
+# Browser tests drive Debian's Chromium through Playwright (no browser downloads);
+# the CJK font makes Chinese readable in the journeys' screenshots.
 chromium:
-	@command -v chromium >/dev/null || test -x /usr/bin/chromium || \
-	  { if [ "$$(id -u)" = 0 ]; then apt-get update -qq && \
-	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else echo "chromium is missing: install Debian's chromium package" >&2; fi; }
+	@if ! test -x /usr/bin/chromium || ! test -d /usr/share/fonts/opentype/noto; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk \
+	    >/dev/null; \
+	  else echo "install Debian's chromium and fonts-noto-cjk packages" >&2; fi; fi
 
 lint:
 	$(BIN)/ruff check .
@@ -52,10 +54,10 @@ format:
 	$(BIN)/ruff format .
 
 messages: $(VENV)/.runtime
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k Invalid -k NotFound -k NotAllowed \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k Invalid -k NotFound -k NotAllowed \
 	  -k NotAuthenticated -k Conflict -k AlreadyExists -k TooLarge -k UnsupportedMedia \
 	  -k RateLimited -o translations/messages.pot .
-	$(BIN)/pybabel update -q -i translations/messages.pot -d translations
+	$(BIN)/pybabel update -i translations/messages.pot -d translations
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor .pytest_cache .ruff_cache

@@ -5,6 +5,7 @@ from functools import wraps
 
 from flask import abort, current_app, g, request, session
 from flask_babel import get_locale, gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from extensions import db, login_manager
@@ -12,6 +13,14 @@ from models import User
 from services import catalog
 
 VISITOR_COOKIE = "lsv"
+LABELS = {
+    "shopper": _l("Shopper"),
+    "creator": _l("Creator"),
+    "merchant": _l("Merchant"),
+    "admin": _l("Admin"),
+    "active": _l("Active"),
+    "suspended": _l("Suspended"),
+}
 CSP = "; ".join(
     [
         "default-src 'self'",
@@ -135,6 +144,7 @@ def _template_context():
         "languages": current_app.config["LANGUAGES"],
         "category_label": lambda slug: catalog.category_label(slug, locale),
         "categories": catalog.CATEGORIES,
+        "label": lambda key: str(LABELS.get(key, key)),
     }
 
 

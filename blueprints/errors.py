@@ -2,6 +2,7 @@
 
 from flask import current_app, jsonify, make_response, render_template, request
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -21,15 +22,15 @@ CODES = {
     500: "server_error",
 }
 MESSAGES = {
-    400: "The request could not be understood.",
-    401: "Sign in first.",
-    403: "You are not allowed to do that.",
-    404: "Not found.",
-    405: "That method is not allowed here.",
-    413: "That upload is too large.",
-    415: "That media type is not supported.",
-    429: "Too many requests. Slow down and try again.",
-    500: "Something went wrong on our side. It has been logged.",
+    400: _l("The request could not be understood."),
+    401: _l("Sign in first."),
+    403: _l("You are not allowed to do that."),
+    404: _l("Not found."),
+    405: _l("That method is not allowed here."),
+    413: _l("That upload is too large."),
+    415: _l("That media type is not supported."),
+    429: _l("Too many requests. Slow down and try again."),
+    500: _l("Something went wrong on our side. It has been logged."),
 }
 
 
@@ -74,7 +75,7 @@ def handle_csrf(error):
 
 def handle_http(error):
     status = error.code or 500
-    message = gettext(MESSAGES.get(status, error.description or "Error."))
+    message = str(MESSAGES.get(status, error.description or "Error."))
     headers = {}
     if status == 405 and error.valid_methods:
         headers["Allow"] = ", ".join(error.valid_methods)
@@ -83,7 +84,7 @@ def handle_http(error):
 
 def handle_unexpected(error):
     current_app.logger.exception("Unhandled error")
-    return error_response(500, "server_error", gettext(MESSAGES[500]))
+    return error_response(500, "server_error", str(MESSAGES[500]))
 
 
 def register(app):

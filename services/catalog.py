@@ -51,7 +51,10 @@ def category_label(slug, locale="en"):
 
 def _int(value, field, lo, hi):
     if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        value = int(value.strip())
+        try:
+            value = int(value.strip())
+        except ValueError:  # '²', '--5', too many digits: reported just below
+            pass
     if isinstance(value, bool) or not isinstance(value, int):
         raise Invalid("Enter a whole number.", field=field)
     if not lo <= value <= hi:
@@ -103,9 +106,9 @@ def clean(data, partial=False):
         raise Invalid("Expected a JSON object.")
     rules = {
         "title": lambda v: _str(v, "title", TITLE_MAX, required=True),
-        "description": lambda v: _str(
-            v, "description", "Description", DESCRIPTION_MAX
-        ).replace("\r\n", "\n"),
+        "description": lambda v: _str(v, "description", DESCRIPTION_MAX).replace(
+            "\r\n", "\n"
+        ),
         "price_cents": lambda v: _int(v, "price_cents", 0, PRICE_MAX),
         "currency": _currency,
         "stock": lambda v: _int(v, "stock", 0, STOCK_MAX),

@@ -5,6 +5,7 @@ thumbnail made once."""
 import hashlib
 import io
 import os
+import struct
 import tempfile
 import warnings
 from pathlib import Path
@@ -32,6 +33,11 @@ def _decode(data, max_pixels):
             )
         except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
             raise TooLarge("That image has too many pixels.", code="image_too_large")
+        except (OSError, SyntaxError, ValueError, EOFError, struct.error):
+            # a known format whose header is damaged (e.g. a bad PNG IHDR or WebP)
+            raise Invalid(
+                "That image file is damaged or incomplete.", code="invalid_image"
+            )
         if img.width * img.height > max_pixels:
             raise TooLarge(
                 "That image has too many pixels (at most %(n)d).",
@@ -57,7 +63,10 @@ def _decode(data, max_pixels):
 
 def _normalise(img):
     """Apply the EXIF orientation, drop metadata, cap the size, pick RGB or RGBA."""
-    img = ImageOps.exif_transpose(img)
+    try:
+        img = ImageOps.exif_transpose(img)
+    except (OSError, SyntaxError, TypeError, ValueError, struct.error, KeyError):
+        pass  # damaged EXIF: keep the pixels as decoded (metadata is dropped anyway)
     has_alpha = img.mode in ("RGBA", "LA", "PA") or (
         img.mode == "P" and "transparency" in img.info
     )

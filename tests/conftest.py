@@ -1,7 +1,15 @@
 """Fixtures: `app` (fresh temp data dir per test), `client`, `auth`, `api`, images."""
 
 import io
+import os
 import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
 
 import pytest
 from PIL import Image as PILImage
@@ -133,3 +141,154 @@ def image_bytes(fmt="PNG", size=(64, 48), color=(200, 30, 60), **save):
 @pytest.fixture
 def png():
     return image_bytes()
+
+
+# --- Browser journeys: a real server process and Debian's Chromium via Playwright ---
+
+ARTIFACTS = Path(__file__).with_name("artifacts")
+
+
+def _chromium_path():
+    return shutil.which("chromium") or (
+        "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None
+    )
+
+
+def _browser_required():
+    return bool(os.environ.get("CI") or os.environ.get("LIVESTALL_REQUIRE_BROWSER"))
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LiveServer:
+    """`python app.py` in its own process, on a free port, with its own data dir."""
+
+    def __init__(self, data_dir, async_mode="gevent", extra_env=None):
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.data_dir = data_dir
+        env = {
+            **os.environ,
+            "LIVESTALL_DATA_DIR": str(data_dir),
+            "LIVESTALL_ENV": "development",
+            "LIVESTALL_PASSWORD_HASH_METHOD": FAST_HASH,
+            "LIVESTALL_ASYNC_MODE": async_mode,
+            **(extra_env or {}),
+        }
+        self.log = open(data_dir / "server.log", "w+b")  # noqa: SIM115
+        root = Path(__file__).resolve().parent.parent
+        self.proc = subprocess.Popen(
+            [sys.executable, "app.py", "--host", "127.0.0.1", "--port", str(self.port)],
+            cwd=root,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited: {self.output()}")
+            try:
+                urllib.request.urlopen(self.url + "/", timeout=1).read()
+                return
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"server did not start: {self.output()}")
+
+    def output(self):
+        self.log.flush()
+        self.log.seek(0)
+        return self.log.read().decode(errors="replace")[-4000:]
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+        self.log.close()
+
+
+@pytest.fixture
+def live_server(tmp_path):
+    data = tmp_path / "live"
+    data.mkdir()
+    server = LiveServer(data)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    chromium = _chromium_path()
+    if not chromium:
+        message = "Debian's chromium is not installed (make chromium installs it)"
+        if _browser_required():
+            pytest.fail(message + "; browser tests are required here")
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=chromium,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+class Shots:
+    """Screenshots of a journey into tests/artifacts/<journey>/NN-step.png."""
+
+    def __init__(self, name):
+        self.dir = ARTIFACTS / name
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.n = 0
+
+    def __call__(self, page, step):
+        self.n += 1
+        page.screenshot(path=str(self.dir / f"{self.n:02d}-{step}.png"), full_page=True)
+
+
+@pytest.fixture
+def shots(request):
+    return Shots(request.node.name.replace("[", "-").replace("]", ""))
+
+
+@pytest.fixture
+def new_page(browser):
+    """Open pages in fresh browser contexts; fail on console errors (CSP included)."""
+    contexts = []
+
+    def make(locale="en-US", viewport=None):
+        context = browser.new_context(
+            locale=locale, viewport=viewport or {"width": 1280, "height": 900}
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.errors = []
+        page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+        page.on(
+            "console",
+            lambda msg: page.errors.append(msg.text) if msg.type == "error" else None,
+        )
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()

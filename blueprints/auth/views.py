@@ -61,8 +61,7 @@ def signup():
                 hash_method=current_app.config["PASSWORD_HASH_METHOD"],
             )
         except DomainError as e:
-            field = "new_password" if e.field == "password" else e.field
-            errors[field or "form"] = translate(e)
+            errors[e.field or "form"] = translate(e)
         else:
             start_session(user)
             flash(gettext("Welcome to Livestall, %(name)s!", name=user.name), "success")

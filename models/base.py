@@ -41,7 +41,7 @@ def open_database(config):
     """Create the peewee database named by the config (SQLite file by default)."""
     url = config.get("DATABASE_URL")
     if url:
-        return connect_url(url, autorollback=True)
+        return connect_url(url)
     path = f"{config['DATA_DIR']}/livestall.db"
     return SqliteDatabase(
         path,

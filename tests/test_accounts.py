@@ -355,9 +355,10 @@ def test_password_change_ends_other_sessions_and_tokens(app, client, auth, api):
     old_cookie = session_cookie(client)
     elsewhere = AuthActions(app.test_client())
     assert elsewhere.login("alice").status_code == 302
-    token = api.call(
-        "POST", "/api/v1/tokens", json={"login": "alice", "password": PASSWORD}
-    ).get_json()["token"]
+    resp = app.test_client().post(
+        "/api/v1/tokens", json={"login": "alice", "password": PASSWORD}
+    )
+    token = resp.get_json()["token"]
     assert api.call("GET", "/api/v1/me", token=token).status_code == 200
     assert signed_in_as(client_with_cookie(app, old_cookie)) == "alice"
 

@@ -22,7 +22,7 @@ def _admins_only():
 @bp.route("/users")
 def users():
     try:
-        page = max(1, int(request.args.get("page", 1)))
+        page = max(1, min(int(request.args.get("page", 1)), 10_000))
     except ValueError:
         page = 1
     q = (request.args.get("q") or "").strip().lower()[:60]

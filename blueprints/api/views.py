@@ -17,6 +17,7 @@ from services.errors import (
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+MAX_PAGE = 1_000_000  # page * per_page must stay a 64-bit SQL integer
 
 
 @bp.before_request
@@ -174,6 +175,8 @@ def pagination():
         per_page = int(request.args.get("per_page", 20))
     except ValueError:
         raise Invalid("page and per_page must be whole numbers.")
-    if page < 1 or not 1 <= per_page <= 100:
-        raise Invalid("page must be ≥ 1 and per_page from 1 to 100.")
+    if not 1 <= page <= MAX_PAGE or not 1 <= per_page <= 100:
+        raise Invalid(
+            "page must be from 1 to %(max)d and per_page from 1 to 100.", max=MAX_PAGE
+        )
     return page, per_page

@@ -27,6 +27,8 @@ def _safe_next(target):
     """Only follow same-site relative redirects after sign-in."""
     if not target or not isinstance(target, str):
         return None
+    if any(ord(c) < 32 or ord(c) == 127 for c in target):
+        return None  # CR/LF would break the Location header (and hide tricks)
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or "\\" in target:
         return None

@@ -41,9 +41,12 @@ def parse_price(text):
     """Read a price typed by a person ('129', '129.9', '1,299.00') into cents."""
     text = (text or "").strip().replace(",", "").replace("¥", "").replace("$", "")
     whole, _, frac = text.partition(".")
-    if not whole.isdigit() or (frac and (not frac.isdigit() or len(frac) > 2)):
-        return text  # let validation report it
-    return int(whole) * 100 + int((frac + "00")[:2])
+    if not whole.isdecimal() or (frac and (not frac.isdecimal() or len(frac) > 2)):
+        return text  # let validation report it ('²' is a digit, not a decimal)
+    try:
+        return int(whole) * 100 + int((frac + "00")[:2])
+    except ValueError:  # more digits than int() will read
+        return text
 
 
 def _ingest(upload):

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 
 from extensions import db
 from models import User
@@ -18,6 +19,7 @@ def register(app):
 
 
 @click.command("seed-demo")
+@with_appcontext
 @click.option("--if-empty", is_flag=True, help="Do nothing if the site has users.")
 @click.option("--products", default=160, show_default=True, help="How many products.")
 def seed_demo(if_empty, products):
@@ -42,6 +44,7 @@ def seed_demo(if_empty, products):
 
 
 @click.command("create-admin")
+@with_appcontext
 @click.option("--username", prompt=True)
 @click.option("--email", prompt=True)
 @click.password_option()
@@ -66,6 +69,7 @@ def create_admin(username, email, password):
 
 
 @click.command("backup")
+@with_appcontext
 @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
 def backup(target):
     """Write an online, consistent copy of the SQLite database to TARGET."""

@@ -3,7 +3,7 @@
 import secrets
 from functools import wraps
 
-from flask import abort, current_app, g, request, session
+from flask import abort, current_app, g, request
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -179,8 +179,3 @@ def register_hooks(app):
     app.after_request(_security_headers)
     app.context_processor(_template_context)
     app.jinja_env.filters["money"] = money
-    app.before_request(_session_permanent)
-
-
-def _session_permanent():
-    session.permanent = True

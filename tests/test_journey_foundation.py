@@ -79,7 +79,9 @@ def test_merchant_lists_a_product_and_a_shopper_finds_it(
     assert merchant.errors == [] and shopper.errors == []
 
 
-def test_site_speaks_chinese_by_accept_language_and_by_choice(live_server, new_page, shots):
+def test_site_speaks_chinese_by_accept_language_and_by_choice(
+    live_server, new_page, shots
+):
     base = live_server.url
     page = new_page(locale="zh-CN")
     page.goto(base + "/")

@@ -82,11 +82,16 @@ def test_login_throttle_is_shared_on_postgresql(tmp_path, pg_url):
     api = Api(app.test_client())
     api.user("victim")
     for _ in range(3):
-        resp = api.call("POST", "/api/v1/tokens",
-                        json={"login": "victim", "password": "wrong password"})
+        resp = api.call(
+            "POST",
+            "/api/v1/tokens",
+            json={"login": "victim", "password": "wrong password"},
+        )
         assert resp.status_code == 401
     other = _app(tmp_path, pg_url, LOGIN_LIMIT_PER_ACCOUNT=3)  # "another process"
     resp = Api(other.test_client()).call(
         "POST", "/api/v1/tokens", json={"login": "victim", "password": "wrong again"}
     )
-    assert resp.status_code == 429 and resp.get_json()["error"]["code"] == "rate_limited"
+    assert (
+        resp.status_code == 429 and resp.get_json()["error"]["code"] == "rate_limited"
+    )

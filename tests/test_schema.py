@@ -37,9 +37,12 @@ def _schema(path):
     """Tables -> sorted (column, type, notnull, default, pk) and index definitions."""
     con = sqlite3.connect(path)
     out = {}
-    tables = [r[0] for r in con.execute(
-        "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
-    )]
+    tables = [
+        r[0]
+        for r in con.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+        )
+    ]
     for table in tables:
         cols = sorted(
             (r[1], r[2].upper(), r[3], r[5])
@@ -50,7 +53,8 @@ def _schema(path):
             for r in con.execute(f'PRAGMA index_list("{table}")')
         )
         fks = sorted(
-            (r[2], r[3], r[4]) for r in con.execute(f'PRAGMA foreign_key_list("{table}")')
+            (r[2], r[3], r[4])
+            for r in con.execute(f'PRAGMA foreign_key_list("{table}")')
         )
         out[table] = (cols, indexes, fks)
     con.close()

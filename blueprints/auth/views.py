@@ -44,6 +44,7 @@ def _home_for(user):
 def start_session(user, remember=False):
     """Sign in with a fresh session: nothing from before survives (no fixation)."""
     session.clear()
+    session.permanent = True  # lives PERMANENT_SESSION_LIFETIME, not the tab
     login_user(user, remember=remember)
 
 

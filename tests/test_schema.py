@@ -40,7 +40,8 @@ def _schema(path):
     tables = [
         r[0]
         for r in con.execute(
-            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+            "SELECT name FROM sqlite_master "
+            "WHERE type='table' AND name NOT LIKE 'sqlite_%'"
         )
     ]
     for table in tables:

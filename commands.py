@@ -25,21 +25,27 @@ def register(app):
 def seed_demo(if_empty, products):
     """Create a bilingual demo world: merchants, creators, shoppers, products."""
     from services import demo
+    from services.errors import DomainError
 
     with db.connection_context():
         if if_empty and User.select().exists():
             click.echo("The database already has users; not seeding.")
             return
+        if demo.already_seeded():
+            raise click.ClickException("The demo data is already there.")
         config = current_app.config
-        steps = demo.plan(products)
-        with click.progressbar(length=steps, label="Seeding demo data") as bar:
-            summary = demo.seed(
-                products=products,
-                media_dir=config["MEDIA_DIR"],
-                hash_method=config["PASSWORD_HASH_METHOD"],
-                thumb_size=config["THUMBNAIL_SIZE"],
-                progress=bar.update,
-            )
+        try:
+            steps = demo.plan(products)
+            with click.progressbar(length=steps, label="Seeding demo data") as bar:
+                summary = demo.seed(
+                    products=products,
+                    media_dir=config["MEDIA_DIR"],
+                    hash_method=config["PASSWORD_HASH_METHOD"],
+                    thumb_size=config["THUMBNAIL_SIZE"],
+                    progress=bar.update,
+                )
+        except (DomainError, ValueError) as e:
+            raise click.ClickException(str(e))
     click.echo(summary)
 
 

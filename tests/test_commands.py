@@ -60,3 +60,17 @@ def test_seed_demo_if_empty_leaves_existing_sites_alone(app, api):
     assert result.exit_code == 0 and "not seeding" in result.output
     with db.connection_context():
         assert User.select().count() == 1 and Product.select().count() == 0
+
+
+def test_seed_demo_twice_says_so_cleanly(app):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["seed-demo", "--products", "20"])
+    assert first.exit_code == 0, first.output
+    assert "Seeded 20 products" in first.output
+    with db.connection_context():
+        assert Product.select().count() == 20
+    again = runner.invoke(args=["seed-demo", "--products", "20"])
+    assert again.exit_code == 1 and "already there" in again.output
+    assert "Traceback" not in again.output
+    with db.connection_context():
+        assert Product.select().count() == 20

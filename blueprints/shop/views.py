@@ -11,6 +11,7 @@ from flask import (
     send_from_directory,
 )
 
+from extensions import db
 from models import Product
 from services import catalog
 from services.errors import NotFound
@@ -84,6 +85,13 @@ def product(product_id):
         .limit(8)
     )
     return render_template("shop/product.html", product=item, images=gallery, more=more)
+
+
+@bp.route("/healthz")
+def healthz():
+    """Liveness for load balancers: the app answers and the database responds."""
+    db.execute_sql("SELECT 1")
+    return {"ok": True}
 
 
 @bp.route("/media/<name>")

@@ -121,7 +121,10 @@ def authenticate(
     login = _text(login, "login").strip().lower()[:254]
     if not isinstance(password, str):
         raise Invalid("Password must be text.", field="password")
-    account_key, ip_key = f"login:acct:{login}", f"login:ip:{ip}"
+    user = User.by_login(login) if login else None
+    # Count per account, whether it is named by username or by email.
+    who = f"id:{user.id}" if user else f"login:{login}"
+    account_key, ip_key = f"login:acct:{who}", f"login:ip:{ip}"
     if (
         ratelimit.count(account_key, window_s) >= limit_account
         or ratelimit.count(ip_key, window_s) >= limit_ip
@@ -130,7 +133,6 @@ def authenticate(
             "Too many failed sign-in attempts. Try again later.",
             retry_after=ratelimit.retry_after(window_s),
         )
-    user = User.by_login(login) if login else None
     if user is None:
         if hash_method not in _DUMMY:
             _DUMMY[hash_method] = passwords.hash_password("x" * 12, hash_method)

@@ -15,7 +15,7 @@ SESSION_COOKIE = "livestall_session"
 NEW_PASSWORD = "a quite different phrase"
 
 
-# --- helpers ---------------------------------------------------------------------
+# --- helpers --------------------------------------------------------------------------
 
 
 def read_db(fn):
@@ -68,7 +68,7 @@ def client_with_cookie(app, value):
     return other
 
 
-# --- sign up (web) ---------------------------------------------------------------
+# --- sign up (web) --------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -158,7 +158,7 @@ def test_signup_page_redirects_when_signed_in(client, auth):
     assert resp.status_code == 302
 
 
-# --- sign in and out (web) -------------------------------------------------------
+# --- sign in and out (web) ------------------------------------------------------------
 
 
 @pytest.mark.parametrize("login", ["alice", "alice@example.com", "ALICE@Example.com"])
@@ -204,7 +204,7 @@ def test_logout_is_post_only(client, auth):
     assert get_user("alice").session_version == 1
 
 
-# --- profile -------------------------------------------------------------------
+# --- profile --------------------------------------------------------------------------
 
 
 def test_profile_edit_name_and_bio(client, auth):
@@ -315,7 +315,7 @@ def test_profile_needs_sign_in(client):
     assert urlsplit(resp.headers["Location"]).path == "/login"
 
 
-# --- password change -------------------------------------------------------------
+# --- password change ------------------------------------------------------------------
 
 
 def change_password(client, current, new):
@@ -383,7 +383,7 @@ def test_password_change_ends_other_sessions_and_tokens(app, client, auth, api):
     assert fresh.login("alice", NEW_PASSWORD).status_code == 302
 
 
-# --- next redirects --------------------------------------------------------------
+# --- next redirects -------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -443,7 +443,7 @@ def test_signup_next_offsite_not_followed(client):
     assert "evil" not in resp.headers["Location"]
 
 
-# --- admin -----------------------------------------------------------------------
+# --- admin ----------------------------------------------------------------------------
 
 
 def admin_post(client, user_id, roles, status="active"):
@@ -538,7 +538,22 @@ def test_admin_suspend_ends_sessions_and_blocks_sign_in(app, admin, api):
     assert AuthActions(app.test_client()).login("carol").status_code == 302
 
 
-# --- API: accounts -----------------------------------------------------------------
+def test_suspended_status_alone_ends_access(app, api):
+    """Even without a session-version bump, a suspended account is signed out."""
+    token = api.user("carol")
+    browser = AuthActions(app.test_client())
+    assert browser.login("carol").status_code == 302
+    read_db(
+        lambda: (
+            User.update(status="suspended").where(User.username == "carol").execute()
+        )
+    )
+    assert get_user("carol").session_version == 1
+    assert signed_in_as(browser.client) is None
+    assert api.call("GET", "/api/v1/me", token=token).status_code == 401
+
+
+# --- API: accounts --------------------------------------------------------------------
 
 
 def new_user_body(**fields):
@@ -759,4 +774,3 @@ def test_web_signup_with_api_made_account_can_sign_in(client, auth, api):
     resp = auth.login("erin@example.com")
     assert resp.status_code == 302
     assert urlsplit(resp.headers["Location"]).path == "/merchant/products"
-

@@ -1,5 +1,7 @@
 """JSON API v1: accounts and the merchants' catalog (see API.md)."""
 
+import json
+
 from flask import Blueprint, current_app, g, jsonify, request, session
 from flask_login import current_user
 
@@ -47,7 +49,12 @@ def json_body():
     """The request's JSON object, or a clear 4xx."""
     if not request.is_json:
         raise UnsupportedMedia("Send a JSON body with Content-Type: application/json.")
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+        # "\ud800" escapes decode to lone surrogates, which no database can store
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except (RecursionError, UnicodeEncodeError):  # [[[[... nested too deep
+        data = None
     if not isinstance(data, dict):
         raise Invalid("The body must be a JSON object.", code="invalid_json")
     return data

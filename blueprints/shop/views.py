@@ -97,7 +97,7 @@ def healthz():
 @bp.route("/media/<name>")
 def media(name):
     """Serve an uploaded image: content-hashed, so cached forever."""
-    if not MEDIA_NAME.match(name):
+    if not MEDIA_NAME.fullmatch(name):
         abort(404)
     response = send_from_directory(
         current_app.config["MEDIA_DIR"], name, mimetype="image/webp", max_age=31536000

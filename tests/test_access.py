@@ -1,0 +1,288 @@
+"""Default deny (SECURITY.md 8.2.1-8.2.2): every route x every role.
+
+EXPECTED says, for every (endpoint, method) in `app.url_map`, what each role gets when
+it calls the route with ids of objects that belong to someone else (another merchant's
+product and image, another user). A route that is not in the table fails the walk:
+whoever adds a route must decide who may call it.
+"""
+
+import io
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from flask import url_for
+from werkzeug.routing import Rule
+
+from extensions import db
+from models import Product, User
+from services import accounts, catalog
+from tests.conftest import Api, AuthActions, csrf_token, image_bytes
+
+ROLES = ("anonymous", "shopper", "creator", "merchant", "admin")
+LOGIN = "302 to /login"  # the sign-in page, with ?next=
+HOME = "302 elsewhere"  # a redirect that is not to the sign-in page
+
+
+def by_role(anonymous, shopper, creator, merchant, admin):
+    return dict(zip(ROLES, (anonymous, shopper, creator, merchant, admin), strict=True))
+
+
+def everyone(status):
+    return by_role(*(status,) * 5)
+
+
+SIGNED_IN_ONLY = by_role(LOGIN, 200, 200, 200, 200)
+MERCHANT_PAGE = by_role(LOGIN, 403, 403, 200, 200)
+# Another merchant's product: the merchant pages and API act as if it did not exist,
+# for admins too ("a product changes only by its merchant").
+OTHERS_PRODUCT_PAGE = by_role(LOGIN, 403, 403, 404, 404)
+OTHERS_PRODUCT_API = by_role(401, 403, 403, 404, 404)
+
+# What each role gets from each route. The requests carry no form fields or an empty
+# JSON object, and a valid CSRF token, so a POST reaches the access check and then,
+# where allowed, fails validation (400) or redirects after doing nothing harmful.
+EXPECTED = {
+    # the shop: public
+    ("shop.index", "GET"): everyone(200),
+    ("shop.category", "GET"): everyone(200),
+    ("shop.product", "GET"): everyone(200),
+    ("shop.media", "GET"): everyone(200),
+    ("shop.healthz", "GET"): everyone(200),
+    # accounts
+    ("auth.signup", "GET"): by_role(200, HOME, HOME, HOME, HOME),
+    ("auth.signup", "POST"): by_role(400, HOME, HOME, HOME, HOME),
+    ("auth.login", "GET"): by_role(200, HOME, HOME, HOME, HOME),
+    ("auth.login", "POST"): by_role(400, HOME, HOME, HOME, HOME),
+    ("auth.logout", "POST"): everyone(HOME),
+    ("auth.profile", "GET"): SIGNED_IN_ONLY,
+    ("auth.profile", "POST"): by_role(LOGIN, HOME, HOME, HOME, HOME),
+    ("auth.password", "GET"): SIGNED_IN_ONLY,
+    ("auth.password", "POST"): by_role(LOGIN, 400, 400, 400, 400),
+    ("auth.language", "POST"): everyone(HOME),
+    # merchant pages
+    ("merchant.products", "GET"): MERCHANT_PAGE,
+    ("merchant.new_product", "GET"): MERCHANT_PAGE,
+    ("merchant.new_product", "POST"): by_role(LOGIN, 403, 403, 400, 400),
+    ("merchant.edit_product", "GET"): OTHERS_PRODUCT_PAGE,
+    ("merchant.edit_product", "POST"): OTHERS_PRODUCT_PAGE,
+    ("merchant.add_image", "POST"): OTHERS_PRODUCT_PAGE,
+    ("merchant.remove_image", "POST"): OTHERS_PRODUCT_PAGE,
+    ("merchant.archive_product", "POST"): OTHERS_PRODUCT_PAGE,
+    ("merchant.restore_product", "POST"): OTHERS_PRODUCT_PAGE,
+    # admin pages (an empty role list is refused: a flash and a redirect)
+    ("admin.users", "GET"): by_role(LOGIN, 403, 403, 403, 200),
+    ("admin.update_user", "POST"): by_role(LOGIN, 403, 403, 403, HOME),
+    # the JSON API (bearer tokens)
+    ("api.create_user", "POST"): everyone(400),
+    ("api.create_token", "POST"): everyone(400),
+    ("api.get_me", "GET"): by_role(401, 200, 200, 200, 200),
+    ("api.create_product", "POST"): by_role(401, 403, 403, 400, 400),
+    ("api.list_products", "GET"): by_role(401, 403, 403, 200, 200),
+    ("api.get_product", "GET"): everyone(200),
+    ("api.update_product", "PATCH"): OTHERS_PRODUCT_API,
+    ("api.delete_product", "DELETE"): OTHERS_PRODUCT_API,
+    ("api.add_product_image", "POST"): OTHERS_PRODUCT_API,
+}
+SKIPPED_ENDPOINTS = {"static"}
+IGNORED_METHODS = {"HEAD", "OPTIONS"}
+
+
+def routes(app):
+    """Every (rule, method) the app answers, bar static files."""
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in SKIPPED_ENDPOINTS:
+            continue
+        for method in sorted(rule.methods - IGNORED_METHODS):
+            yield rule, method
+
+
+def check_table_is_complete(app):
+    found = {(rule.endpoint, method) for rule, method in routes(app)}
+    missing = sorted(found - EXPECTED.keys())
+    assert not missing, (
+        f"Routes with no access expectation: {missing}. Add each one to EXPECTED in "
+        "tests/test_access.py with what every role should get (default deny)."
+    )
+    stale = sorted(EXPECTED.keys() - found)
+    assert not stale, f"EXPECTED lists routes that no longer exist: {stale}"
+
+
+def test_every_route_has_an_access_expectation(app):
+    check_table_is_complete(app)
+
+
+def test_a_new_route_without_an_expectation_fails_the_walk(app):
+    app.url_map.add(
+        Rule("/merchant/report", endpoint="merchant.secret", methods=["GET"])
+    )
+    with pytest.raises(AssertionError, match="merchant.secret.*Add each one"):
+        check_table_is_complete(app)
+
+
+def test_the_table_keeps_the_role_rules():
+    """Merchant pages: sign-in for anonymous, 403 for shoppers and creators; admin
+    pages: 403 for everyone but admins; API writes to products: never for shoppers."""
+    for (endpoint, method), expected in EXPECTED.items():
+        if endpoint.startswith("merchant."):
+            assert expected["anonymous"] == LOGIN, endpoint
+            assert expected["shopper"] == expected["creator"] == 403, endpoint
+        if endpoint.startswith("admin."):
+            assert expected["anonymous"] == LOGIN, endpoint
+            for role in ("shopper", "creator", "merchant"):
+                assert expected[role] == 403, (endpoint, role)
+        if endpoint.startswith("api.") and "product" in endpoint and method != "GET":
+            assert expected["anonymous"] == 401, endpoint
+            assert expected["shopper"] == expected["creator"] == 403, endpoint
+
+
+class Walker:
+    """One browser and one bearer token per role, and the objects of other people."""
+
+    def __init__(self, app):
+        self.app = app
+        setup = Api(app.test_client())
+        owner = setup.user("other_shop", role="merchant")
+        self.product = setup.product(owner, title="Someone Else's Kettle")
+        resp = setup.call(
+            "POST",
+            f"/api/v1/products/{self.product['id']}/images",
+            token=owner,
+            data={"file": (io.BytesIO(image_bytes()), "k.png")},
+        )
+        assert resp.status_code == 201
+        self.image = resp.get_json()["image"]
+        setup.user("victim")
+        self.tokens = {"anonymous": None}
+        for role in ROLES[1:]:
+            self_service = "shopper" if role == "admin" else role
+            self.tokens[role] = setup.user(f"walker_{role}", role=self_service)
+        with db.connection_context():
+            accounts.set_roles(User.get(User.username == "walker_admin"), ["admin"])
+            self.victim_id = User.get(User.username == "victim").id
+        self.browsers = {role: app.test_client() for role in ROLES}
+        for role in ROLES[1:]:
+            self.sign_in(role)
+        self.api = app.test_client()  # never holds a cookie
+
+    def sign_in(self, role):
+        resp = AuthActions(self.browsers[role]).login(f"walker_{role}")
+        assert resp.status_code == 302, f"{role} could not sign in"
+
+    def still_signed_in(self, role):
+        resp = self.browsers[role].get("/settings/profile")
+        return resp.status_code == 200
+
+    def args(self, rule):
+        values = {
+            "product_id": self.product["id"],
+            "image_id": self.image["id"],
+            "user_id": self.victim_id,
+            "slug": "kitchen",
+            "name": self.image["url"].rsplit("/", 1)[1],
+        }
+        unknown = set(rule.arguments) - values.keys()
+        assert not unknown, (
+            f"{rule.rule}: teach Walker.args a real object for {sorted(unknown)}"
+        )
+        return {name: values[name] for name in rule.arguments}
+
+    def path(self, rule):
+        with self.app.test_request_context():
+            return url_for(rule.endpoint, **self.args(rule))
+
+    def request(self, role, rule, method):
+        path = self.path(rule)
+        if rule.rule.startswith("/api/"):
+            headers = {}
+            if self.tokens[role]:
+                headers["Authorization"] = f"Bearer {self.tokens[role]}"
+            kwargs = {"json": {}} if method in ("POST", "PATCH", "PUT") else {}
+            return self.api.open(path, method=method, headers=headers, **kwargs)
+        browser = self.browsers[role]
+        if method == "GET":
+            return browser.get(path)
+        token = csrf_token(browser, "/")
+        return browser.open(path, method=method, data={"csrf_token": token})
+
+
+def without_tokens(resp, product_id):
+    """The body, with per-request CSRF tokens and the requested id blanked out."""
+    body = resp.get_data(as_text=True)
+    body = re.sub(r'name="csrf_token" value="[^"]*"', "", body)
+    return re.sub(rf"/products/{product_id}\b", "/products/ID", body)
+
+
+def outcome(resp):
+    if resp.status_code in (301, 302, 303, 307, 308):
+        target = urlsplit(resp.location).path
+        return LOGIN if target == "/login" else HOME
+    return resp.status_code
+
+
+@pytest.fixture
+def walker(app):
+    return Walker(app)
+
+
+def test_route_walk_every_role(app, walker):
+    check_table_is_complete(app)
+    failures, calls = [], 0
+    for rule, method in routes(app):
+        expected = EXPECTED[(rule.endpoint, method)]
+        for role in ROLES:
+            resp = walker.request(role, rule, method)
+            calls += 1
+            got = outcome(resp)
+            if resp.status_code >= 500:
+                failures.append(f"{role} {method} {rule.rule}: {resp.status_code}")
+            elif got != expected[role]:
+                failures.append(
+                    f"{role} {method} {rule.rule}: got {got}, expected {expected[role]}"
+                )
+            if role != "anonymous" and not walker.still_signed_in(role):
+                walker.sign_in(role)  # after /logout, sign in again for the next rule
+    assert calls >= len(EXPECTED) * len(ROLES)
+    assert not failures, "\n".join(failures)
+
+    # Nothing the walk did changed other people's things.
+    with db.connection_context():
+        product = Product.get_by_id(walker.product["id"])
+        assert product.status == "active"
+        assert product.title == "Someone Else's Kettle"
+        assert [i.id for i in catalog.images_of(product)] == [walker.image["id"]]
+        assert Product.select().count() == 1
+        victim = User.get_by_id(walker.victim_id)
+        assert victim.roles == ["shopper"] and victim.status == "active"
+
+
+def test_anonymous_redirects_to_login_keep_the_page_to_return_to(walker, app):
+    for rule, method in routes(app):
+        if EXPECTED[(rule.endpoint, method)]["anonymous"] != LOGIN:
+            continue
+        resp = walker.request("anonymous", rule, method)
+        assert resp.status_code == 302
+        assert urlsplit(resp.location).path == "/login"
+        assert "next=" in urlsplit(resp.location).query, rule.rule
+
+
+def test_guessed_ids_look_exactly_like_missing_ones(walker, app):
+    """For every route where another merchant's product is a 404, a product id that
+    does not exist gives the very same answer (no way to tell which ids exist)."""
+    checked = 0
+    for rule, method in routes(app):
+        if "product_id" not in rule.arguments:
+            continue
+        if EXPECTED[(rule.endpoint, method)]["merchant"] != 404:
+            continue
+        real_id, ghost_id = walker.product["id"], 987654
+        real = walker.request("merchant", rule, method)
+        walker.product["id"] = ghost_id
+        try:
+            ghost = walker.request("merchant", rule, method)
+        finally:
+            walker.product["id"] = real_id
+        assert real.status_code == ghost.status_code == 404, rule.rule
+        assert without_tokens(real, real_id) == without_tokens(ghost, ghost_id)
+        checked += 1
+    assert checked >= 9

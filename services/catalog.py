@@ -50,11 +50,7 @@ def category_label(slug, locale="en"):
 
 
 def _int(value, field, lo, hi):
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        try:
-            value = int(value.strip())
-        except ValueError:  # '²', '--5', too many digits: reported just below
-            pass
+    """Accept a JSON integer only: never a float, a boolean or a numeric string."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise Invalid("Enter a whole number.", field=field)
     if not lo <= value <= hi:

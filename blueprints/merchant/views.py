@@ -31,20 +31,31 @@ def _me():
 
 
 def _form_data(form):
+    """Turn the form's text into the service's types; validation stays in services."""
     data = {field: form.get(field) for field in catalog.FIELDS if field in form}
+    for field in ("stock", "commission_bps"):
+        data[field] = _whole(data.get(field))
     if "price" in form:
         data["price_cents"] = parse_price(form.get("price"))
-    return data
+    return {k: v for k, v in data.items() if k in form or k == "price_cents"}
+
+
+def _whole(text):
+    text = (text or "").strip()
+    if text.isascii() and text.lstrip("-").isdecimal() and len(text) < 19:
+        return int(text)
+    return text  # let validation report it
 
 
 def parse_price(text):
     """Read a price typed by a person ('129', '129.9', '1,299.00') into cents."""
     text = (text or "").strip().replace(",", "").replace("¥", "").replace("$", "")
-    whole, _, frac = text.partition(".")
+    sign = -1 if text.startswith("-") else 1  # negative: the range check says why
+    whole, _, frac = text.lstrip("-").partition(".")
     if not whole.isdecimal() or (frac and (not frac.isdecimal() or len(frac) > 2)):
         return text  # let validation report it ('²' is a digit, not a decimal)
     try:
-        return int(whole) * 100 + int((frac + "00")[:2])
+        return sign * (int(whole) * 100 + int((frac + "00")[:2]))
     except ValueError:  # more digits than int() will read
         return text
 

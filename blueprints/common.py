@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from extensions import db, login_manager
 from models import User
-from services import catalog
+from services import accounts, catalog, images
 
 VISITOR_COOKIE = "lsv"
 LABELS = {
@@ -87,6 +87,32 @@ def select_locale():
 
 def client_ip():
     return request.remote_addr or "unknown"
+
+
+def sign_in(login, password):
+    """Check a login with this app's throttling settings; return the user."""
+    config = current_app.config
+    return accounts.authenticate(
+        login,
+        password,
+        client_ip(),
+        limit_account=config["LOGIN_LIMIT_PER_ACCOUNT"],
+        limit_ip=config["LOGIN_LIMIT_PER_IP"],
+        window_s=config["LOGIN_LIMIT_WINDOW_S"],
+        hash_method=config["PASSWORD_HASH_METHOD"],
+    )
+
+
+def store_upload(upload, owner):
+    """Run an uploaded file through the image pipeline; return the Image row."""
+    config = current_app.config
+    return images.ingest(
+        upload.read(),
+        owner,
+        media_dir=config["MEDIA_DIR"],
+        max_pixels=config["MAX_IMAGE_PIXELS"],
+        thumb_size=config["THUMBNAIL_SIZE"],
+    )
 
 
 def _open_db():

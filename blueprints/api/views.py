@@ -5,10 +5,10 @@ import json
 from flask import Blueprint, current_app, g, jsonify, request, session
 from flask_login import current_user
 
-from blueprints.common import client_ip
+from blueprints.common import sign_in, store_upload
 from extensions import csrf
 from models import Product
-from services import accounts, catalog, images
+from services import accounts, catalog
 from services.errors import (
     Invalid,
     NotAllowed,
@@ -91,16 +91,7 @@ def create_user():
 @bp.post("/tokens")
 def create_token():
     data = json_body()
-    config = current_app.config
-    user = accounts.authenticate(
-        data.get("login"),
-        data.get("password"),
-        client_ip(),
-        limit_account=config["LOGIN_LIMIT_PER_ACCOUNT"],
-        limit_ip=config["LOGIN_LIMIT_PER_IP"],
-        window_s=config["LOGIN_LIMIT_WINDOW_S"],
-        hash_method=config["PASSWORD_HASH_METHOD"],
-    )
+    user = sign_in(data.get("login"), data.get("password"))
     token = accounts.issue_token(user, name=str(data.get("name") or "api"))
     return jsonify(token=token, user=accounts.user_dict(user)), 201
 
@@ -145,14 +136,7 @@ def add_product_image(product_id):
     upload = request.files.get("file")
     if upload is None:
         raise Invalid("Send the image as multipart field 'file'.", field="file")
-    config = current_app.config
-    image = images.ingest(
-        upload.read(),
-        merchant,
-        media_dir=config["MEDIA_DIR"],
-        max_pixels=config["MAX_IMAGE_PIXELS"],
-        thumb_size=config["THUMBNAIL_SIZE"],
-    )
+    image = store_upload(upload, merchant)
     catalog.add_image(product, image)
     return jsonify(image=image.to_dict()), 201
 

@@ -16,8 +16,8 @@ from flask import (
 from flask_babel import gettext
 from flask_login import current_user, login_required, login_user, logout_user
 
-from blueprints.common import client_ip, translate
-from services import accounts, images
+from blueprints.common import sign_in, store_upload, translate
+from services import accounts
 from services.errors import DomainError, RateLimited
 
 bp = Blueprint("auth", __name__)
@@ -79,17 +79,8 @@ def login():
         return redirect(url_for("shop.index"))
     form, errors, status = request.form, {}, 200
     if request.method == "POST":
-        config = current_app.config
         try:
-            user = accounts.authenticate(
-                form.get("login"),
-                form.get("password"),
-                client_ip(),
-                limit_account=config["LOGIN_LIMIT_PER_ACCOUNT"],
-                limit_ip=config["LOGIN_LIMIT_PER_IP"],
-                window_s=config["LOGIN_LIMIT_WINDOW_S"],
-                hash_method=config["PASSWORD_HASH_METHOD"],
-            )
+            user = sign_in(form.get("login"), form.get("password"))
         except DomainError as e:
             errors["form"], status = translate(e), e.status
             response = make_response(
@@ -125,13 +116,7 @@ def profile():
             avatar = None
             upload = request.files.get("avatar")
             if upload and upload.filename:
-                avatar = images.ingest(
-                    upload.read(),
-                    user,
-                    media_dir=current_app.config["MEDIA_DIR"],
-                    max_pixels=current_app.config["MAX_IMAGE_PIXELS"],
-                    thumb_size=current_app.config["THUMBNAIL_SIZE"],
-                )
+                avatar = store_upload(upload, user)
             accounts.update_profile(
                 user,
                 display_name=form.get("display_name", ""),

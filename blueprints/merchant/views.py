@@ -2,7 +2,6 @@
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -12,9 +11,9 @@ from flask import (
 from flask_babel import gettext
 from flask_login import current_user
 
-from blueprints.common import role_required, translate
+from blueprints.common import role_required, store_upload, translate
 from models import Product
-from services import catalog, images
+from services import catalog
 from services.errors import DomainError
 
 bp = Blueprint("merchant", __name__, url_prefix="/merchant")
@@ -60,17 +59,6 @@ def parse_price(text):
         return text
 
 
-def _ingest(upload):
-    config = current_app.config
-    return images.ingest(
-        upload.read(),
-        _me(),
-        media_dir=config["MEDIA_DIR"],
-        max_pixels=config["MAX_IMAGE_PIXELS"],
-        thumb_size=config["THUMBNAIL_SIZE"],
-    )
-
-
 @bp.route("/products")
 def products():
     items = Product.with_images(Product.of_merchant(_me()))
@@ -85,7 +73,7 @@ def new_product():
             data = _form_data(request.form)
             catalog.clean(data)  # report form mistakes before storing any upload
             uploads = [f for f in request.files.getlist("images") if f.filename]
-            stored = [_ingest(f) for f in uploads[: catalog.IMAGES_MAX]]
+            stored = [store_upload(f, _me()) for f in uploads[: catalog.IMAGES_MAX]]
             product = catalog.create_product(_me(), data)
             for image in stored:
                 catalog.add_image(product, image)
@@ -139,7 +127,7 @@ def add_image(product_id):
         if not upload or not upload.filename:
             flash(gettext("Choose an image file first."), "error")
         else:
-            catalog.add_image(product, _ingest(upload))
+            catalog.add_image(product, store_upload(upload, _me()))
             flash(gettext("Image added."), "success")
     except DomainError as e:
         flash(translate(e), "error")

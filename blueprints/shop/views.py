@@ -28,47 +28,35 @@ def page_arg():
         return 1
 
 
-def _listing(query, page):
+def _listing(query, category=None):
+    """Render a page of products, newest first, with their images prefetched."""
+    page = page_arg()
     total = query.count()
     products = Product.with_images(
         query.order_by(Product.created_at.desc(), Product.id.desc()).paginate(
             page, PER_PAGE
         )
     )
-    pages = max(1, (total + PER_PAGE - 1) // PER_PAGE)
-    return products, total, pages
-
-
-@bp.route("/")
-def index():
-    page = page_arg()
-    query = Product.listing()
-    products, total, pages = _listing(query, page)
     return render_template(
         "shop/index.html",
         products=products,
         total=total,
         page=page,
-        pages=pages,
-        category=None,
+        pages=max(1, (total + PER_PAGE - 1) // PER_PAGE),
+        category=category,
     )
+
+
+@bp.route("/")
+def index():
+    return _listing(Product.listing())
 
 
 @bp.route("/c/<slug>")
 def category(slug):
     if slug not in catalog.CATEGORIES:
         abort(404)
-    page = page_arg()
-    query = Product.listing().where(Product.category == slug)
-    products, total, pages = _listing(query, page)
-    return render_template(
-        "shop/index.html",
-        products=products,
-        total=total,
-        page=page,
-        pages=pages,
-        category=slug,
-    )
+    return _listing(Product.listing().where(Product.category == slug), slug)
 
 
 @bp.route("/products/<int:product_id>")

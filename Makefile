@@ -36,7 +36,7 @@ static/vendor/.installed: package.json package-lock.json
 	touch $@
 
 translations: $(VENV)/.runtime
-	$(BIN)/pybabel compile -q -d translations
+	$(BIN)/pybabel compile -d translations --statistics
 
 # Browser tests drive Debian's Chromium through Playwright (no browser downloads);
 # the CJK font makes Chinese readable in the journeys' screenshots.

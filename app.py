@@ -117,8 +117,12 @@ def main(argv=None):
     app = create_app()
     print(
         f"Livestall on http://{args.host}:{args.port} "
-        f"({app.config['ASYNC_MODE']}, data in {app.config['DATA_DIR']})"
+        f"({app.config['ASYNC_MODE']}, data in {app.config['DATA_DIR']})",
+        flush=True,
     )
+    if app.config["ASYNC_MODE"] == "gevent":
+        serve_gevent(app, args.host, args.port)
+        return
     socketio.run(
         app,
         host=args.host,
@@ -128,6 +132,37 @@ def main(argv=None):
         log_output=app.config["ENV_NAME"] == "development",
         allow_unsafe_werkzeug=True,
     )
+
+
+def serve_gevent(app, host, port):
+    """Serve with gevent's WSGI server on a TCP_NODELAY socket.
+
+    Without TCP_NODELAY a keep-alive response written in two segments waits for the
+    client's delayed ACK: measured here, 44 ms per request instead of 3 ms.
+    """
+    import socket
+
+    from gevent import pywsgi
+
+    listener = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind((host, port))
+    listener.listen(1024)
+
+    class Handler(pywsgi.WSGIHandler):
+        def __init__(self, sock, *args, **kwargs):
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            super().__init__(sock, *args, **kwargs)
+
+        def run_application(self):
+            super().run_application()
+            # A WebSocket (served by simple-websocket) owned the socket until it
+            # closed: do not read what is left of it as a next HTTP request.
+            if self.environ.get("HTTP_UPGRADE", "").lower() == "websocket":
+                self.close_connection = True
+
+    log = "default" if app.config["ENV_NAME"] == "development" else None
+    pywsgi.WSGIServer(listener, app, log=log, handler_class=Handler).serve_forever()
 
 
 if __name__ == "__main__":

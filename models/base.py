@@ -5,6 +5,7 @@ import json
 
 from peewee import Model, SqliteDatabase, TextField
 from playhouse.db_url import connect as connect_url
+from playhouse.pool import PooledSqliteDatabase
 
 from extensions import db
 
@@ -41,10 +42,17 @@ def open_database(config):
     """Create the peewee database named by the config (SQLite file by default)."""
     url = config.get("DATABASE_URL")
     if url:
-        return connect_url(url)
+        # A pool keeps connections open across requests (postgresql+pool://).
+        if url.startswith(("postgresql://", "postgres://")):
+            url = "postgresql+pool://" + url.split("://", 1)[1]
+        return connect_url(url, max_connections=32, stale_timeout=300)
     path = f"{config['DATA_DIR']}/livestall.db"
-    return SqliteDatabase(
+    # Pooled: a request reuses an open connection instead of paying for a new one
+    # and its pragmas (measured: 5 extra statements on every request).
+    return PooledSqliteDatabase(
         path,
+        max_connections=64,
+        stale_timeout=300,
         timeout=config["SQLITE_BUSY_TIMEOUT_MS"] / 1000,
         pragmas={
             "journal_mode": "wal",

@@ -7,7 +7,6 @@ from peewee import (
     ForeignKeyField,
     IntegerField,
     TextField,
-    prefetch,
 )
 
 from models.base import BaseModel, JSONField, utcnow
@@ -27,10 +26,17 @@ class Product(BaseModel):
     brand = CharField(max_length=80, default="", index=True)
     tags = JSONField(default=list)
     commission_bps = IntegerField(default=0)
-    status = CharField(max_length=10, default="active", index=True)  # or archived
+    status = CharField(max_length=10, default="active")  # or archived
     sales_count = IntegerField(default=0)
-    created_at = DateTimeField(default=utcnow, index=True)
+    created_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        # Shop listings: newest active products first, per category too.
+        indexes = (
+            (("status", "created_at"), False),
+            (("category", "status", "created_at"), False),
+        )
 
     @property
     def is_archived(self):
@@ -41,10 +47,20 @@ class Product(BaseModel):
         return f"/products/{self.id}"
 
     @property
+    def gallery(self):
+        """The product's images in order (attached by `with_images`, else queried)."""
+        if not hasattr(self, "_gallery"):
+            self._gallery = list(
+                Image.select()
+                .join(ProductImage)
+                .where(ProductImage.product == self.id)
+                .order_by(ProductImage.position, ProductImage.id)
+            )
+        return self._gallery
+
+    @property
     def cover(self):
-        """Return the first image, or None (uses prefetched `image_rows` if loaded)."""
-        rows = sorted(self.image_rows, key=lambda r: (r.position, r.id))
-        return rows[0].image if rows else None
+        return self.gallery[0] if self.gallery else None
 
     @classmethod
     def active(cls):
@@ -52,8 +68,24 @@ class Product(BaseModel):
 
     @classmethod
     def listing(cls):
-        """Active products with their merchant joined in (one query, no N+1)."""
-        return cls.select(cls, User).join(User).where(cls.status == "active")
+        """Active products with the columns a card shows, merchant joined (no N+1)."""
+        return (
+            cls.select(
+                cls.id,
+                cls.title,
+                cls.price_cents,
+                cls.currency,
+                cls.stock,
+                cls.category,
+                cls.status,
+                cls.merchant,
+                User.id,
+                User.username,
+                User.display_name,
+            )
+            .join(User)
+            .where(cls.status == "active")
+        )
 
     @classmethod
     def of_merchant(cls, merchant):
@@ -65,12 +97,27 @@ class Product(BaseModel):
 
     @classmethod
     def with_images(cls, query):
-        """Attach image rows and their images to each product in two queries."""
-        return prefetch(
-            query,
-            ProductImage.select().order_by(ProductImage.position, ProductImage.id),
-            Image,
-        )
+        """Run the query and attach every product's gallery with one more query."""
+        products = list(query)
+        galleries = {p.id: [] for p in products}
+        if galleries:
+            rows = (
+                ProductImage.select(
+                    ProductImage.product,
+                    Image.id,
+                    Image.sha256,
+                    Image.width,
+                    Image.height,
+                )
+                .join(Image)
+                .where(ProductImage.product.in_(list(galleries)))
+                .order_by(ProductImage.position, ProductImage.id)
+            )
+            for row in rows:
+                galleries[row.product_id].append(row.image)
+        for product in products:
+            product._gallery = galleries[product.id]
+        return products
 
 
 class ProductImage(BaseModel):

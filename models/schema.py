@@ -32,8 +32,19 @@ def _v2_locale_and_sales(migrator):
     )
 
 
+def _v3_listing_indexes(migrator):
+    """Replace single-column product indexes with the ones shop listings use."""
+    migrate(
+        migrator.drop_index("product", "product_status"),
+        migrator.drop_index("product", "product_created_at"),
+        migrator.add_index("product", ("status", "created_at"), False),
+        migrator.add_index("product", ("category", "status", "created_at"), False),
+    )
+
+
 MIGRATIONS = [
     (2, _v2_locale_and_sales),
+    (3, _v3_listing_indexes),
 ]
 LATEST = MIGRATIONS[-1][0] if MIGRATIONS else 1
 

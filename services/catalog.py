@@ -1,6 +1,6 @@
 """The catalog: validation of merchant input, product changes, serialisation."""
 
-from models import Image, Product, ProductImage, transaction, utcnow
+from models import Product, ProductImage, transaction, utcnow
 from services.errors import Invalid, NotFound
 
 # The category taxonomy: slug -> (English, Simplified Chinese).
@@ -196,6 +196,7 @@ def add_image(product, image):
             )
         position = max((r.position for r in rows), default=-1) + 1
         ProductImage.create(product=product, image=image, position=position)
+    product.__dict__.pop("_gallery", None)
     return image
 
 
@@ -207,15 +208,11 @@ def remove_image(product, image_id):
     )
     if not deleted:
         raise NotFound("No such image on this product.")
+    product.__dict__.pop("_gallery", None)
 
 
 def images_of(product):
-    return list(
-        Image.select()
-        .join(ProductImage)
-        .where(ProductImage.product == product)
-        .order_by(ProductImage.position, ProductImage.id)
-    )
+    return product.gallery
 
 
 def product_dict(product, images=None):

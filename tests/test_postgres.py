@@ -5,6 +5,7 @@ import os
 import uuid
 
 import pytest
+from peewee import PostgresqlDatabase
 
 from app import create_app
 from extensions import db
@@ -49,7 +50,7 @@ def _app(tmp_path, url, **extra):
 
 def test_app_runs_on_postgresql(tmp_path, pg_url, png):
     app = _app(tmp_path, pg_url)
-    assert type(db.obj).__name__ == "PostgresqlDatabase"
+    assert isinstance(db.obj, PostgresqlDatabase)  # pooled: PooledPostgresqlDatabase
     api = Api(app.test_client())
     token = api.user("pgshop", role="merchant")
     product = api.product(token, title="云南普洱 熟茶饼 357g", tags=["普洱", "tea"])

@@ -150,10 +150,7 @@ def list_products():
     total = query.count()
     items = Product.with_images(query.paginate(page, per_page))
     return jsonify(
-        items=[
-            catalog.product_dict(p, images=[r.image for r in p.image_rows])
-            for p in items
-        ],
+        items=[catalog.product_dict(p, images=p.gallery) for p in items],
         page=page,
         per_page=per_page,
         total=total,

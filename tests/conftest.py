@@ -50,6 +50,12 @@ def csrf_token(client, path="/login"):
     return match.group(1)
 
 
+def read_db(fn):
+    """Run `fn` on its own connection (outside any request) and return its result."""
+    with db.connection_context():
+        return fn()
+
+
 class AuthActions:
     """Sign up, sign in and out through the real forms (CSRF included)."""
 

@@ -6,22 +6,15 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from extensions import db
 from models import ApiToken, Image, User
 from services import accounts
-from tests.conftest import PASSWORD, AuthActions, csrf_token
+from tests.conftest import PASSWORD, AuthActions, csrf_token, read_db
 
 SESSION_COOKIE = "livestall_session"
 NEW_PASSWORD = "a quite different phrase"
 
 
 # --- helpers --------------------------------------------------------------------------
-
-
-def read_db(fn):
-    """Run `fn` on its own connection (outside any request) and return its result."""
-    with db.connection_context():
-        return fn()
 
 
 def get_user(username):

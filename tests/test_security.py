@@ -19,10 +19,9 @@ import pytest
 
 import config
 from app import create_app
-from extensions import db
 from models import Image, Product, User
 from services import accounts, passwords
-from tests.conftest import FAST_HASH, PASSWORD, Api, AuthActions, csrf_token
+from tests.conftest import FAST_HASH, PASSWORD, Api, AuthActions, csrf_token, read_db
 
 ROOT = Path(__file__).resolve().parent.parent
 SESSION_COOKIE = "livestall_session"
@@ -30,11 +29,6 @@ STRONG = "scrypt:131072:8:1"
 
 
 # --- helpers --------------------------------------------------------------------------
-
-
-def read_db(fn):
-    with db.connection_context():
-        return fn()
 
 
 def count(model):

@@ -2,15 +2,16 @@
 
 import secrets
 from functools import wraps
+from urllib.parse import urlencode
 
-from flask import abort, current_app, g, request
+from flask import abort, current_app, g, redirect, request
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from extensions import db, login_manager
 from models import User
-from services import accounts, catalog, images
+from services import accounts, catalog, images, social, touchpoints
 
 VISITOR_COOKIE = "lsv"
 LABELS = {
@@ -198,8 +199,73 @@ def money(cents, currency="CNY"):
     return f"{sign}{symbol}{whole:,}.{frac:02d}"
 
 
+UTM_KEYS = ("utm_source", "utm_medium", "utm_campaign")
+
+
+def _utm():
+    return {k: request.args[k] for k in UTM_KEYS if k in request.args}
+
+
+def _user_id():
+    return current_user.id if current_user.is_authenticated else None
+
+
+def record_post_view(post):
+    """A touchpoint for reading a post (pages and API alike)."""
+    touchpoints.record(
+        "post_view",
+        visitor_id(),
+        _user_id(),
+        creator_id=post.author_id,
+        post_id=post.id,
+        utm=_utm(),
+    )
+
+
+def record_product_click(product_id, source):
+    """A touchpoint for a product opened from a post (`?src=post:ID`)."""
+    kind, _, ident = (source or "").partition(":")
+    if kind == "post" and ident.isascii() and ident.isdecimal() and len(ident) < 16:
+        touchpoints.record_product_click(
+            visitor_id(), _user_id(), product_id, int(ident), utm=_utm()
+        )
+
+
+def _share_link():
+    """Follow a share link: `?s=CODE` on any page records who shared what, then
+    lands on the same page without the code (so a reload counts once)."""
+    code = request.args.get("s")
+    if request.method != "GET" or code is None or request.path.startswith("/api/"):
+        return None
+    sharer = social.sharer_of(code)
+    if sharer is not None and sharer != _user_id():
+        post_id = product_id = None
+        parts = request.path.strip("/").split("/")
+        if len(parts) == 2 and parts[1].isdecimal() and len(parts[1]) < 16:
+            if parts[0] == "posts":
+                post_id = int(parts[1])
+            elif parts[0] == "products":
+                product_id = int(parts[1])
+        touchpoints.record(
+            "share_visit",
+            visitor_id(),
+            _user_id(),
+            post_id=post_id,
+            product_id=product_id,
+            sharer_id=sharer,
+            utm=_utm(),
+        )
+    args = request.args.copy()
+    args.pop("s")
+    target = request.path + (
+        "?" + urlencode(list(args.items(multi=True))) if args else ""
+    )
+    return redirect(target)
+
+
 def register_hooks(app):
     app.before_request(_open_db)
+    app.before_request(_share_link)
     app.teardown_request(_close_db)
     app.after_request(_visitor_cookie)
     app.after_request(_security_headers)

@@ -1,7 +1,9 @@
 """Peewee models, one module per domain. `MODELS` lists them in creation order."""
 
+from models.attribution import Touchpoint
 from models.base import BaseModel, JSONField, db, isoformat, transaction, utcnow
 from models.catalog import Product, ProductImage
+from models.content import Comment, Follow, Like, Post, PostImage, PostProduct
 from models.media import Image
 from models.schema import SchemaVersion
 from models.security import RateCounter
@@ -16,10 +18,24 @@ MODELS = [
     Product,
     ProductImage,
     RateCounter,
+    Post,
+    PostImage,
+    PostProduct,
+    Follow,
+    Like,
+    Comment,
+    Touchpoint,
 ]
 
 __all__ = [
     "MODELS",
+    "Comment",
+    "Follow",
+    "Like",
+    "Post",
+    "PostImage",
+    "PostProduct",
+    "Touchpoint",
     "ROLES",
     "ApiToken",
     "BaseModel",

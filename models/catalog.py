@@ -98,7 +98,11 @@ class Product(BaseModel):
     @classmethod
     def with_images(cls, query):
         """Run the query and attach every product's gallery with one more query."""
-        products = list(query)
+        return cls.attach_galleries(list(query))
+
+    @staticmethod
+    def attach_galleries(products):
+        """Set `gallery` on each product with a single query; return the list."""
         galleries = {p.id: [] for p in products}
         if galleries:
             rows = (

@@ -42,9 +42,19 @@ def _v3_listing_indexes(migrator):
     )
 
 
+def _v4_share_codes(migrator):
+    """Give users a personal share code column (content issue)."""
+    from models.users import User
+
+    migrate(
+        migrator.add_column("user", "share_code", User.share_code)
+    )  # + unique index
+
+
 MIGRATIONS = [
     (2, _v2_locale_and_sales),
     (3, _v3_listing_indexes),
+    (4, _v4_share_codes),
 ]
 LATEST = MIGRATIONS[-1][0] if MIGRATIONS else 1
 

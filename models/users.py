@@ -33,6 +33,8 @@ class User(UserMixin, BaseModel):
     # Bumped on logout and password change: every older session cookie stops working.
     session_version = IntegerField(default=1)
     status = CharField(max_length=12, default="active")  # active | suspended
+    # Personal code carried by the user's share links (null until first needed).
+    share_code = CharField(max_length=16, null=True, unique=True)
     created_at = DateTimeField(default=utcnow)
 
     def get_id(self):

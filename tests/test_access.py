@@ -16,7 +16,7 @@ from werkzeug.routing import Rule
 
 from extensions import db
 from models import Product, User
-from services import accounts, catalog
+from services import accounts, catalog, content, social
 from tests.conftest import Api, AuthActions, csrf_token, image_bytes
 
 ROLES = ("anonymous", "shopper", "creator", "merchant", "admin")
@@ -83,6 +83,13 @@ EXPECTED = {
     ("api.update_product", "PATCH"): OTHERS_PRODUCT_API,
     ("api.delete_product", "DELETE"): OTHERS_PRODUCT_API,
     ("api.add_product_image", "POST"): OTHERS_PRODUCT_API,
+    # content API: another creator's published post, following that creator
+    ("api.create_post", "POST"): by_role(401, 403, 400, 403, 400),
+    ("api.get_post", "GET"): everyone(200),
+    ("api.feed", "GET"): by_role(401, 200, 200, 200, 200),
+    ("api.follow", "PUT"): by_role(401, 204, 204, 204, 204),
+    ("api.unfollow", "DELETE"): by_role(401, 204, 204, 204, 204),
+    ("api.upload_image", "POST"): by_role(401, 400, 400, 400, 400),
 }
 SKIPPED_ENDPOINTS = {"static"}
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
@@ -153,6 +160,19 @@ class Walker:
         assert resp.status_code == 201
         self.image = resp.get_json()["image"]
         setup.user("victim")
+        author = setup.user("other_creator", role="creator")
+        resp = setup.call(
+            "POST",
+            "/api/v1/posts",
+            token=author,
+            json={"body": "someone else's post", "product_ids": [self.product["id"]]},
+        )
+        assert resp.status_code == 201
+        self.post = resp.get_json()["post"]
+        with db.connection_context():
+            victim = User.get(User.username == "victim")
+            post = content.get_post(self.post["id"])
+            self.comment = social.add_comment(victim, post, "someone else's comment")
         self.tokens = {"anonymous": None}
         for role in ROLES[1:]:
             self_service = "shopper" if role == "admin" else role
@@ -180,6 +200,9 @@ class Walker:
             "user_id": self.victim_id,
             "slug": "kitchen",
             "name": self.image["url"].rsplit("/", 1)[1],
+            "post_id": self.post["id"],
+            "comment_id": self.comment.id,
+            "username": "other_creator",
         }
         unknown = set(rule.arguments) - values.keys()
         assert not unknown, (

@@ -16,8 +16,8 @@ from flask import (
 from flask_babel import gettext
 from flask_login import current_user, login_required, login_user, logout_user
 
-from blueprints.common import sign_in, store_upload, translate
-from services import accounts
+from blueprints.common import VISITOR_COOKIE, sign_in, store_upload, translate
+from services import accounts, touchpoints
 from services.errors import DomainError, RateLimited
 
 bp = Blueprint("auth", __name__)
@@ -38,7 +38,7 @@ def _safe_next(target):
 def _home_for(user):
     if user.has_role("merchant"):
         return url_for("merchant.products")
-    return url_for("shop.index")
+    return url_for("feed.home")
 
 
 def start_session(user, remember=False):
@@ -46,12 +46,14 @@ def start_session(user, remember=False):
     session.clear()
     session.permanent = True  # lives PERMANENT_SESSION_LIFETIME, not the tab
     login_user(user, remember=remember)
+    # What this browser saw before signing in now counts for the account.
+    touchpoints.merge_visitor(request.cookies.get(VISITOR_COOKIE), user.id)
 
 
 @bp.route("/signup", methods=["GET", "POST"])
 def signup():
     if current_user.is_authenticated:
-        return redirect(url_for("shop.index"))
+        return redirect(url_for("feed.home"))
     form, errors = request.form, {}
     if request.method == "POST":
         try:
@@ -76,7 +78,7 @@ def signup():
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("shop.index"))
+        return redirect(url_for("feed.home"))
     form, errors, status = request.form, {}, 200
     if request.method == "POST":
         try:
@@ -102,7 +104,7 @@ def logout():
         logout_user()
     session.clear()
     flash(gettext("You are signed out."), "info")
-    return redirect(url_for("shop.index"))
+    return redirect(url_for("feed.home"))
 
 
 @bp.route("/settings/profile", methods=["GET", "POST"])
@@ -170,7 +172,7 @@ def language():
     if lang not in languages:
         flash(gettext("Unknown language."), "error")
         lang = None
-    target = _safe_next(request.form.get("next")) or url_for("shop.index")
+    target = _safe_next(request.form.get("next")) or url_for("feed.home")
     response = redirect(target)
     if lang:
         response.set_cookie(

@@ -11,6 +11,7 @@ from flask import (
     send_from_directory,
 )
 
+from blueprints.common import record_product_click
 from extensions import db
 from models import Product
 from services import catalog
@@ -47,7 +48,7 @@ def _listing(query, category=None):
     )
 
 
-@bp.route("/")
+@bp.route("/shop")
 def index():
     return _listing(Product.listing())
 
@@ -65,6 +66,8 @@ def product(product_id):
         item = catalog.get_product(product_id, include_archived=True)
     except NotFound:
         abort(404)
+    if "src" in request.args and not item.is_archived:
+        record_product_click(item.id, request.args.get("src"))
     gallery = catalog.images_of(item)
     more = Product.with_images(
         Product.listing()

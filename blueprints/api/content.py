@@ -1,0 +1,101 @@
+"""JSON API v1: posts, the feed, follows and image uploads (see docs/API.md)."""
+
+from flask import jsonify, request, url_for
+
+from blueprints.api.views import bp, json_body, me, pagination
+from blueprints.common import record_post_view, store_upload
+from models import isoformat
+from services import catalog, content, social
+from services.errors import Invalid
+
+
+def post_dict(post, viewer=None):
+    """Serialise a hydrated post as API.md's `post` object."""
+    share = {}
+    if viewer is not None and viewer.is_authenticated:
+        share["s"] = social.share_code_for(viewer)
+    return {
+        "id": post.id,
+        "author": {
+            "id": post.author.id,
+            "username": post.author.username,
+            "display_name": post.author.name,
+        },
+        "body_html": post.body_html,
+        "products": [catalog.product_dict(p, images=p.gallery) for p in post.tagged],
+        "images": [img.to_dict() for img in post.photos],
+        "url": post.url,
+        "share_url": url_for("feed.post", post_id=post.id, _external=True, **share),
+        "status": post.status,
+        "like_count": post.like_count,
+        "comment_count": post.comment_count,
+        "created_at": isoformat(post.published_at or post.created_at),
+    }
+
+
+def _viewer():
+    from flask_login import current_user
+
+    return current_user if current_user.is_authenticated else None
+
+
+@bp.post("/posts")
+def create_post():
+    author = me()
+    data = json_body()
+    publish = data.get("publish", True)
+    if not isinstance(publish, bool):
+        raise Invalid("publish must be true or false.", field="publish")
+    post = content.create_post(
+        author,
+        data.get("body"),
+        data.get("product_ids"),
+        data.get("image_ids"),
+        publish=publish,
+    )
+    post = content.hydrate([content.get_post(post.id, author)])[0]
+    return jsonify(post=post_dict(post, author)), 201
+
+
+@bp.get("/posts/<int:post_id>")
+def get_post(post_id):
+    viewer = _viewer()
+    post = content.hydrate([content.get_post(post_id, viewer)])[0]
+    if post.is_published:
+        record_post_view(post)
+    return jsonify(post=post_dict(post, viewer))
+
+
+@bp.get("/feed")
+def feed():
+    user = me()
+    page, per_page = pagination()
+    posts, total = content.following_feed(user, page, per_page)
+    return jsonify(
+        items=[post_dict(p, user) for p in posts],
+        page=page,
+        per_page=per_page,
+        total=total,
+    )
+
+
+@bp.put("/follows/<username>")
+def follow(username):
+    social.follow(me(), social.creator_by_username(username))
+    return "", 204
+
+
+@bp.delete("/follows/<username>")
+def unfollow(username):
+    social.unfollow(me(), social.creator_by_username(username))
+    return "", 204
+
+
+@bp.post("/images")
+def upload_image():
+    """Upload a photo for a post (multipart field `file`); it belongs to the caller."""
+    user = me()
+    upload = request.files.get("file")
+    if upload is None:
+        raise Invalid("Send the image as multipart field 'file'.", field="file")
+    return jsonify(image=store_upload(upload, user).to_dict()), 201

@@ -1,4 +1,4 @@
-"""Page throughput: shop pages against /healthz on the same server, same run.
+"""Page throughput: feed, shop, post and creator pages against /healthz, same run.
 
 Starts `python app.py` (gevent, as users run it) on a seeded temp data dir, drives it
 with C keep-alive client threads for N requests per route, and prints requests/s,
@@ -89,7 +89,8 @@ def main():
         )
         proc = start_server(data_dir, args.port)
         try:
-            routes = ["/healthz", "/", "/c/kitchen", "/products/1", "/login"]
+            routes = ["/healthz", "/", "/shop", "/c/kitchen", "/products/1",
+                      "/posts/1", "/u/lily_eats", "/login"]
             for path in routes:  # warm up
                 drive(args.port, path, args.clients * 5, args.clients)
             results = {p: drive(args.port, p, args.requests, args.clients)

@@ -2,7 +2,7 @@
 
 import secrets
 from functools import wraps
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from flask import abort, current_app, g, redirect, request
 from flask_babel import get_locale, gettext
@@ -84,6 +84,18 @@ def select_locale():
     if request.cookies.get("lang") in languages:
         return request.cookies["lang"]
     return request.accept_languages.best_match(list(languages)) or "en"
+
+
+def safe_next(target):
+    """Only follow same-site relative redirects after sign-in."""
+    if not target or not isinstance(target, str):
+        return None
+    if any(ord(c) < 32 or ord(c) == 127 for c in target):
+        return None  # CR/LF would break the Location header (and hide tricks)
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or "\\" in target:
+        return None
+    return target if not target.startswith("//") else None
 
 
 def client_ip():

@@ -4,7 +4,7 @@ from models.attribution import Touchpoint
 from models.base import BaseModel, JSONField, db, isoformat, transaction, utcnow
 from models.catalog import Product, ProductImage
 from models.content import Comment, Follow, Like, Post, PostImage, PostProduct
-from models.media import Image
+from models.media import Image, ImageUpload
 from models.schema import SchemaVersion
 from models.security import RateCounter
 from models.users import ROLES, ApiToken, User, UserRole
@@ -15,6 +15,7 @@ MODELS = [
     UserRole,
     ApiToken,
     Image,
+    ImageUpload,
     Product,
     ProductImage,
     RateCounter,
@@ -40,6 +41,7 @@ __all__ = [
     "ApiToken",
     "BaseModel",
     "Image",
+    "ImageUpload",
     "JSONField",
     "Product",
     "ProductImage",

@@ -1,6 +1,13 @@
 """Uploaded images, stored under the SHA-256 of their re-encoded bytes."""
 
-from peewee import AutoField, CharField, DateTimeField, ForeignKeyField, IntegerField
+from peewee import (
+    AutoField,
+    CharField,
+    CompositeKey,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+)
 
 from models.base import BaseModel, utcnow
 from models.users import User
@@ -39,3 +46,19 @@ class Image(BaseModel):
             "width": self.width,
             "height": self.height,
         }
+
+
+class ImageUpload(BaseModel):
+    """Who uploaded an image. Identical bytes share one Image row (content-hashed),
+    so the first uploader is its `owner`, and everyone who uploaded it is here."""
+
+    user = ForeignKeyField(User, on_delete="CASCADE")
+    image = ForeignKeyField(Image, on_delete="CASCADE")
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        primary_key = CompositeKey("user", "image")
+
+    @classmethod
+    def record(cls, user, image):
+        cls.insert(user=user.id, image=image.id).on_conflict_ignore().execute()

@@ -8,6 +8,7 @@ import nh3
 from models import (
     Follow,
     Image,
+    ImageUpload,
     Post,
     PostImage,
     PostProduct,
@@ -87,9 +88,15 @@ def _products(ids):
 def _images(author, ids):
     """Return the author's own uploaded images in the given order."""
     ids = _ids(ids, "image_ids", IMAGES_MAX)
+    uploaded = ImageUpload.select(ImageUpload.image).where(
+        ImageUpload.user == author.id
+    )
     found = {
         i.id: i
-        for i in Image.select().where(Image.id.in_(ids) & (Image.owner == author.id))
+        for i in Image.select().where(
+            Image.id.in_(ids)
+            & ((Image.owner == author.id) | Image.id.in_(uploaded))
+        )
     }
     for iid in ids:
         if iid not in found:

@@ -13,7 +13,7 @@ from pathlib import Path
 from PIL import Image as PILImage
 from PIL import ImageOps, UnidentifiedImageError
 
-from models import Image
+from models import Image, ImageUpload
 from services.errors import Invalid, TooLarge, UnsupportedMedia
 
 ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
@@ -105,21 +105,22 @@ def ingest(data, owner, *, media_dir, max_pixels, thumb_size):
     img = _normalise(_decode(data, max_pixels))
     encoded = _encode(img)
     digest = hashlib.sha256(encoded).hexdigest()
-    existing = Image.get_or_none(Image.sha256 == digest)
+    image = Image.get_or_none(Image.sha256 == digest)
     media = Path(media_dir)
     _write_once(media / f"{digest}.webp", encoded)
     thumb_path = media / f"{digest}_t.webp"
     if not thumb_path.exists():
         _write_once(thumb_path, make_thumbnail(img, thumb_size))
-    if existing:
-        return existing
-    image, _ = Image.get_or_create(
-        sha256=digest,
-        defaults={
-            "owner": owner,
-            "width": img.width,
-            "height": img.height,
-            "byte_size": len(encoded),
-        },
-    )
+    if image is None:
+        image, _ = Image.get_or_create(
+            sha256=digest,
+            defaults={
+                "owner": owner,
+                "width": img.width,
+                "height": img.height,
+                "byte_size": len(encoded),
+            },
+        )
+    if owner is not None:
+        ImageUpload.record(owner, image)
     return image

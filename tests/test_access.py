@@ -15,7 +15,7 @@ from flask import url_for
 from werkzeug.routing import Rule
 
 from extensions import db
-from models import Product, User
+from models import Comment, Post, Product, User
 from services import accounts, catalog, content, social
 from tests.conftest import Api, AuthActions, csrf_token, image_bytes
 
@@ -73,6 +73,22 @@ EXPECTED = {
     # admin pages (an empty role list is refused: a flash and a redirect)
     ("admin.users", "GET"): by_role(LOGIN, 403, 403, 403, 200),
     ("admin.update_user", "POST"): by_role(LOGIN, 403, 403, 403, HOME),
+    # the home feed, posts, comments and creator pages: another creator's published
+    # post and another user's comment (the delete routes get throwaway ones)
+    ("feed.home", "GET"): everyone(200),
+    ("feed.post", "GET"): everyone(200),
+    ("feed.creator", "GET"): everyone(200),
+    ("feed.new_post", "GET"): by_role(LOGIN, 403, 200, 403, 200),
+    ("feed.new_post", "POST"): by_role(LOGIN, 403, 400, 403, 400),
+    ("feed.edit_post", "GET"): by_role(LOGIN, 403, 403, 403, 403),
+    ("feed.edit_post", "POST"): by_role(LOGIN, 403, 403, 403, 403),
+    ("feed.delete_post", "POST"): by_role(LOGIN, 403, 403, 403, HOME),
+    ("feed.like", "POST"): by_role(LOGIN, HOME, HOME, HOME, HOME),
+    ("feed.unlike", "POST"): by_role(LOGIN, HOME, HOME, HOME, HOME),
+    ("feed.add_comment", "POST"): by_role(LOGIN, HOME, HOME, HOME, HOME),
+    ("feed.delete_comment", "POST"): by_role(LOGIN, 403, 403, 403, HOME),
+    ("feed.follow", "POST"): by_role(LOGIN, HOME, HOME, HOME, HOME),
+    ("feed.unfollow", "POST"): by_role(LOGIN, HOME, HOME, HOME, HOME),
     # the JSON API (bearer tokens)
     ("api.create_user", "POST"): everyone(400),
     ("api.create_token", "POST"): everyone(400),
@@ -138,6 +154,11 @@ def test_the_table_keeps_the_role_rules():
             assert expected["anonymous"] == LOGIN, endpoint
             for role in ("shopper", "creator", "merchant"):
                 assert expected[role] == 403, (endpoint, role)
+        if endpoint.startswith("feed.") and method == "POST":
+            assert expected["anonymous"] == LOGIN, endpoint
+        if endpoint in ("feed.edit_post", "feed.delete_post", "feed.delete_comment"):
+            for role in ("shopper", "creator", "merchant"):
+                assert expected[role] == 403, (endpoint, role)
         if endpoint.startswith("api.") and "product" in endpoint and method != "GET":
             assert expected["anonymous"] == 401, endpoint
             assert expected["shopper"] == expected["creator"] == 403, endpoint
@@ -173,6 +194,10 @@ class Walker:
             victim = User.get(User.username == "victim")
             post = content.get_post(self.post["id"])
             self.comment = social.add_comment(victim, post, "someone else's comment")
+            # Throwaway ones for the delete routes, where an admin may delete.
+            doomed = content.create_post(post.author, "doomed", [self.product["id"]])
+            self.doomed_post_id = doomed.id
+            self.doomed_comment_id = social.add_comment(victim, post, "doomed").id
         self.tokens = {"anonymous": None}
         for role in ROLES[1:]:
             self_service = "shopper" if role == "admin" else role
@@ -204,6 +229,10 @@ class Walker:
             "comment_id": self.comment.id,
             "username": "other_creator",
         }
+        if rule.endpoint == "feed.delete_post":
+            values["post_id"] = self.doomed_post_id
+        if rule.endpoint == "feed.delete_comment":
+            values["comment_id"] = self.doomed_comment_id
         unknown = set(rule.arguments) - values.keys()
         assert not unknown, (
             f"{rule.rule}: teach Walker.args a real object for {sorted(unknown)}"
@@ -277,6 +306,11 @@ def test_route_walk_every_role(app, walker):
         assert Product.select().count() == 1
         victim = User.get_by_id(walker.victim_id)
         assert victim.roles == ["shopper"] and victim.status == "active"
+        post = Post.get_by_id(walker.post["id"])
+        assert post.body == "someone else's post" and post.is_published
+        assert Comment.get_or_none(Comment.id == walker.comment.id) is not None
+        assert Post.get_or_none(Post.id == walker.doomed_post_id) is None  # admin
+        assert Comment.get_or_none(Comment.id == walker.doomed_comment_id) is None
 
 
 def test_anonymous_redirects_to_login_keep_the_page_to_return_to(walker, app):

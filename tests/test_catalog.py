@@ -188,14 +188,14 @@ def test_edit_product_through_the_form(client, merchant):
 
 def test_archive_hides_the_product_and_restore_brings_it_back(client, merchant):
     product_id = edit_id(create_by_form(client, title="Archivable Kettle"))
-    assert "Archivable Kettle" in page(client.get("/"))
+    assert "Archivable Kettle" in page(client.get("/shop"))
     assert "Archivable Kettle" in page(client.get("/c/kitchen"))
 
     resp = post_form(client, f"/merchant/products/{product_id}/archive", {})
     assert resp.status_code == 302
     assert urlsplit(resp.location).path == "/merchant/products"
     assert row(product_id).status == "archived"
-    assert "Archivable Kettle" not in page(client.get("/"))
+    assert "Archivable Kettle" not in page(client.get("/shop"))
     assert "Archivable Kettle" not in page(client.get("/c/kitchen"))
     shown = client.get(f"/products/{product_id}")
     assert shown.status_code == 200
@@ -205,7 +205,7 @@ def test_archive_hides_the_product_and_restore_brings_it_back(client, merchant):
     resp = post_form(client, f"/merchant/products/{product_id}/restore", {})
     assert resp.status_code == 302
     assert row(product_id).status == "active"
-    assert "Archivable Kettle" in page(client.get("/"))
+    assert "Archivable Kettle" in page(client.get("/shop"))
     assert "Archivable Kettle" in page(client.get("/c/kitchen"))
     assert "no longer sold" not in page(client.get(f"/products/{product_id}"))
 
@@ -395,22 +395,22 @@ def test_home_lists_products_with_thumbnails_and_paginates(client, api):
     for n in range(1, PER_PAGE + 1):
         api.product(token, title=f"Product number {n:02d}")
 
-    first = page(client.get("/"))
+    first = page(client.get("/shop"))
     assert first.count('class="card product-card"') == PER_PAGE
     assert "Product number 24" in first and "Product number 01" in first
     assert "Product number 00" not in first and thumb not in first
-    assert "Page 1 of 2" in first and 'href="/?page=2"' in first
+    assert "Page 1 of 2" in first and 'href="/shop?page=2"' in first
     assert "25 products" in first
 
-    second = page(client.get("/?page=2"))
+    second = page(client.get("/shop?page=2"))
     assert second.count('class="card product-card"') == 1
     assert "Product number 00" in second
     assert f'src="{thumb}"' in second
-    assert "Page 2 of 2" in second and 'href="/?page=1"' in second
+    assert "Page 2 of 2" in second and 'href="/shop?page=1"' in second
 
     for odd in ("0", "-3", "abc", "9" * 40):
-        assert client.get(f"/?page={odd}").status_code == 200
-    assert client.get("/?page=3").status_code == 200  # past the end: an empty page
+        assert client.get(f"/shop?page={odd}").status_code == 200
+    assert client.get("/shop?page=3").status_code == 200  # past the end: an empty page
 
 
 # --- media route ---------------------------------------------------------------------

@@ -242,3 +242,26 @@ def test_feed_query_count_does_not_grow_with_posts(api, world, monkeypatch):
         counts.append(len(calls))
         monkeypatch.undo()
     assert counts[0] == counts[1], counts
+
+
+def test_a_photo_someone_else_uploaded_first_can_still_be_posted(api, world):
+    """Identical bytes share one stored image; whoever uploads them may use them."""
+    same = image_bytes("PNG", (40, 40), color=(1, 2, 3))
+    ids = []
+    for token in (world["merchant"], world["creator"]):
+        resp = api.call(
+            "POST",
+            "/api/v1/images",
+            token=token,
+            data={"file": (io.BytesIO(same), "same.png")},
+            content_type="multipart/form-data",
+        )
+        ids.append(resp.get_json()["image"]["id"])
+    assert ids[0] == ids[1]
+    resp = post(api, world["creator"], world["products"][:1], image_ids=[ids[0]])
+    assert resp.status_code == 201, resp.get_json()
+    # ...but not by someone who never uploaded it.
+    resp = post(
+        api, api.user("chen", role="creator"), world["products"][:1], image_ids=[ids[0]]
+    )
+    assert resp.status_code == 400

@@ -221,7 +221,7 @@ def test_list_pagination_arguments_are_checked(api, shop, query):
 
 
 @pytest.mark.parametrize(
-    "path", ["/admin/users", "/", "/c/kitchen", "/merchant/products"]
+    "path", ["/admin/users", "/", "/shop", "/c/kitchen", "/merchant/products"]
 )
 @pytest.mark.parametrize(
     "query", ["page=" + "9" * 30, "page=9223372036854775807", "page=-9", "q=%00%ff"]

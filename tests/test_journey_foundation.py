@@ -61,6 +61,8 @@ def test_merchant_lists_a_product_and_a_shopper_finds_it(
     shopper = new_page(viewport={"width": 390, "height": 844})  # a phone
     _signup(shopper, base, "mei", "shopper")
     shopper.wait_for_url(base + "/")
+    shopper.click("nav.nav >> text=Shop")
+    shopper.wait_for_url(base + "/shop")
     card = shopper.locator(".product-card", has_text="Hand Blender")
     card.wait_for()
     assert _image_loaded(shopper, ".product-card img")
@@ -87,6 +89,7 @@ def test_site_speaks_chinese_by_accept_language_and_by_choice(
     page.goto(base + "/")
     assert page.get_attribute("html", "lang") == "zh-CN"
     assert page.locator("nav.nav >> text=登录").is_visible()
+    page.goto(base + "/shop")
     assert page.locator("a.chip", has_text="厨房用品").is_visible()
     shots(page, "home-zh")
 

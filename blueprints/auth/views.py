@@ -1,7 +1,5 @@
 """Sign up, sign in, sign out, profile and password pages."""
 
-from urllib.parse import urlsplit
-
 from flask import (
     Blueprint,
     current_app,
@@ -16,23 +14,17 @@ from flask import (
 from flask_babel import gettext
 from flask_login import current_user, login_required, login_user, logout_user
 
-from blueprints.common import VISITOR_COOKIE, sign_in, store_upload, translate
+from blueprints.common import (
+    VISITOR_COOKIE,
+    safe_next,
+    sign_in,
+    store_upload,
+    translate,
+)
 from services import accounts, touchpoints
 from services.errors import DomainError, RateLimited
 
 bp = Blueprint("auth", __name__)
-
-
-def _safe_next(target):
-    """Only follow same-site relative redirects after sign-in."""
-    if not target or not isinstance(target, str):
-        return None
-    if any(ord(c) < 32 or ord(c) == 127 for c in target):
-        return None  # CR/LF would break the Location header (and hide tricks)
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or "\\" in target:
-        return None
-    return target if not target.startswith("//") else None
 
 
 def _home_for(user):
@@ -70,7 +62,7 @@ def signup():
         else:
             start_session(user)
             flash(gettext("Welcome to Livestall, %(name)s!", name=user.name), "success")
-            return redirect(_safe_next(request.args.get("next")) or _home_for(user))
+            return redirect(safe_next(request.args.get("next")) or _home_for(user))
     status = 400 if errors else 200
     return render_template("auth/signup.html", form=form, errors=errors), status
 
@@ -92,7 +84,7 @@ def login():
                 response.headers["Retry-After"] = str(e.retry_after)
             return response
         start_session(user, remember=bool(form.get("remember")))
-        return redirect(_safe_next(request.args.get("next")) or _home_for(user))
+        return redirect(safe_next(request.args.get("next")) or _home_for(user))
     return render_template("auth/login.html", form=form, errors=errors), status
 
 
@@ -172,7 +164,7 @@ def language():
     if lang not in languages:
         flash(gettext("Unknown language."), "error")
         lang = None
-    target = _safe_next(request.form.get("next")) or url_for("feed.home")
+    target = safe_next(request.form.get("next")) or url_for("feed.home")
     response = redirect(target)
     if lang:
         response.set_cookie(

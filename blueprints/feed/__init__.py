@@ -1,0 +1,1 @@
+"""Creators' content on the web: the home feed, posts, comments, creator pages."""

@@ -1,0 +1,443 @@
+"""The home feed, posts (write, read, edit, like, comment) and creator pages.
+
+Views stay thin: they read the form, call `services.content` / `services.social`
+and render. Every write is a POST with a CSRF token that redirects back with a flash.
+"""
+
+import re
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext
+from flask_login import current_user
+from markupsafe import Markup
+
+from blueprints.common import (
+    record_post_view,
+    role_required,
+    safe_next,
+    store_upload,
+    translate,
+)
+from blueprints.shop.views import page_arg
+from models import Image, Product
+from services import content, social
+from services.errors import DomainError, NotAllowed, NotFound
+
+bp = Blueprint("feed", __name__)
+PER_PAGE = 20
+PICKER_SIZE = 60  # newest active products offered as checkboxes on the post form
+NEW_PRODUCTS = 10
+# A product reference pasted by a creator: an id, or a URL with /products/<id> in it.
+PRODUCT_URL = re.compile(r"/products/(\d{1,15})(?:[/?#]|$)")
+REF_SPLIT = re.compile(r"[\s,，、;；]+")
+
+
+def _me():
+    return current_user._get_current_object() if current_user.is_authenticated else None
+
+
+def _sign_in_first(back):
+    """Anonymous visitors who press a button go to the sign-in page, then `back`."""
+    return redirect(url_for("auth.login", next=back))
+
+
+def _back(default):
+    """Where a button's POST returns to: the form's safe `next`, else `default`."""
+    return redirect(safe_next(request.form.get("next")) or default)
+
+
+def _post_or_404(post_id):
+    try:
+        return content.get_post(post_id, _me())
+    except NotFound:
+        abort(404)
+
+
+def _creator_or_404(username):
+    try:
+        return social.creator_by_username(username)
+    except NotFound:
+        abort(404)
+
+
+def _with_avatars(users):
+    """Load the avatars of these users with one query (no query per card)."""
+    users = [u for u in users if u is not None]
+    ids = {u.avatar_id for u in users if u.avatar_id}
+    found = {i.id: i for i in Image.select().where(Image.id.in_(ids))} if ids else {}
+    for user in users:
+        user.avatar_image = found.get(user.avatar_id)
+    return users
+
+
+def _prepare(posts):
+    """Avatars for the authors of already hydrated posts; return the liked ids."""
+    _with_avatars([p.author for p in posts])
+    return social.liked_ids(_me(), posts)
+
+
+# --- home -----------------------------------------------------------------------------
+
+
+@bp.route("/")
+def home():
+    me = _me()
+    follows = social.following_count(me) if me else 0
+    tab = (
+        "following" if follows and request.args.get("tab") != "discover" else "discover"
+    )
+    page = page_arg()
+    popular = []
+    if tab == "following":
+        posts, total = content.following_feed(me, page, PER_PAGE)
+    else:
+        posts, total = content.recent(page, PER_PAGE)
+        popular = content.popular()
+    liked = _prepare(posts + popular)
+    new_products = Product.with_images(
+        Product.listing().order_by(Product.created_at.desc()).limit(NEW_PRODUCTS)
+    )
+    return render_template(
+        "feed/home.html",
+        tab=tab,
+        follows=follows,
+        posts=posts,
+        popular=popular,
+        liked=liked,
+        page=page,
+        pages=max(1, (total + PER_PAGE - 1) // PER_PAGE),
+        total=total,
+        new_products=new_products,
+    )
+
+
+# --- writing --------------------------------------------------------------------------
+
+
+def _ints(values):
+    """Whole positive numbers among form values; anything else is ignored."""
+    out = []
+    for value in values:
+        value = (value or "").strip()
+        if value.isascii() and value.isdecimal() and len(value) <= 15 and int(value):
+            out.append(int(value))
+    return out
+
+
+def parse_product_refs(text):
+    """Product ids from pasted text: ids or product URLs, separated by spaces or
+    commas. Junk tokens are ignored; unknown ids are left for the service to report."""
+    ids = []
+    for token in REF_SPLIT.split(text or ""):
+        if not token:
+            continue
+        if token.isascii() and token.isdecimal():
+            ids.extend(_ints([token]))
+            continue
+        match = PRODUCT_URL.search(token)
+        if match:
+            ids.extend(_ints([match.group(1)]))
+    return ids
+
+
+def product_ids_from(form):
+    """Ticked products first, then pasted references; each id once, in order."""
+    ids = _ints(form.getlist("product_ids")) + parse_product_refs(
+        form.get("product_refs")
+    )
+    return list(dict.fromkeys(ids))
+
+
+def _picker(selected_ids):
+    """The products to offer: the ones already chosen, then the newest active ones."""
+    chosen = []
+    if selected_ids:
+        found = {
+            p.id: p
+            for p in Product.with_images(
+                Product.listing()  # active ones, and archived ones tagged before
+                .orwhere(Product.status == "archived")
+                .where(Product.id.in_(selected_ids))
+            )
+        }
+        chosen = [found[i] for i in selected_ids if i in found]
+    newest = Product.with_images(
+        Product.listing()
+        .order_by(Product.created_at.desc(), Product.id.desc())
+        .limit(PICKER_SIZE)
+    )
+    seen = {p.id for p in chosen}
+    return chosen + [p for p in newest if p.id not in seen]
+
+
+def _own_images(ids, owner):
+    """The owner's images among these ids, in the given order."""
+    if not ids:
+        return []
+    found = {
+        i.id: i
+        for i in Image.select().where(Image.id.in_(ids) & (Image.owner == owner.id))
+    }
+    return [found[i] for i in ids if i in found]
+
+
+def _save(post=None):
+    """Handle the post form; return (post, errors, kept photos, chosen product ids)."""
+    form, me, errors = request.form, _me(), {}
+    publish = form.get("action") != "draft"
+    product_ids = product_ids_from(form)
+    image_ids = list(dict.fromkeys(_ints(form.getlist("image_ids"))))
+    uploads = [f for f in request.files.getlist("photos") if f and f.filename]
+    if len(image_ids) + len(uploads) > content.IMAGES_MAX:
+        errors["image_ids"] = gettext("At most %(n)d photos.", n=content.IMAGES_MAX)
+        return None, errors, _own_images(image_ids, me), product_ids
+    try:
+        for upload in uploads:
+            image_ids.append(store_upload(upload, me).id)
+    except DomainError as e:
+        errors["image_ids"] = translate(e)
+        return None, errors, _own_images(image_ids, me), product_ids
+    body = form.get("body", "")
+    try:
+        if post is None:
+            post = content.create_post(me, body, product_ids, image_ids, publish)
+        else:
+            post = content.update_post(post, me, body, product_ids, image_ids, publish)
+    except NotAllowed:
+        raise
+    except DomainError as e:
+        errors[e.field or "form"] = translate(e)
+        # Photos already stored come back as ticked boxes: no need to upload again.
+        return None, errors, _own_images(image_ids, me), product_ids
+    return post, errors, [], product_ids
+
+
+def _form_page(post, errors, photos, product_ids):
+    return (
+        render_template(
+            "feed/post_form.html",
+            post=post,
+            form=request.form if request.method == "POST" else None,
+            errors=errors,
+            photos=photos,
+            selected=set(product_ids),
+            picker=_picker(product_ids),
+            images_max=content.IMAGES_MAX,
+        ),
+        400 if errors else 200,
+    )
+
+
+@bp.route("/posts/new", methods=["GET", "POST"])
+@role_required("creator")
+def new_post():
+    if request.method == "POST":
+        post, errors, photos, product_ids = _save()
+        if post is not None:
+            flash(
+                gettext("Post published.")
+                if post.is_published
+                else gettext("Draft saved. Only you can see it."),
+                "success",
+            )
+            return redirect(url_for("feed.post", post_id=post.id))
+        return _form_page(None, errors, photos, product_ids)
+    return _form_page(None, {}, [], [])
+
+
+def _authored_or_refused(post_id):
+    """The post, for its author; 404 if the viewer cannot see it, else 403."""
+    post = _post_or_404(post_id)
+    if post.author_id != current_user.id:
+        abort(403)
+    return post
+
+
+@bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
+def edit_post(post_id):
+    if not current_user.is_authenticated:
+        return _sign_in_first(url_for("feed.edit_post", post_id=post_id))
+    post = _authored_or_refused(post_id)
+    if request.method == "POST":
+        saved, errors, photos, product_ids = _save(post)
+        if saved is not None:
+            flash(
+                gettext("Post saved.")
+                if saved.is_published
+                else gettext("Draft saved. Only you can see it."),
+                "success",
+            )
+            return redirect(url_for("feed.post", post_id=saved.id))
+        return _form_page(post, errors, photos, product_ids)
+    content.hydrate([post])
+    return _form_page(post, {}, post.photos, [p.id for p in post.tagged])
+
+
+@bp.route("/posts/<int:post_id>/delete", methods=["POST"])
+def delete_post(post_id):
+    if not current_user.is_authenticated:
+        return _sign_in_first(url_for("feed.post", post_id=post_id))
+    post = _post_or_404(post_id)
+    content.delete_post(post, _me())  # NotAllowed: the 403 page
+    flash(gettext("Post deleted."), "success")
+    if post.author_id == current_user.id and post.author.has_role("creator"):
+        return redirect(url_for("feed.creator", username=post.author.username))
+    return redirect(url_for("feed.home"))
+
+
+# --- reading --------------------------------------------------------------------------
+
+
+@bp.route("/posts/<int:post_id>")
+def post(post_id):
+    me = _me()
+    item = _post_or_404(post_id)
+    content.hydrate([item])  # tagged products with their merchant and covers
+    _with_avatars([item.author])
+    comments = social.comments_of(item)
+    if item.is_published:
+        record_post_view(item)
+    share_url = (
+        url_for(
+            "feed.post", post_id=item.id, s=social.share_code_for(me), _external=True
+        )
+        if me
+        else url_for("feed.post", post_id=item.id, _external=True)
+    )
+    return render_template(
+        "feed/post.html",
+        post=item,
+        liked=item.id in social.liked_ids(me, [item]),
+        following=social.is_following(me, item.author) if me else False,
+        comments=comments,
+        share_url=share_url,
+        is_author=bool(me and me.id == item.author_id),
+        can_moderate=bool(me and (me.id == item.author_id or me.has_role("admin"))),
+    )
+
+
+# --- likes and comments ---------------------------------------------------------------
+
+
+def _post_action(post_id):
+    """The post a button acts on, or a redirect to sign in first."""
+    if not current_user.is_authenticated:
+        return None, _sign_in_first(url_for("feed.post", post_id=post_id))
+    return _post_or_404(post_id), None
+
+
+@bp.route("/posts/<int:post_id>/like", methods=["POST"])
+def like(post_id):
+    item, answer = _post_action(post_id)
+    if answer:
+        return answer
+    social.like(_me(), item)
+    return _back(url_for("feed.post", post_id=item.id))
+
+
+@bp.route("/posts/<int:post_id>/unlike", methods=["POST"])
+def unlike(post_id):
+    item, answer = _post_action(post_id)
+    if answer:
+        return answer
+    social.unlike(_me(), item)
+    return _back(url_for("feed.post", post_id=item.id))
+
+
+@bp.route("/posts/<int:post_id>/comments", methods=["POST"])
+def add_comment(post_id):
+    item, answer = _post_action(post_id)
+    if answer:
+        return answer
+    target = url_for("feed.post", post_id=item.id) + "#comments"
+    try:
+        social.add_comment(_me(), item, request.form.get("body", ""))
+    except NotFound:
+        abort(404)
+    except DomainError as e:  # empty, too long, or too fast (429): say so
+        flash(translate(e), "error")
+    else:
+        flash(gettext("Comment posted."), "success")
+    return redirect(target)
+
+
+@bp.route("/comments/<int:comment_id>/delete", methods=["POST"])
+def delete_comment(comment_id):
+    if not current_user.is_authenticated:
+        return _sign_in_first(url_for("feed.home"))
+    try:
+        item = social.delete_comment(_me(), comment_id)
+    except NotFound:
+        abort(404)
+    # NotAllowed is not caught: the 403 page says "you can't do that".
+    flash(gettext("Comment deleted."), "success")
+    return redirect(url_for("feed.post", post_id=item.id) + "#comments")
+
+
+# --- creators -------------------------------------------------------------------------
+
+
+@bp.route("/u/<username>")
+def creator(username):
+    me = _me()
+    person = _creator_or_404(username)
+    _with_avatars([person])
+    page = page_arg()
+    posts, total = content.posts_of(person, me, page, PER_PAGE)
+    liked = _prepare(posts)
+    return render_template(
+        "feed/creator.html",
+        creator=person,
+        is_self=bool(me and me.id == person.id),
+        following=social.is_following(me, person) if me else False,
+        followers=social.follower_count(person),
+        followees=social.following_count(person),
+        picks=content.picks_of(person),
+        posts=posts,
+        liked=liked,
+        total=total,
+        page=page,
+        pages=max(1, (total + PER_PAGE - 1) // PER_PAGE),
+    )
+
+
+@bp.route("/u/<username>/follow", methods=["POST"])
+def follow(username):
+    if not current_user.is_authenticated:
+        return _sign_in_first(url_for("feed.creator", username=username))
+    person = _creator_or_404(username)
+    try:
+        social.follow(_me(), person)
+    except DomainError as e:
+        flash(translate(e), "error")
+    else:
+        flash(gettext("You follow %(name)s now.", name=person.name), "success")
+    return _back(url_for("feed.creator", username=person.username))
+
+
+@bp.route("/u/<username>/unfollow", methods=["POST"])
+def unfollow(username):
+    if not current_user.is_authenticated:
+        return _sign_in_first(url_for("feed.creator", username=username))
+    person = _creator_or_404(username)
+    social.unfollow(_me(), person)
+    flash(gettext("You no longer follow %(name)s.", name=person.name), "info")
+    return _back(url_for("feed.creator", username=person.username))
+
+
+@bp.app_template_filter("excerpt")
+def excerpt(post, length=140):
+    """A post's text for a card: the sanitised HTML's text, whitespace collapsed,
+    cut at `length` characters. Plain text: the template escapes it."""
+    # body_html was sanitised at save; striptags() returns plain, unescaped text.
+    html = Markup(post.body_html or "")  # noqa: S704
+    text = " ".join(html.striptags().split())
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"

@@ -4,7 +4,7 @@ import secrets
 from functools import wraps
 from urllib.parse import urlencode, urlsplit
 
-from flask import abort, current_app, g, redirect, request
+from flask import abort, current_app, g, redirect, request, url_for
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -220,6 +220,13 @@ def _utm():
 
 def _user_id():
     return current_user.id if current_user.is_authenticated else None
+
+
+def share_url(endpoint, **values):
+    """An absolute link to a page carrying the signed-in user's share code."""
+    if current_user.is_authenticated:
+        values["s"] = social.share_code_for(current_user._get_current_object())
+    return url_for(endpoint, _external=True, **values)
 
 
 def record_post_view(post):

@@ -265,3 +265,19 @@ def test_a_photo_someone_else_uploaded_first_can_still_be_posted(api, world):
         api, api.user("chen", role="creator"), world["products"][:1], image_ids=[ids[0]]
     )
     assert resp.status_code == 400
+
+
+def test_product_share_link_credits_the_sharer(api, world, client, auth):
+    pid = world["products"][0]
+    auth.signup("sharer")
+    html = client.get(f"/products/{pid}").get_data(as_text=True)
+    code = html.split(f"/products/{pid}?s=")[1].split('"')[0]
+    visitor = client.application.test_client()
+    resp = visitor.get(f"/products/{pid}?s={code}")
+    assert resp.status_code == 302 and resp.headers["Location"] == f"/products/{pid}"
+    (visit,) = touchpoints("share_visit")
+    sharer = read_db(lambda: User.get(User.username == "sharer"))
+    assert (visit.sharer_id, visit.product_id, visit.post_id) == (sharer.id, pid, None)
+    # Following your own link records nothing.
+    client.get(f"/products/{pid}?s={code}")
+    assert len(touchpoints("share_visit")) == 1

@@ -1,9 +1,9 @@
 """JSON API v1: posts, the feed, follows and image uploads (see docs/API.md)."""
 
-from flask import jsonify, request, url_for
+from flask import jsonify, request
 
 from blueprints.api.views import bp, json_body, me, pagination
-from blueprints.common import record_post_view, store_upload
+from blueprints.common import record_post_view, share_url, store_upload
 from models import isoformat
 from services import catalog, content, social
 from services.errors import Invalid
@@ -11,9 +11,6 @@ from services.errors import Invalid
 
 def post_dict(post, viewer=None):
     """Serialise a hydrated post as API.md's `post` object."""
-    share = {}
-    if viewer is not None and viewer.is_authenticated:
-        share["s"] = social.share_code_for(viewer)
     return {
         "id": post.id,
         "author": {
@@ -25,7 +22,7 @@ def post_dict(post, viewer=None):
         "products": [catalog.product_dict(p, images=p.gallery) for p in post.tagged],
         "images": [img.to_dict() for img in post.photos],
         "url": post.url,
-        "share_url": url_for("feed.post", post_id=post.id, _external=True, **share),
+        "share_url": share_url("feed.post", post_id=post.id),
         "status": post.status,
         "like_count": post.like_count,
         "comment_count": post.comment_count,

@@ -23,6 +23,7 @@ from blueprints.common import (
     record_post_view,
     role_required,
     safe_next,
+    share_url,
     store_upload,
     translate,
 )
@@ -305,20 +306,13 @@ def post(post_id):
     comments = social.comments_of(item)
     if item.is_published:
         record_post_view(item)
-    share_url = (
-        url_for(
-            "feed.post", post_id=item.id, s=social.share_code_for(me), _external=True
-        )
-        if me
-        else url_for("feed.post", post_id=item.id, _external=True)
-    )
     return render_template(
         "feed/post.html",
         post=item,
         liked=item.id in social.liked_ids(me, [item]),
         following=social.is_following(me, item.author) if me else False,
         comments=comments,
-        share_url=share_url,
+        share_url=share_url("feed.post", post_id=item.id),
         is_author=bool(me and me.id == item.author_id),
         can_moderate=bool(me and (me.id == item.author_id or me.has_role("admin"))),
     )

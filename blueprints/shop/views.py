@@ -11,7 +11,7 @@ from flask import (
     send_from_directory,
 )
 
-from blueprints.common import record_product_click
+from blueprints.common import record_product_click, share_url
 from extensions import db
 from models import Product
 from services import catalog
@@ -75,7 +75,13 @@ def product(product_id):
         .order_by(Product.created_at.desc())
         .limit(8)
     )
-    return render_template("shop/product.html", product=item, images=gallery, more=more)
+    return render_template(
+        "shop/product.html",
+        product=item,
+        images=gallery,
+        more=more,
+        share_url=share_url("shop.product", product_id=item.id),
+    )
 
 
 @bp.route("/healthz")

@@ -1,26 +1,35 @@
-"""The demo world behind `flask seed-demo`: shops, creators, shoppers, an admin and a
+"""The demo world behind `flask seed-demo`: shops, creators, shoppers, an admin, a
 bilingual catalogue whose product pictures are drawn here and stored through the
-real upload pipeline (`services.images.ingest`).
+real upload pipeline (`services.images.ingest`), and the creators' posts (with
+their own flat-lay photos), follows, likes and comments.
 
 `plan(n)` is the number of `progress(1)` calls `seed(products=n, ...)` makes.
-Everything is deterministic (`random.Random(42)`), so two seeds look the same.
+Everything is deterministic (`random.Random(42)` for the catalogue, another fixed
+seed for the content), so two seeds look the same; only the dates follow the clock.
 """
 
+import collections
+import datetime
+import itertools
 import random
 import re
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from models import User, transaction
-from services import accounts, catalog, images, passwords
-from services.demo_art import picture_png, png_bytes, render_avatar
+from models import Comment, Post, User, transaction, utcnow
+from services import accounts, catalog, content, images, passwords, social
+from services.demo_art import picture_png, png_bytes, post_photo_png, render_avatar
 from services.demo_data import (
     ADMIN,
     CATALOGUE,
+    COMMENTS,
+    CREATOR_COMMENTS,
     CREATORS,
     EMAIL_DOMAIN,
+    LOOKS,
     MERCHANTS,
     PASSWORD,
+    POSTS,
     SHOPPERS,
 )
 from services.errors import Conflict
@@ -34,6 +43,16 @@ ENGLISH_SHARE = 0.2  # of titles written fully in English
 # Creator avatar hues, skipping the muddy yellow-greens.
 AVATAR_HUES = (8, 200, 150, 262, 330, 28, 225, 295, 175, 350)
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+CONTENT_SEED = 20240601
+PAINT_AHEAD = 64  # pictures drawn ahead of the thread that stores them
+POSTS_PER_BATCH = 8  # posts per transaction
+PHOTOS = ((1, 2, 3), (3, 5, 3))  # photos per post, and how often each count comes
+LIKES_MAX = 15
+COMMENT_COUNTS = ((0, 1, 2, 3, 4), (2, 3, 3, 2, 1))
+DAYS = 30  # posts are spread over the last DAYS days
+BEIJING = datetime.timedelta(hours=8)
+# Beijing hours people post at: breakfast, lunch, after work and late evening.
+POST_HOURS = (7, 8, 12, 12, 13, 18, 19, 20, 20, 21, 21, 21, 22, 22, 23)
 
 
 # --------------------------------------------------------------------------- plan
@@ -59,11 +78,17 @@ def _capacity():
     return min(caps) * len(catalog.CATEGORIES)
 
 
+def _post_count(products):
+    """Posts need a product to tag: none without a catalogue."""
+    return sum(len(posts) for posts in POSTS.values()) if products else 0
+
+
 def plan(products):
     """The number of progress steps `seed(products=...)` reports."""
     if not 0 <= products <= _capacity():
         raise ValueError(f"products must be from 0 to {_capacity()}")
-    return 1 + _accounts() + products  # the password hash, accounts, products
+    # the password hash, accounts, products, posts, follows, likes and comments
+    return 1 + _accounts() + products + _post_count(products) + 2
 
 
 # ---------------------------------------------------------------------- catalogue
@@ -162,6 +187,8 @@ def _product_spec(rng, slug, cat, merchant, item, brand, vi, si):
     description = _join_description(lead + [extra[i] for i in chosen])
     return {
         "merchant": merchant["username"],
+        "item": item["zh"],
+        "variant": variant[0],
         "data": {
             "title": title,
             "description": description,
@@ -183,17 +210,173 @@ def _product_spec(rng, slug, cat, merchant, item, brand, vi, si):
     }
 
 
+# ------------------------------------------------------------------------ content
+
+
+def _choose(rng, candidates, taken, used):
+    """A candidate not in this post yet, preferring one the creator has not tagged."""
+    fresh = [i for i in candidates if i not in taken]
+    unused = [i for i in fresh if i not in used]
+    return rng.choice(unused or fresh) if fresh else None
+
+
+def _tag(rng, specs, wants, niche, used):
+    """Catalogue indexes for a post's wanted products: the item (in the variant
+    asked for, when there is one), else its category, else the creator's niche,
+    else anything, so that a small catalogue still gets believable posts."""
+    taken = []
+    for category, item, *variant in wants:
+        same_item = [
+            i
+            for i, s in enumerate(specs)
+            if s["data"]["category"] == category and s["item"] == item
+        ]
+        tiers = (
+            [i for i in same_item if variant and variant[0] in specs[i]["variant"]],
+            same_item,
+            [i for i, s in enumerate(specs) if s["data"]["category"] == category],
+            [i for i, s in enumerate(specs) if s["data"]["category"] in niche],
+            range(len(specs)),
+        )
+        for tier in tiers:
+            pick = _choose(rng, tier, taken, used)
+            if pick is not None:
+                taken.append(pick)
+                used.add(pick)
+                break
+    return taken
+
+
+def _photos(rng, username, pictures, caption):
+    """1–3 flat lays: the first product on a plate, two side by side, a print."""
+    look = LOOKS[username]
+    layouts = ("hero", "duo", "detail") if len(pictures) > 1 else ("hero", "detail")
+    shown = {"hero": pictures[:1], "duo": pictures[:2], "detail": pictures[-1:]}
+    count = min(rng.choices(*PHOTOS)[0], len(layouts))
+    return [
+        {
+            "layout": layout,
+            "background": look["background"],
+            "hue": look["hue"],
+            "prop_hue": look["hue"],
+            "props": look["props"],
+            "products": shown[layout],
+            "caption": caption,
+            "handle": "@" + username,
+            "seed": rng.randrange(1 << 30),
+        }
+        for layout in layouts[:count]
+    ]
+
+
+def _published(rng, now):
+    """A believable posting time (naive UTC) in the last DAYS days."""
+    local = now + BEIJING - datetime.timedelta(days=rng.randrange(DAYS - 1))
+    local = local.replace(
+        hour=rng.choice(POST_HOURS),
+        minute=rng.randrange(60),
+        second=rng.randrange(60),
+        microsecond=0,
+    )
+    when = local - BEIJING
+    if when > now - datetime.timedelta(minutes=20):  # later today: yesterday, then
+        when -= datetime.timedelta(days=1)
+    return when
+
+
+def _likers(rng, author, creators, shoppers):
+    """Up to LIKES_MAX fans: shoppers first, then the author's fellow creators."""
+    wanted = rng.randint(0, LIKES_MAX)
+    fans = rng.sample(shoppers, min(wanted, len(shoppers)))
+    peers = [c for c in creators if c != author]
+    return fans + rng.sample(peers, min(wanted - len(fans), len(peers)))
+
+
+def _comments(rng, author, shoppers, published, now):
+    """(username, body, time) for 0–4 shoppers' comments, oldest first."""
+    locale = {username: lang for username, _, lang in SHOPPERS}
+    said, out, when = set(), [], published
+    for username in rng.sample(shoppers, rng.choices(*COMMENT_COUNTS)[0]):
+        lang = "en" if locale[username] == "en" else "zh"
+        pools = (CREATOR_COMMENTS[author][lang], COMMENTS[lang])
+        pool = pools[0] if rng.random() < 0.5 else pools[1]
+        body = rng.choice([b for b in pool if b not in said] or pools[1])
+        said.add(body)
+        when = min(
+            when + datetime.timedelta(minutes=rng.randint(3, 900)),
+            now - datetime.timedelta(minutes=1),
+        )
+        out.append((username, body, when))
+    return out
+
+
+def build_content(specs, now):
+    """The creators' posts (oldest first) and everyone's follows, by username and
+    catalogue index: what `seed` creates once the products exist."""
+    rng = random.Random(CONTENT_SEED)
+    creators = [username for username, _, _ in CREATORS]
+    shoppers = [username for username, _, _ in SHOPPERS]
+    follows = [
+        (shopper, creator)
+        for shopper in shoppers
+        for creator in rng.sample(creators, rng.randint(2, 5))
+    ]
+    for creator in creators:
+        peers = [c for c in creators if c != creator]
+        follows += [(creator, peer) for peer in rng.sample(peers, rng.randint(1, 2))]
+    posts = []
+    for username in creators if specs else ():
+        niche = {want[0] for post in POSTS[username] for want in post["products"]}
+        used = set()
+        for post in POSTS[username]:
+            tagged = _tag(rng, specs, post["products"], niche, used)
+            pictures = [specs[i]["picture"] for i in tagged]
+            published = _published(rng, now)
+            posts.append(
+                {
+                    "author": username,
+                    "body": post["body"],
+                    "products": tagged,
+                    "photos": _photos(rng, username, pictures, post["caption"]),
+                    "published_at": published,
+                    "likers": _likers(rng, username, creators, shoppers),
+                    "comments": _comments(rng, username, shoppers, published, now),
+                }
+            )
+    posts.sort(key=lambda p: p["published_at"])  # so ids follow the dates
+    return posts, follows
+
+
 # ----------------------------------------------------------------------- pictures
 
 
-def _store(img, owner, media_dir, thumb_size):
+def _ingest(data, owner, media_dir, thumb_size):
     return images.ingest(
-        png_bytes(img),
+        data,
         owner,
         media_dir=media_dir,
         max_pixels=MAX_PIXELS,
         thumb_size=thumb_size,
     )
+
+
+def _store(img, owner, media_dir, thumb_size):
+    return _ingest(png_bytes(img), owner, media_dir, thumb_size)
+
+
+def _painted(painter, jobs, ahead=PAINT_AHEAD):
+    """Run (function, argument) jobs on `painter`, at most `ahead` in flight, and
+    yield their results in order: the drawing overlaps the storing without every
+    PNG waiting in memory at once."""
+    jobs = iter(jobs)
+    pending = collections.deque(
+        painter.submit(fn, arg) for fn, arg in itertools.islice(jobs, ahead)
+    )
+    while pending:
+        result = pending.popleft().result()
+        for fn, arg in itertools.islice(jobs, 1):
+            pending.append(painter.submit(fn, arg))
+        yield result
 
 
 def _register(username, role, display_name):
@@ -252,6 +435,49 @@ def already_seeded():
     return User.select().where(User.email.endswith("@" + EMAIL_DOMAIN)).exists()
 
 
+def _create_posts(posts, users, product_ids, painted, media_dir, thumb_size, progress):
+    """Store each post's photos (its author's own images), then the post, dated."""
+    created = []
+    for start in range(0, len(posts), POSTS_PER_BATCH):
+        with transaction():
+            for spec in posts[start : start + POSTS_PER_BATCH]:
+                author = users[spec["author"]]
+                photo_ids = [
+                    _ingest(next(painted), author, media_dir, thumb_size).id
+                    for _ in spec["photos"]
+                ]
+                post = content.create_post(
+                    author,
+                    spec["body"],
+                    [product_ids[i] for i in spec["products"]],
+                    photo_ids,
+                )
+                when = spec["published_at"]
+                Post.update(published_at=when, created_at=when, updated_at=when).where(
+                    Post.id == post.id
+                ).execute()
+                created.append((post, spec))
+                progress(1)
+    return created
+
+
+def _react(created, users):
+    """Likes through the service; comments inserted directly (the service rate
+    limits each user), with one counter UPDATE per post."""
+    for post, spec in created:
+        for username in spec["likers"]:
+            social.like(users[username], post)
+        rows = [
+            {"post": post.id, "author": users[u].id, "body": body, "created_at": when}
+            for u, body, when in spec["comments"]
+        ]
+        if rows:
+            Comment.insert_many(rows).execute()
+            Post.update(comment_count=Post.comment_count + len(rows)).where(
+                Post.id == post.id
+            ).execute()
+
+
 def seed(*, products=160, media_dir, hash_method, thumb_size=480, progress=None):
     """Create the demo world; return a one-line summary to print."""
     progress = progress or (lambda n: None)
@@ -260,6 +486,7 @@ def seed(*, products=160, media_dir, hash_method, thumb_size=480, progress=None)
     if already_seeded():
         raise Conflict("The demo data is already there.", code="already_seeded")
     specs = build_catalogue(products)
+    posts, follows = build_content(specs, utcnow())
     password_hash = passwords.hash_password(PASSWORD, hash_method)
     progress(1)
     with transaction():
@@ -267,31 +494,40 @@ def seed(*, products=160, media_dir, hash_method, thumb_size=480, progress=None)
         User.update(password_hash=password_hash).where(
             User.id.in_([u.id for u in users.values()])
         ).execute()
-    # Pictures are drawn on a second thread while this one stores the previous
-    # ones: Pillow lets go of the GIL while it encodes and resizes.
+    # Pictures (products', then the posts' photos) are drawn on a second thread
+    # while this one stores the previous ones: Pillow lets go of the GIL while it
+    # encodes and resizes.
+    jobs = [(picture_png, s["picture"]) for s in specs]
+    jobs += [(post_photo_png, photo) for post in posts for photo in post["photos"]]
     painter = ThreadPoolExecutor(max_workers=1)
     try:
-        pictures = painter.map(picture_png, [s["picture"] for s in specs])
+        painted = _painted(painter, jobs)
+        product_ids = []
         for start in range(0, len(specs), BATCH):
             with transaction():
                 for spec in specs[start : start + BATCH]:
                     merchant = users[spec["merchant"]]
                     product = catalog.create_product(merchant, spec["data"])
-                    image = images.ingest(
-                        next(pictures),
-                        merchant,
-                        media_dir=media_dir,
-                        max_pixels=MAX_PIXELS,
-                        thumb_size=thumb_size,
-                    )
+                    image = _ingest(next(painted), merchant, media_dir, thumb_size)
                     catalog.add_image(product, image)
+                    product_ids.append(product.id)
                     progress(1)
+        created = _create_posts(
+            posts, users, product_ids, painted, media_dir, thumb_size, progress
+        )
     finally:
         painter.shutdown(cancel_futures=True)
+    with transaction():
+        for follower, creator in follows:
+            social.follow(users[follower], users[creator])
+    progress(1)
+    with transaction():
+        _react(created, users)
+    progress(1)
     return (
         f"Seeded {len(specs)} products from {len(MERCHANTS)} shops, "
-        f"{len(CREATORS)} creators, {len(SHOPPERS)} shoppers and an admin in "
-        f"{time.monotonic() - started:.0f}s. Sign in as admin, lily_eats, "
-        f"xihu_teahouse or emma_w (any demo account) with the password "
+        f"{len(CREATORS)} creators ({len(created)} posts), {len(SHOPPERS)} shoppers "
+        f"and an admin in {time.monotonic() - started:.0f}s. Sign in as admin, "
+        f"lily_eats, xihu_teahouse or emma_w (any demo account) with the password "
         f"'{PASSWORD}'."
     )

@@ -3,15 +3,17 @@ with Pillow so the demo ships no pictures of anyone else's."""
 
 import colorsys
 import io
+import math
 import random
 from functools import lru_cache
 
 from PIL import Image as PILImage
-from PIL import ImageDraw, ImageFont
+from PIL import ImageChops, ImageDraw, ImageFilter, ImageFont, ImageOps
 
 PRODUCT_SIZE = 800
 AVATAR_SIZE = 512
 SUPERSAMPLE = 2
+
 
 def _hls(h, lightness, saturation):
     r, g, b = colorsys.hls_to_rgb((h / 360) % 1, lightness, saturation)
@@ -822,4 +824,471 @@ def png_bytes(img):
     return out.getvalue()
 
 
-# --------------------------------------------------------------------------- seed
+# -------------------------------------------------------------------- post photos
+#
+# A creator's "flat lay": the tagged products drawn again, smaller, on a textured
+# tabletop with a prop or two, a paper caption strip and the creator's handle.
+# Every photo draws its texture from its own seed, so no two hash the same.
+
+POST_SIZE = (750, 1000)  # 3:4, the shape of a post cover
+SHADOW = (46, 38, 34)
+TAU = 2 * math.pi
+
+
+def _noise(rnd, width, height):
+    """Uniform grey noise from `rnd`, so a seed always gives the same texture."""
+    return PILImage.frombytes("L", (width, height), rnd.randbytes(width * height))
+
+
+def _shade(img, mask, amount):
+    """Lighten where the mask is bright and darken where it is dark, by `amount`."""
+    light = img.point([round(v + (255 - v) * amount) for v in range(256)] * 3)
+    dark = img.point([round(v * (1 - amount)) for v in range(256)] * 3)
+    return PILImage.composite(light, dark, mask)
+
+
+def _mottle(img, rnd, amount=0.05):
+    """Soft, cloudy light and shade, as on a real tabletop."""
+    cloud = _noise(rnd, 7, 9).resize(img.size, PILImage.Resampling.BICUBIC)
+    return _shade(img, cloud, amount)
+
+
+def _stripes(length, step, on, horizontal):
+    """A 1-pixel-wide band mask: `on` in every other band of `step` pixels."""
+    data = bytes(on if (i // step) % 2 else 0 for i in range(length))
+    return PILImage.frombytes("L", (1, length) if horizontal else (length, 1), data)
+
+
+def _weave(img, rnd, amount):
+    """Threads one way and the other, like linen or a tablecloth."""
+    w, h = img.size
+    near = PILImage.Resampling.NEAREST
+    rows = _noise(rnd, 1, h // 2).resize(img.size, near)
+    cols = _noise(rnd, w // 2, 1).resize(img.size, near)
+    return _shade(img, ImageChops.add(rows, cols, scale=2), amount)
+
+
+BACKGROUNDS = {}
+
+
+def _background(fn):
+    BACKGROUNDS[fn.__name__.removeprefix("_")] = fn
+    return fn
+
+
+@_background
+def _linen(size, hue, rnd):
+    img = PILImage.new("RGB", size, _hls(hue, 0.89, 0.26))
+    return _mottle(_weave(img, rnd, 0.06), rnd, 0.05)
+
+
+@_background
+def _gingham(size, hue, rnd):
+    w, h = size
+    step = rnd.choice((44, 50, 56))
+    near = PILImage.Resampling.NEAREST
+    rows = _stripes(h, step, 100, horizontal=True).resize(size, near)
+    cols = _stripes(w, step, 100, horizontal=False).resize(size, near)
+    img = PILImage.composite(
+        PILImage.new("RGB", size, _hls(hue, 0.74, 0.56)),
+        PILImage.new("RGB", size, _hls(hue, 0.965, 0.5)),
+        ImageChops.add(rows, cols),
+    )
+    return _mottle(_weave(img, rnd, 0.05), rnd, 0.04)
+
+
+@_background
+def _wood(size, hue, rnd):
+    w, h = size
+    img = PILImage.new("RGB", size, _hls(hue, 0.74, 0.38))
+    grain = _noise(rnd, w // 4, 4).resize(size, PILImage.Resampling.BICUBIC)
+    img = _shade(img, grain, 0.10)
+    draw = ImageDraw.Draw(img, "RGBA")
+    seam = (*_hls(hue, 0.45, 0.30), 255)
+    x = -rnd.randint(20, 140)
+    while x < w:
+        board = rnd.randint(170, 215)
+        tint = (255, 255, 255) if rnd.random() < 0.5 else (70, 40, 20)
+        draw.rectangle((x, 0, x + board, h), fill=(*tint, rnd.randint(0, 26)))
+        draw.line((x, 0, x, h), fill=seam, width=3)
+        joint = rnd.randint(80, h - 80)
+        draw.line((x, joint, x + board, joint), fill=seam, width=3)
+        x += board
+    return _mottle(img, rnd, 0.05)
+
+
+@_background
+def _marble(size, hue, rnd):
+    w, h = size
+    img = _mottle(PILImage.new("RGB", size, _hls(hue, 0.95, 0.20)), rnd, 0.07)
+    veins = PILImage.new("L", size, 0)
+    draw = ImageDraw.Draw(veins)
+    for _ in range(rnd.randint(4, 6)):
+        x, y = rnd.uniform(-100, w), rnd.uniform(-100, h * 0.6)
+        angle = rnd.uniform(0.6, 1.3)
+        points = [(x, y)]
+        for _ in range(40):
+            angle += rnd.uniform(-0.35, 0.35)
+            x, y = x + 34 * math.cos(angle), y + 34 * math.sin(angle)
+            points.append((x, y))
+        draw.line(points, fill=rnd.randint(70, 150), width=rnd.randint(1, 3))
+    veins = veins.filter(ImageFilter.GaussianBlur(1.4))
+    return PILImage.composite(
+        PILImage.new("RGB", size, _hls(hue + 15, 0.62, 0.10)), img, veins
+    )
+
+
+@_background
+def _terrazzo(size, hue, rnd):
+    w, h = size
+    img = _mottle(PILImage.new("RGB", size, _hls(hue, 0.92, 0.30)), rnd, 0.05)
+    chips = (
+        _hls(hue + 20, 0.74, 0.48),
+        _hls(hue + 180, 0.80, 0.32),
+        _hls(hue - 25, 0.63, 0.30),
+        _hls(hue, 0.55, 0.28),
+        Palette.white,
+    )
+    big = PILImage.new("RGBA", (w * 2, h * 2), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(big)
+    for _ in range(240):
+        cx, cy = rnd.uniform(0, w * 2), rnd.uniform(0, h * 2)
+        r = rnd.choice((6, 8, 10, 12, 16, 22, 30))
+        n, a0 = rnd.randint(4, 6), rnd.uniform(0, TAU)
+        points = [
+            (
+                cx + r * rnd.uniform(0.55, 1.1) * math.cos(a0 + i * TAU / n),
+                cy + r * rnd.uniform(0.55, 1.1) * math.sin(a0 + i * TAU / n),
+            )
+            for i in range(n)
+        ]
+        draw.polygon(points, fill=rnd.choice(chips))
+    layer = big.reduce(2)
+    img.paste(layer, (0, 0), layer)
+    return img
+
+
+@_background
+def _dots(size, hue, rnd):
+    w, h = size
+    img = PILImage.new("RGB", (w * 2, h * 2), _hls(hue, 0.88, 0.50))
+    draw = ImageDraw.Draw(img)
+    dot = _hls(hue, 0.965, 0.55)
+    step = rnd.choice((120, 136))
+    r = step // 7
+    for row in range(-1, 2 * h // step + 2):
+        shift = step // 2 if row % 2 else 0
+        for col in range(-1, 2 * w // step + 2):
+            x, y = col * step + shift, row * step * 0.87
+            draw.ellipse((x - r, y - r, x + r, y + r), fill=dot)
+    return _mottle(_weave(img.reduce(2), rnd, 0.035), rnd, 0.05)
+
+
+@_background
+def _grid(size, hue, rnd):
+    """A cutting mat: the tech desk."""
+    w, h = size
+    base = _hls(hue, 0.30, 0.26)
+    img = _mottle(PILImage.new("RGB", size, base), rnd, 0.05)
+    draw = ImageDraw.Draw(img)
+    minor, major = _mix(base, Palette.white, 0.13), _mix(base, Palette.white, 0.32)
+    ox, oy = rnd.randint(0, 24), rnd.randint(0, 24)
+    for i in range(-1, max(w, h) // 25 + 2):
+        colour, width = (major, 2) if i % 5 == 0 else (minor, 1)
+        draw.line((ox + i * 25, 0, ox + i * 25, h), fill=colour, width=width)
+        draw.line((0, oy + i * 25, w, oy + i * 25), fill=colour, width=width)
+    for i in range(1, w // 125 + 1):
+        draw.text((ox + i * 125 + 5, oy + 5), str(i * 5), font=_font(15), fill=major)
+    draw.line((0, h * 0.9, w, h * 0.9 - w), fill=major, width=2)
+    return img
+
+
+@_background
+def _topo(size, hue, rnd):
+    """A contour map: the hiker's table."""
+    img = _mottle(PILImage.new("RGB", size, _hls(hue, 0.90, 0.28)), rnd, 0.04)
+    field = _noise(rnd, 6, 8).resize(size, PILImage.Resampling.BICUBIC)
+    bands = field.point(lambda v: v // 20 * 20)
+    lines = bands.filter(ImageFilter.FIND_EDGES).point(lambda v: 170 if v else 0)
+    lines = lines.filter(ImageFilter.GaussianBlur(0.6))
+    ink = PILImage.new("RGB", size, _hls(hue + 10, 0.55, 0.30))
+    return PILImage.composite(ink, img, lines)
+
+
+# Props: small things on the table beside the products, in the same 0–100 units
+# as the product shapes (which can be props too).
+PROPS = {}
+
+
+def _prop(fn):
+    PROPS[fn.__name__.removeprefix("_")] = fn
+    return fn
+
+
+def _leaf(pen, x, y, angle, length, width, fill):
+    """A pointed leaf from (x, y) along `angle` (radians)."""
+    ux, uy = math.cos(angle), math.sin(angle)
+    steps = [i / 8 for i in range(9)]
+    side = [(t * length, width * math.sin(math.pi * t) / 2) for t in steps]
+    points = [(x + a * ux - b * uy, y + a * uy + b * ux) for a, b in side]
+    points += [(x + a * ux + b * uy, y + a * uy - b * ux) for a, b in side[::-1]]
+    pen.poly(points, fill)
+
+
+@_prop
+def _sprig(pen, p, rnd):
+    green = _mix(p.leaf, _hls(p.hue, 0.5, 0.3), 0.25)
+    stem = [(12 + i * 8, 94 - i * 10 + 3 * math.sin(i)) for i in range(10)]
+    pen.line(stem, _mix(green, p.dark, 0.3), 1.6)
+    for i, (x, y) in enumerate(stem[1:], 1):
+        side = 1 if i % 2 else -1
+        angle = -0.9 + side * 0.9 + rnd.uniform(-0.2, 0.2)
+        shade = _mix(green, p.white, 0.12 * (i % 3))
+        _leaf(pen, x, y, angle, 22 - i * 0.8, 11, shade)
+
+
+@_prop
+def _flower(pen, p, rnd):
+    petal = _hls(p.hue + rnd.uniform(-20, 20), 0.82, 0.55)
+    for cx, cy, r in ((38, 40, 22), (72, 70, 14)):
+        n = rnd.choice((5, 6))
+        a0 = rnd.uniform(0, TAU)
+        for i in range(n):
+            a = a0 + i * TAU / n
+            pen.circle(
+                cx + r * 0.75 * math.cos(a),
+                cy + r * 0.75 * math.sin(a),
+                r * 0.55,
+                petal,
+            )
+        pen.circle(cx, cy, r * 0.35, p.warm)
+    _leaf(pen, 50, 58, 0.8, 26, 12, p.leaf)
+
+
+@_prop
+def _petals(pen, p, rnd):
+    colour = _hls(p.hue + 10, 0.84, 0.55)
+    for _ in range(7):
+        x, y = rnd.uniform(10, 90), rnd.uniform(10, 90)
+        _leaf(pen, x, y, rnd.uniform(0, TAU), rnd.uniform(10, 16), 9, colour)
+
+
+@_prop
+def _beans(pen, p, rnd):
+    brown = (118, 78, 52)
+    for _ in range(9):
+        x, y = rnd.uniform(14, 86), rnd.uniform(14, 86)
+        pen.oval(x - 6, y - 8, x + 6, y + 8, brown)
+        pen.line([(x, y - 6), (x + 1, y), (x, y + 6)], _mix(brown, p.dark, 0.5), 1.2)
+
+
+@_prop
+def _note(pen, p, rnd):
+    pen.rect(12, 14, 88, 90, p.white, r=3)
+    for i, length in enumerate((58, 64, 44, 60, 36)):
+        pen.rect(22, 30 + i * 11, 22 + length, 33 + i * 11, _mix(p.white, p.dark, 0.2))
+    pen.rect(34, 6, 66, 20, (*_hls(p.hue + 40, 0.78, 0.5),), r=1)
+    pen.circle(74, 80, 6, _hls(p.hue, 0.7, 0.55))
+
+
+@_prop
+def _compass(pen, p, rnd):
+    brass = (206, 170, 98)
+    pen.line([(50, 14), (50, 2)], brass, 4)
+    pen.circle(50, 54, 40, brass)
+    pen.circle(50, 54, 34, p.white)
+    for a in range(0, 360, 30):
+        r = math.radians(a)
+        pen.line(
+            [
+                (50 + 28 * math.cos(r), 54 + 28 * math.sin(r)),
+                (50 + 31 * math.cos(r), 54 + 31 * math.sin(r)),
+            ],
+            p.soft_ink,
+            1.2,
+        )
+    turn = rnd.uniform(-0.6, 0.6)
+    ux, uy = math.sin(turn), -math.cos(turn)
+    tip, tail = (50 + 24 * ux, 54 + 24 * uy), (50 - 24 * ux, 54 - 24 * uy)
+    side = (50 + 5 * uy, 54 - 5 * ux), (50 - 5 * uy, 54 + 5 * ux)
+    pen.poly([tip, side[0], side[1]], (208, 72, 60))
+    pen.poly([tail, side[0], side[1]], p.dark)
+    pen.circle(50, 54, 3, brass)
+
+
+@_prop
+def _yarn(pen, p, rnd):
+    wool = _hls(p.hue + 30, 0.70, 0.45)
+    pen.line([(60, 62), (76, 80), (70, 92), (94, 96)], wool, 2.5)
+    pen.circle(42, 46, 32, wool)
+    for i in range(5):
+        pen.arc(
+            14 + i * 4,
+            16 + i * 5,
+            64 + i * 3,
+            78 - i * 2,
+            200 + i * 12,
+            340 + i * 8,
+            _mix(wool, p.deep, 0.3),
+            2,
+        )
+
+
+def _drawing(fn, hue, seed, side):
+    """One product shape or prop on a transparent layer, `side` pixels wide."""
+    pen = Pen(side)
+    fn(pen, Palette(hue), random.Random(seed))
+    return pen.result()
+
+
+def _place(img, layer, centre, angle=0.0, lift=14):
+    """Paste a layer centred at `centre`, turned by `angle`, with a soft shadow."""
+    box = layer.getbbox()
+    if box:  # turn only what is drawn, not the empty margin around it
+        cx, cy = centre[0] - layer.width / 2, centre[1] - layer.height / 2
+        layer = layer.crop(box)
+        centre = (cx + (box[0] + box[2]) / 2, cy + (box[1] + box[3]) / 2)
+    if angle:
+        layer = layer.rotate(angle, resample=PILImage.Resampling.BILINEAR, expand=True)
+    if lift:  # room for the shadow to fade out before the layer's edge
+        layer = ImageOps.expand(layer, border=lift * 2, fill=(0, 0, 0, 0))
+    x = round(centre[0] - layer.width / 2)
+    y = round(centre[1] - layer.height / 2)
+    if lift:
+        alpha = layer.getchannel("A")
+        soft = alpha.reduce(4).filter(ImageFilter.GaussianBlur(lift / 4))
+        soft = soft.resize(alpha.size, PILImage.Resampling.BILINEAR)
+        img.paste(SHADOW, (x + lift // 2, y + lift), soft.point(lambda v: v * 3 // 10))
+    img.paste(layer, (x, y), layer)
+
+
+@lru_cache(maxsize=8)
+def _disc(side, fraction):
+    """A smooth-edged disc mask `fraction` as wide as a `side`-pixel square."""
+    big = PILImage.new("L", (side * SUPERSAMPLE, side * SUPERSAMPLE), 0)
+    r = side * SUPERSAMPLE * fraction / 2
+    c = side * SUPERSAMPLE / 2
+    ImageDraw.Draw(big).ellipse((c - r, c - r, c + r, c + r), fill=255)
+    return big.reduce(SUPERSAMPLE)
+
+
+def _plate(radius, hue):
+    """A round plate in the product's colours, seen from above."""
+    p = Palette(hue)
+    side = radius * 2
+    plate = PILImage.new("RGBA", (side, side), (*p.halo, 0))
+    plate.putalpha(_disc(side, 1.0))
+    plate.paste(_mix(p.halo, Palette.white, 0.5), (0, 0), _disc(side, 1.0))
+    plate.paste(_mix(p.halo, p.light, 0.25), (0, 0), _disc(side, 0.82))
+    plate.paste(p.halo, (0, 0), _disc(side, 0.78))
+    return plate
+
+
+def _polaroid(picture):
+    """A printed photo of the product: its picture's colours with a white border."""
+    p = Palette(picture["hue"])
+    card = PILImage.new("RGBA", (480, 580), (*Palette.white, 255))
+    inner = _gradient(p.bg_top, p.bg_bottom, 440)
+    pen = Pen(250)
+    pen.circle(50, 48, 58, p.halo)
+    SHAPES[picture["shape"]](pen, p, random.Random(picture["seed"]))
+    layer = pen.result()
+    inner.paste(layer, ((440 - layer.width) // 2, 222 - layer.height // 2), layer)
+    card.paste(inner, (20, 20))
+    ImageDraw.Draw(card).text(
+        (240, 522), picture["brand"], font=_font(34), fill=p.ink, anchor="mm"
+    )
+    return card
+
+
+def _strip(text, hue):
+    """A paper caption strip with a piece of washi tape on its left end."""
+    font = _font(34)
+    probe = ImageDraw.Draw(PILImage.new("L", (1, 1)))
+    width = round(probe.textlength(text, font=font)) + 84
+    strip = PILImage.new("RGBA", (width + 20, 100), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(strip)
+    draw.rounded_rectangle(
+        (10, 16, width + 10, 86), radius=6, fill=(255, 253, 247, 242)
+    )
+    draw.text(
+        (width / 2 + 10, 52), text, font=font, fill=_hls(hue, 0.28, 0.30), anchor="mm"
+    )
+    tape = PILImage.new("RGBA", strip.size, (0, 0, 0, 0))
+    ImageDraw.Draw(tape).rectangle(
+        (0, 0, 62, 34), fill=(*_hls(hue + 150, 0.74, 0.5), 170)
+    )
+    return PILImage.alpha_composite(strip, tape)
+
+
+def _handle(img, text):
+    draw = ImageDraw.Draw(img, "RGBA")
+    w, h = img.size
+    draw.text(
+        (w - 24, h - 22),
+        text,
+        font=_font(24),
+        anchor="rd",
+        fill=(255, 255, 255, 235),
+        stroke_width=2,
+        stroke_fill=(30, 30, 30, 60),
+    )
+
+
+def _prop_layer(name, hue, seed, side):
+    return _drawing(PROPS.get(name) or SHAPES[name], hue, seed, side)
+
+
+def render_post_photo(photo):
+    """A 750×1000 flat lay for a post (see `services.demo` for `photo`'s keys)."""
+    rnd = random.Random(photo["seed"])
+    w, h = POST_SIZE
+    img = BACKGROUNDS[photo["background"]](POST_SIZE, photo["hue"], rnd)
+    items, props = photo["products"], list(photo["props"])
+    rnd.shuffle(props)
+    hue = photo["prop_hue"]
+
+    def prop(centre, side, i=0):
+        layer = _prop_layer(props[i % len(props)], hue, rnd.randrange(1 << 30), side)
+        _place(img, layer, centre, rnd.uniform(-40, 40), lift=8)
+
+    layout = photo["layout"]
+    if layout == "hero":
+        prop((rnd.uniform(60, 130), rnd.uniform(70, 140)), 250)
+        prop((rnd.uniform(620, 700), rnd.uniform(640, 720)), 190, 1)
+        centre = (375, 430)
+        _place(img, _plate(262, items[0]["hue"]), centre, lift=18)
+        thing = _drawing(
+            SHAPES[items[0]["shape"]], items[0]["hue"], items[0]["seed"], 360
+        )
+        _place(img, thing, (centre[0], centre[1] - 8), rnd.uniform(-6, 6), lift=10)
+        _place(
+            img,
+            _strip(photo["caption"], photo["hue"]),
+            (375, 850),
+            rnd.uniform(-3, 3),
+            lift=6,
+        )
+    elif layout == "duo":
+        prop((rnd.uniform(640, 720), rnd.uniform(60, 130)), 230)
+        spots = ((245, 360), (505, 650))
+        for i, centre in enumerate(spots):
+            if i < len(items):
+                _place(img, _plate(190, items[i]["hue"]), centre, lift=14)
+                thing = _drawing(
+                    SHAPES[items[i]["shape"]], items[i]["hue"], items[i]["seed"], 240
+                )
+                _place(img, thing, centre, rnd.uniform(-8, 8), lift=8)
+            else:
+                prop(centre, 300, 1)
+        prop((rnd.uniform(90, 160), rnd.uniform(800, 880)), 200, 2)
+    else:  # "detail": a printed photo of the product
+        prop((rnd.uniform(620, 700), rnd.uniform(70, 140)), 230)
+        _place(img, _polaroid(items[-1]), (375, 470), rnd.uniform(-6, 6), lift=16)
+        prop((rnd.uniform(80, 160), rnd.uniform(820, 900)), 260, 1)
+    _handle(img, photo["handle"])
+    return img
+
+
+def post_photo_png(photo):
+    return png_bytes(render_post_photo(photo))

@@ -1792,3 +1792,607 @@ CATALOGUE = {
         ],
     },
 }
+
+
+# ------------------------------------------------------------------------ content
+#
+# What the creators post. `products` are (category, item) pairs from CATALOGUE,
+# optionally with a word the product's Chinese variant should contain; the seeder
+# tags a matching product (or, in a small catalogue, the nearest thing it has).
+# `caption` goes on the paper strip in the first photo, so it stays in Latin
+# letters: the drawing font has no Chinese.
+
+
+def _post(paragraphs, products, caption):
+    return {"body": "\n\n".join(paragraphs), "products": products, "caption": caption}
+
+
+POSTS = {
+    "lily_eats": [
+        _post(
+            [
+                "打工人下午四点的续命小零食来啦！🥜",
+                "最近办公室抽屉里常备两样：**临安山核桃仁**和每日坚果。"
+                "山核桃仁是剥好的，香得很扎实，一点都不苦；每日坚果一天一包刚刚好，"
+                "不会一不小心吃掉半罐。",
+                "同事已经被我安利了三个，下周三直播再给大家现场开一袋～",
+            ],
+            [("food", "临安山核桃仁"), ("food", "每日坚果")],
+            "4pm snack break",
+        ),
+        _post(
+            [
+                "深夜放毒：螺蛳粉真的是**闻着臭、吃着香**的代表。",
+                "煮的时候记得开窗！酸笋一定要全放，腐竹泡软了吸满汤汁才是灵魂。"
+                "我一般再加一个煎蛋和几根青菜，罪恶感瞬间减半 😂 不能吃辣的姐妹，"
+                "辣油先放一半。",
+            ],
+            [("food", "螺蛳粉")],
+            "late night noodles",
+        ),
+        _post(
+            [
+                "周末的一人下午茶：**蛋黄酥配一杯龙井**。",
+                "蛋黄酥放进空气炸锅 160 度回烤 3 分钟，酥皮会重新变得掉渣，"
+                "咸蛋黄沙沙的。配绿茶刚好解腻，一口甜一口茶，幸福感拉满。",
+            ],
+            [("food", "蛋黄酥"), ("tea-drinks", "西湖龙井")],
+            "afternoon tea for one",
+        ),
+        _post(
+            [
+                "杨梅季只有短短几周，**错过就要再等一年**！今年的第一口夏天 #时令水果",
+                "这次的仙居杨梅个头很大，颜色紫红到发黑，甜里带一点点酸。几个小 tips：",
+                "- 收到先用淡盐水泡 15 分钟\n"
+                "- 吃不完放冰箱，两天内吃完\n"
+                "- 剩下的可以泡杨梅酒",
+            ],
+            [("fresh", "仙居杨梅")],
+            "bayberry season",
+        ),
+        _post(
+            [
+                "追剧零食清单，**按上瘾程度排序**：",
+                "1. 手撕牛肉干：有嚼劲，越嚼越香，一集能吃完一包\n"
+                "2. 海苔脆：薄薄一层夹着芝麻，咔嚓咔嚓很解压\n"
+                "3. 每日坚果：零食吃多了良心不安的时候来一包",
+                "你们追剧都配什么？评论区交作业～",
+            ],
+            [("food", "手撕牛肉干"), ("food", "海苔脆"), ("food", "每日坚果")],
+            "binge-watch snacks",
+        ),
+        _post(
+            [
+                "Friday night snack board for two 🎬",
+                "Cherry tomatoes for balance, **seaweed crisps** for crunch, and "
+                "egg-yolk pastries because it's Friday. Everything arrived the next "
+                "day. Honestly the tomatoes stole the show — 小番茄真的甜到我了。",
+            ],
+            [("fresh", "有机小番茄"), ("food", "海苔脆"), ("food", "蛋黄酥")],
+            "friday snack board",
+        ),
+    ],
+    "amber_skin": [
+        _post(
+            [
+                "换季烂脸自救，敏感肌姐妹看过来。",
+                "最近脸颊一直泛红起皮，我把护肤**精简成三步**：",
+                "- 温和洁面，只在晚上洗\n"
+                "- 舒缓精华，两三滴就够\n"
+                "- 神经酰胺面霜厚涂一层",
+                "坚持了十天，泛红明显退了。屏障受损的时候真的别再叠酸了，"
+                "**少即是多**。",
+            ],
+            [("beauty", "精华液", "积雪草"), ("beauty", "修护面霜", "神经酰胺")],
+            "barrier repair, 3 steps",
+        ),
+        _post(
+            [
+                "通勤防晒我只认一个标准：**不搓泥、不假白、不闷痘**。",
+                "这支是流动的乳液质地，推开几秒就成膜，后面叠粉底也不搓泥。出门前 15 "
+                "分钟涂，一元硬币大小的量才够涂全脸，千万别省！",
+            ],
+            [("beauty", "防晒霜 SPF50+ PA++++")],
+            "daily spf",
+        ),
+        _post(
+            [
+                "本月空瓶 ✨ 只说真心话：",
+                "- **氨基酸洁面**：第三支了，洗完不紧绷，继续回购\n"
+                "- **面膜**：熬夜后急救好用，精华液很多，敷完记得按摩吸收\n"
+                "- **精华**：中规中矩，不会特意回购",
+                "敏感肌选东西真的不用追新，找到不踩雷的就好好用下去。",
+            ],
+            [("beauty", "氨基酸洁面乳"), ("beauty", "面膜"), ("beauty", "精华液")],
+            "empties & repurchases",
+        ),
+        _post(
+            [
+                "Swatching the velvet matte lipsticks on my very pale, very dry lips.",
+                "The texture is **soft, not drying**, and it doesn't settle into "
+                "lines after four hours. Tip: dab it on with a fingertip for a "
+                "blurred, everyday look. 薄涂是日常气色，叠涂就很有气场。",
+            ],
+            [("beauty", "丝绒雾面口红")],
+            "everyday lip",
+        ),
+        _post(
+            [
+                "聊聊「内调」，先说结论：**别神化，也别全盘否定**。",
+                "胶原蛋白肽我当成一瓶好喝的饮料，配合早睡和防晒才有意义；"
+                "维C泡腾片是加班季的心理安慰，味道还挺好。护肤说到底还是**睡觉、防晒、"
+                "少折腾**。",
+            ],
+            [("health", "胶原蛋白肽口服液"), ("health", "维生素C 泡腾片")],
+            "inner care, honestly",
+        ),
+    ],
+    "chef_laowang": [
+        _post(
+            [
+                "春天一定要做一次**油焖春笋**！",
+                "笋切滚刀块先焯水去涩，铸铁锅里多放点油，把笋煸到边缘微黄，再下生抽、"
+                "老抽和冰糖，小火焖 15 分钟收汁。铸铁锅保温好，焖出来油亮入味。"
+                "老王的秘诀：**糖要比你想的多一点**。",
+            ],
+            [("kitchen", "珐琅铸铁锅"), ("fresh", "临安春笋")],
+            "braised spring shoots",
+        ),
+        _post(
+            [
+                "用空气炸锅做**香酥带鱼**，不溅油，厨房也不烟熏。",
+                "1. 带鱼段用料酒、姜片、盐腌 20 分钟\n"
+                "2. 擦干水分，两面刷一层薄油\n"
+                "3. 200 度 12 分钟，中途翻面",
+                "外皮焦香，里面的肉还是嫩的，家里老人孩子都爱吃。",
+            ],
+            [("kitchen", "空气炸锅"), ("fresh", "舟山东海带鱼")],
+            "air-fried ribbonfish",
+        ),
+        _post(
+            [
+                "番茄炒蛋人人会做，想做好有**两个关键**：蛋要大火快炒先盛出来，"
+                "番茄要炒出沙再让蛋回锅。",
+                "用小番茄做酸甜味更足，不粘锅少放油也不粘底，新手也能做得漂亮。"
+                "今晚就试试吧！",
+            ],
+            [("kitchen", "不粘炒锅"), ("fresh", "有机小番茄")],
+            "tomato & eggs, chef style",
+        ),
+        _post(
+            [
+                "料理棒是我厨房里**使用频率最高**的小家电，没有之一。",
+                "今天用它做南瓜浓汤：南瓜蒸熟，倒入热牛奶，直接在锅里打三十秒，"
+                "顺滑得像饭店出品。清洗也方便，刀头拧下来冲一冲就好。",
+            ],
+            [("kitchen", "手持料理棒 Hand Blender")],
+            "five-minute soup",
+        ),
+        _post(
+            [
+                "很多粉丝问：刚搬家，厨房小家电先买哪几样？老王的建议：",
+                "- **电热水壶**：选不锈钢或玻璃内胆，别买带塑料内衬的\n"
+                "- **空气炸锅**：两口之家 4.5L 足够，可视窗很实用\n"
+                "- **不粘炒锅**：涂层锅别用铁铲，寿命能多一倍",
+                "其他网红小家电，先忍一忍，真用得上再买。",
+            ],
+            [("kitchen", "电热水壶"), ("kitchen", "空气炸锅"), ("kitchen", "不粘炒锅")],
+            "new kitchen starter kit",
+        ),
+    ],
+    "mia_hikes": [
+        _post(
+            [
+                "莫干山 12 公里路测 🥾 这双**轻量徒步鞋**第一次上脚就走长线，"
+                "居然没磨脚。",
+                "下坡碎石路抓地很稳，脚踝支撑也够。一定要配羊毛徒步袜，出汗不闷、"
+                "不起水泡。Happy feet, happy hike.",
+            ],
+            [("shoes-bags", "轻量徒步鞋"), ("sports", "美利奴羊毛徒步袜")],
+            "moganshan, 12 km",
+        ),
+        _post(
+            [
+                "First overnight camp of the year ⛺",
+                "The two-person tent went up in about ten minutes, even with cold "
+                "fingers. It rained at 3 a.m. and **everything stayed dry**. "
+                "下山的时候登山杖真的救了我的膝盖，长下坡一定要带！",
+            ],
+            [("sports", "双人帐篷"), ("sports", "碳素登山杖")],
+            "first night under canvas",
+        ),
+        _post(
+            [
+                "What's in my day pack for a summer hike:",
+                "- a **backpack with a hip belt**, so the weight sits on your hips\n"
+                "- a big water bottle (plus electrolytes)\n"
+                "- a UPF50+ sun hoodie, because shade is rare up there",
+                "夏天徒步最怕的不是累，是晒和缺水。Pack light, but never skip water.",
+            ],
+            [
+                ("shoes-bags", "双肩包", "户外"),
+                ("sports", "Tritan 运动水壶"),
+                ("fashion", "UPF50+ 防晒衣"),
+            ],
+            "what's in my day pack",
+        ),
+        _post(
+            [
+                "四姑娘山遇到了**一天四季**：早上晴，中午冰雹，下午下雨。",
+                "三合一冲锋衣的外壳防水，内胆可以拆下来单穿，"
+                "温差大的地方真的需要这种灵活搭配。淋了两个小时雨，里面的衣服还是干的 "
+                "🙌",
+            ],
+            [("fashion", "三合一冲锋衣")],
+            "four seasons in a day",
+        ),
+        _post(
+            [
+                "夏天最快乐的户外方式：**溯溪**！",
+                "溯溪鞋排水很快，在长青苔的石头上也踩得稳。提醒大家："
+                "第一次去一定要跟有经验的领队，下过雨不要进山谷。Stay safe and have "
+                "fun!",
+            ],
+            [("shoes-bags", "溯溪鞋")],
+            "creek walking",
+        ),
+    ],
+    "susu_tea": [
+        _post(
+            [
+                "How I brew Longjing at home 🍵 新茶季到了，教大家在家泡好一杯龙井：",
+                "- 用玻璃杯，**水温 80–85°C**，别用滚水\n"
+                "- 3 克茶，先注三分之一的水，轻轻摇香\n"
+                "- 再加水到七分满，等一分钟",
+                "看茶叶在杯里一片片舒展开，是春天最好的仪式感。",
+            ],
+            [("tea-drinks", "西湖龙井", "明前")],
+            "how i brew longjing",
+        ),
+        _post(
+            [
+                "冷知识：**安吉白茶其实是绿茶**，只是叶色偏白，所以叫白茶。",
+                "它的氨基酸含量很高，喝起来鲜爽，几乎没有苦涩味，"
+                "特别适合刚开始喝茶的朋友。茶席上摆了一只小花瓶，插一枝楼下捡的野花。"
+                "A gentle first green tea.",
+            ],
+            [("tea-drinks", "安吉白茶"), ("home", "陶瓷花瓶")],
+            "anji white tea",
+        ),
+        _post(
+            [
+                "天凉了就想喝红茶。九曲红梅是杭州本地的红茶，**蜜香里带一点果香**，"
+                "放凉了也不涩。",
+                "晚上点一支蜡烛，泡一壶红茶，看半本书，就是我理想中的冬夜。",
+            ],
+            [("tea-drinks", "九曲红梅 红茶"), ("home", "香薰蜡烛")],
+            "black tea evenings",
+        ),
+        _post(
+            [
+                "Cold brew tea season is here ☀️",
+                "Drop one tea bag into 500ml of cold water and leave it in the fridge "
+                "for **six to eight hours**. It comes out sweet and never bitter. "
+                "冷泡茶几乎不苦，咖啡因也更低，下午喝也不影响睡觉。",
+            ],
+            [("tea-drinks", "冷泡茶 三角茶包")],
+            "cold brew season",
+        ),
+        _post(
+            [
+                "周日下午的**半日闲**：一杯桂花龙井，一本《一杯茶的时间》。",
+                "桂花窨制的龙井，开汤就是满屋桂花香，但茶味没有被盖住。"
+                "书里有一句话很喜欢：「慢下来，茶才会告诉你它的故事。」",
+            ],
+            [("tea-drinks", "桂花龙井"), ("books", "散文集《一杯茶的时间》")],
+            "a slow sunday",
+        ),
+        _post(
+            [
+                "给妈妈寄了一箱**红枣枸杞养生茶**，她说比我泡的龙井好喝 😂",
+                "老人家胃不太好，绿茶喝多了不舒服，这种花果茶温和，一包一杯也方便。"
+                "Tea is for everyone — it doesn't have to be fancy.",
+            ],
+            [("health", "红枣枸杞养生茶")],
+            "tea for mum",
+        ),
+    ],
+    "yoyo_mama": [
+        _post(
+            [
+                "二胎妈妈的**囤货清单**来啦，新手爸妈可以直接抄作业：",
+                "- 纸尿裤：别一次囤太多同一个码，宝宝长得比你想的快\n"
+                "- 湿巾：手口专用和普通款分开买\n"
+                "- 隔尿垫：多多益善",
+                "老大那时候我囤了六箱 S 码，最后送人了三箱……都是泪。",
+            ],
+            [("mother-baby", "纸尿裤"), ("mother-baby", "婴儿湿巾", "手口")],
+            "stock-up list",
+        ),
+        _post(
+            [
+                "我们家老二是个**胀气宝宝**，换了三款奶瓶才找到合适的。",
+                "宽口径玻璃奶瓶好清洗，可以直接高温消毒；防胀气的通气阀装好以后，"
+                "喝完打嗝明显少了。每个宝宝都不一样，大家按需选择哦。",
+            ],
+            [("mother-baby", "宽口径玻璃奶瓶", "防胀气")],
+            "bottle time",
+        ),
+        _post(
+            [
+                "遛娃神器 get！这台推车**一只手就能收车**，抱着娃也能操作。",
+                "收起来能塞进小车后备箱，带两个娃出门终于不用全家总动员了。"
+                "小缺点是篮子有点小，装不下太多东西。",
+            ],
+            [("mother-baby", "婴儿推车")],
+            "one-hand fold",
+        ),
+        _post(
+            [
+                "睡前三件套：洗澡、换上软软的**纯棉连体衣**、读一本绘本。",
+                "姐姐最近迷上了给弟弟讲故事，虽然弟弟只会啃书角 😂 坚持了一个月，"
+                "两个娃都能在九点前睡着了。",
+            ],
+            [("books", "儿童绘本"), ("mother-baby", "纯棉连体衣")],
+            "bedtime stories",
+        ),
+        _post(
+            [
+                "姐姐上幼儿园啦！开学装备分享：",
+                "- **儿童保温杯**：吸管款不会洒，老师推荐带这种\n"
+                "- 每日坚果：放学路上的小零食\n"
+                "- 益生菌：换季容易闹肚子的时候备着",
+                "第一天她没哭，反倒是我在门口哭了。",
+            ],
+            [
+                ("mother-baby", "儿童保温杯", "吸管"),
+                ("food", "每日坚果", "儿童"),
+                ("health", "益生菌冻干粉", "儿童"),
+            ],
+            "first day of kindergarten",
+        ),
+    ],
+    "kai_tech": [
+        _post(
+            [
+                "地铁降噪实测 🎧 早高峰的 2 号线，打开降噪后**报站声都快听不见了**。",
+                "连续戴两小时耳朵不胀不疼。缺点也说一下：通话降噪一般，"
+                "风大的地方对方会听到呼呼声。",
+            ],
+            [("electronics", "真无线蓝牙耳机", "降噪")],
+            "anc on the metro",
+        ),
+        _post(
+            [
+                "Desk setup v2 is finally done.",
+                "- a compact **mechanical keyboard** (very satisfying to type on)\n"
+                "- a small Bluetooth speaker for lo-fi while I work\n"
+                "- one GaN charger for the laptop, phone and watch",
+                "Fewer cables, more space. 桌面干净了，写代码的心情都变好了。",
+            ],
+            [
+                ("electronics", "机械键盘"),
+                ("electronics", "桌面蓝牙音箱"),
+                ("electronics", "氮化镓充电器 GaN"),
+            ],
+            "desk setup v2",
+        ),
+        _post(
+            [
+                "出差三天的**极简数码包**：手机、手表、一个磁吸充电宝。",
+                "充电宝吸在手机背后就能充，开会时也不用拖着线；"
+                "手表一次充电撑完整趟出差，不用再多带一个充电器。",
+            ],
+            [("electronics", "磁吸充电宝", "磁吸"), ("electronics", "智能手表")],
+            "business trip kit",
+        ),
+        _post(
+            [
+                "打工人的桌面咖啡角 ☕ 终于入了一台**半自动咖啡机**。",
+                "新手最难的是打奶泡，我练了一周才打出能拉花的绵密奶泡。"
+                "每天省下一杯外卖咖啡的钱，半年回本，这账算得过来。",
+            ],
+            [("kitchen", "半自动咖啡机"), ("tea-drinks", "挂耳咖啡")],
+            "desk coffee corner",
+        ),
+        _post(
+            [
+                "周五开箱：**一个充电头带全家**。",
+                "多口氮化镓充电器同时给笔记本、手机、耳机充电，"
+                "体积只有笔记本原装充电器的一半。满载半小时摸上去温温的，可以接受。"
+                "Verdict: worth it if you travel.",
+            ],
+            [("electronics", "氮化镓充电器 GaN")],
+            "one charger for everything",
+        ),
+    ],
+    "ming_and_cats": [
+        _post(
+            [
+                "为了一口**冻干**，橘子学会了握手 🐾",
+                "冻干是纯肉做的，撕成小块当训练奖励刚好。零食再好也别多给，"
+                "一天几块就够，主食还是要吃好。年糕在旁边看得口水都要流下来了。",
+            ],
+            [("pets", "冻干猫零食")],
+            "will shake hands for snacks",
+        ),
+        _post(
+            [
+                "三猫家庭的**猫砂测评**，用了一个月的真实感受：",
+                "- 结团快，铲起来不散\n"
+                "- 粉尘少，芝麻有鼻炎也没打喷嚏\n"
+                "- 可以直接冲马桶，太省事了",
+                "缺点是受潮会变软，记得放在干燥的地方。",
+            ],
+            [("pets", "豆腐猫砂")],
+            "three-cat litter test",
+        ),
+        _post(
+            [
+                "芝麻是出了名的**不爱喝水**，兽医说猫咪喝水少容易有泌尿问题。",
+                "装了流动的饮水机之后，她每天要去喝好几次，还喜欢用爪子拨水玩。"
+                "水泵很安静，晚上也听不到声音。",
+            ],
+            [("pets", "宠物自动饮水机")],
+            "sesame drinks water now",
+        ),
+        _post(
+            [
+                "换粮记录：三只猫都换成了**无谷全价猫粮**，"
+                "新旧粮按比例混着过渡了七天，没有软便。",
+                "吃饱了就要陪玩！逗猫棒每天十五分钟，年糕胖了半斤，终于开始瘦了 😹",
+            ],
+            [("pets", "无谷全价猫粮"), ("pets", "逗猫棒")],
+            "dinner, then playtime",
+        ),
+        _post(
+            [
+                "Bought a storage basket for the living room. **The cats had other "
+                "plans.**",
+                "Niangao claimed it within five minutes and now naps in it every "
+                "afternoon. 收纳筐：没收纳到东西，收纳了一只猫。New bedding for my "
+                "own bed is next — if they let me keep it.",
+            ],
+            [("home", "棉麻收纳筐"), ("home", "水洗棉床品四件套")],
+            "the basket is taken",
+        ),
+    ],
+}
+
+# How each creator's photos look: the tabletop (a background in demo_art), its hue
+# and the props scattered around the products (demo_art props or product shapes).
+LOOKS = {
+    "lily_eats": {
+        "background": "gingham",
+        "hue": 8,
+        "props": ["fruit", "flower", "beans"],
+    },
+    "amber_skin": {
+        "background": "marble",
+        "hue": 330,
+        "props": ["flower", "sprig", "petals"],
+    },
+    "chef_laowang": {
+        "background": "wood",
+        "hue": 30,
+        "props": ["shoots", "sprig", "fruit"],
+    },
+    "mia_hikes": {
+        "background": "topo",
+        "hue": 150,
+        "props": ["compass", "sprig", "note"],
+    },
+    "susu_tea": {"background": "linen", "hue": 96, "props": ["sprig", "cup", "petals"]},
+    "yoyo_mama": {
+        "background": "dots",
+        "hue": 200,
+        "props": ["flower", "note", "petals"],
+    },
+    "kai_tech": {
+        "background": "grid",
+        "hue": 215,
+        "props": ["note", "beans", "sprig"],
+    },
+    "ming_and_cats": {
+        "background": "terrazzo",
+        "hue": 24,
+        "props": ["yarn", "paw", "flower"],
+    },
+}
+
+# Shoppers' comments: any post, then per creator; English for English-speaking
+# shoppers.
+COMMENTS = {
+    "zh": [
+        "求链接！",
+        "已下单，期待～",
+        "收藏了，周末就试试",
+        "博主好真诚，关注了",
+        "蹲一个后续",
+        "看饿了 😭",
+        "颜色好好看",
+        "请问多久发货呀？",
+        "同款！真的好用",
+        "终于有人说实话了",
+        "已加购物车",
+        "刚好需要，谢谢分享",
+        "第二次回购了",
+        "照片拍得也太好看了吧",
+        "马住！",
+        "作业抄走了",
+    ],
+    "en": [
+        "Does it come in blue?",
+        "Adding this to my cart.",
+        "Love this photo!",
+        "How long did shipping take?",
+        "Saved for later 🙌",
+        "Honest review, thank you.",
+        "Is it worth the price?",
+        "Just ordered one!",
+    ],
+}
+CREATOR_COMMENTS = {
+    "lily_eats": {
+        "zh": [
+            "山核桃真的香，我也在囤",
+            "隔着屏幕都闻到了哈哈哈",
+            "周三直播见！",
+            "杨梅酒怎么泡？求教程",
+        ],
+        "en": ["What would you pair with it?", "Now I'm hungry."],
+    },
+    "amber_skin": {
+        "zh": [
+            "敏感肌可以用吗？",
+            "面霜会闷痘吗？",
+            "这个需要卸妆吗？",
+            "不是广告，信你",
+        ],
+        "en": ["Is it fragrance-free?", "Which shade are you wearing?"],
+    },
+    "chef_laowang": {
+        "zh": [
+            "老王出教程太好了",
+            "今晚就做！",
+            "铸铁锅重不重啊？",
+            "跟着做成功了，家里人都夸",
+        ],
+        "en": ["Can I use frozen fish?", "Made this tonight, so good."],
+    },
+    "mia_hikes": {
+        "zh": ["这是哪条线呀？", "鞋子偏码吗？", "帐篷多重？", "求路线！"],
+        "en": ["Which trail is this?", "How heavy is the tent?"],
+    },
+    "susu_tea": {
+        "zh": [
+            "学到了，原来不能用开水",
+            "桂花龙井好香",
+            "想去杭州喝茶了",
+            "苏苏的茶席好美",
+        ],
+        "en": ["Thank you for the brewing tips!", "What water do you use?"],
+    },
+    "yoyo_mama": {
+        "zh": [
+            "新手妈妈收藏了",
+            "推车能上飞机吗？",
+            "同是二胎妈妈，太有共鸣了",
+            "几个月的宝宝能用？",
+        ],
+        "en": ["Is it easy to clean?", "Saving this for my sister."],
+    },
+    "kai_tech": {
+        "zh": [
+            "和某果比怎么样？",
+            "键盘是什么轴？",
+            "周五等开箱",
+            "充电宝能带上飞机吗？",
+        ],
+        "en": ["How's the battery life?", "Does it work with Android?"],
+    },
+    "ming_and_cats": {
+        "zh": ["橘子太可爱了！", "芝麻好美", "年糕减肥加油", "我家猫也不爱喝水，冲了"],
+        "en": ["Your cats are adorable!", "Which flavour do they like best?"],
+    },
+}

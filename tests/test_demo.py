@@ -1,12 +1,25 @@
 """The demo seeder (`flask seed-demo`): a full, bilingual, pictured catalogue."""
 
+import datetime
 import re
 from collections import Counter
 from pathlib import Path
 
 from app import create_app
 from extensions import db
-from models import Image, Product, ProductImage, User
+from models import (
+    Comment,
+    Follow,
+    Image,
+    Like,
+    Post,
+    PostImage,
+    PostProduct,
+    Product,
+    ProductImage,
+    User,
+    utcnow,
+)
 from services import catalog, demo, passwords
 from services.demo_data import PASSWORD
 
@@ -70,6 +83,77 @@ def test_seed_builds_a_bilingual_pictured_world(tmp_path):
             assert passwords.verify_password(creators[0].password_hash, PASSWORD)
             assert passwords.verify_password(admin.password_hash, PASSWORD)
             assert creators[0].password_hash.startswith("pbkdf2:sha256:1000$")
+
+            # The creators' posts: tagged products, their own photos, real dates.
+            posts = list(Post.published().order_by(Post.id))
+            assert len(posts) >= 30 and len(posts) == Post.select().count()
+            per_author = Counter(p.author_id for p in posts)
+            assert all(per_author[c.id] >= 4 for c in creators)
+            tagged = Counter(r.post_id for r in PostProduct.select())
+            photos = Counter(r.post_id for r in PostImage.select())
+            owners = {
+                r.post_id: r.image.owner_id
+                for r in PostImage.select(PostImage, Image).join(Image)
+            }
+            for p in posts:
+                assert 1 <= tagged[p.id] <= 4 and 1 <= photos[p.id] <= 3
+                assert owners[p.id] == p.author_id
+            for image in Image.select().join(PostImage):
+                assert (media / f"{image.sha256}.webp").is_file()
+                assert (image.width, image.height) == (750, 1000)
+            distinct = PostImage.select(PostImage.image).distinct().count()
+            assert distinct == sum(photos.values())  # every photo drawn afresh
+            assert sum(bool(CJK.search(p.body)) for p in posts) >= 0.7 * len(posts)
+            dates = [p.published_at for p in posts]
+            assert dates == sorted(dates)  # newest last, ids in step with dates
+            assert utcnow() - dates[0] < datetime.timedelta(days=30)
+            assert dates[-1] < utcnow()
+            assert dates[-1] - dates[0] > datetime.timedelta(days=14)
+
+            # Follows, likes and comments, with counters that match the rows.
+            shoppers = [u for u in User.with_role("shopper") if not u.has_role("admin")]
+            creator_ids = {c.id for c in creators}
+            follows = Counter(
+                f.follower_id for f in Follow.select() if f.followee_id in creator_ids
+            )
+            assert len(shoppers) >= 10
+            assert all(follows[s.id] >= 2 for s in shoppers)
+            likes = Counter(r.post_id for r in Like.select())
+            comments = Counter(r.post_id for r in Comment.select())
+            for p in posts:
+                assert p.like_count == likes[p.id] <= 15
+                assert p.comment_count == comments[p.id] <= 4
+            assert sum(likes.values()) > 3 * len(posts)
+            assert sum(comments.values()) > len(posts)
+            for c in Comment.select(Comment, Post).join(Post):
+                assert c.created_at > c.post.published_at
     finally:
         if not db.is_closed():
             db.close()
+
+
+def test_content_plan_is_deterministic_and_fits_any_catalogue():
+    now = utcnow()
+    specs = demo.build_catalogue(160)
+    posts, follows = demo.build_content(specs, now)
+    assert (posts, follows) == demo.build_content(demo.build_catalogue(160), now)
+    assert len(posts) == demo.plan(160) - demo.plan(0) - 160
+    for post in posts:
+        categories = {specs[i]["data"]["category"] for i in post["products"]}
+        assert categories and len(post["products"]) == len(set(post["products"]))
+        assert 1 <= len(post["photos"]) <= 3
+    tea = [p for p in posts if p["author"] == "susu_tea"]
+    assert any(specs[p["products"][0]]["item"] == "西湖龙井" for p in tea)
+    mum = {
+        specs[i]["data"]["category"]
+        for p in posts
+        if p["author"] == "yoyo_mama"
+        for i in p["products"]
+    }
+    assert "mother-baby" in mum
+
+    small = demo.build_catalogue(3)
+    posts, _ = demo.build_content(small, now)
+    assert posts and all(0 < len(p["products"]) <= 3 for p in posts)
+    assert all(i < len(small) for p in posts for i in p["products"])
+    assert demo.build_content([], now)[0] == []

@@ -1,9 +1,12 @@
-"""The demo seeder (`flask seed-demo`): a full, bilingual, pictured catalogue."""
+"""The demo seeder (`flask seed-demo`): a bilingual, pictured catalogue and the
+creators' posts, with follows, likes and comments."""
 
 import datetime
 import re
 from collections import Counter
 from pathlib import Path
+
+import pytest
 
 from app import create_app
 from extensions import db
@@ -157,3 +160,20 @@ def test_content_plan_is_deterministic_and_fits_any_catalogue():
     assert posts and all(0 < len(p["products"]) <= 3 for p in posts)
     assert all(i < len(small) for p in posts for i in p["products"])
     assert demo.build_content([], now)[0] == []
+
+
+@pytest.mark.parametrize("products", [0, 5])
+def test_small_seeds_report_exactly_the_planned_steps(app, products):
+    steps = []
+    with db.connection_context():
+        demo.seed(
+            products=products,
+            media_dir=app.config["MEDIA_DIR"],
+            hash_method=app.config["PASSWORD_HASH_METHOD"],
+            progress=steps.append,
+        )
+        assert steps == [1] * demo.plan(products)
+        posts = Post.select().count()
+        assert posts == demo.plan(products) - demo.plan(0) - products
+        assert (posts == 0) == (products == 0)
+        assert Follow.select().count() >= 2 * 10

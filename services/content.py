@@ -94,8 +94,7 @@ def _images(author, ids):
     found = {
         i.id: i
         for i in Image.select().where(
-            Image.id.in_(ids)
-            & ((Image.owner == author.id) | Image.id.in_(uploaded))
+            Image.id.in_(ids) & ((Image.owner == author.id) | Image.id.in_(uploaded))
         )
     }
     for iid in ids:
@@ -186,8 +185,48 @@ def get_post(post_id, viewer=None):
     return post
 
 
-def hydrate(posts):
-    """Attach products (with covers) and photos to posts: two queries in all."""
+# Columns a post card or page shows: not the Markdown source, not the author's
+# account fields. Rows cost CPU to build, so listings fetch no more than this.
+LISTED = (
+    Post.id,
+    Post.author,
+    Post.body_html,
+    Post.status,
+    Post.like_count,
+    Post.comment_count,
+    Post.created_at,
+    Post.published_at,
+    User.id,
+    User.username,
+    User.display_name,
+    User.avatar,
+)
+CARD_PRODUCT = (
+    Product.id,
+    Product.title,
+    Product.price_cents,
+    Product.currency,
+    Product.stock,
+    Product.category,
+    Product.status,
+    Product.merchant,
+    User.id,
+    User.username,
+    User.display_name,
+)
+
+
+def listed():
+    """Published-or-not posts with their authors, card columns only."""
+    return Post.select(*LISTED).join(User)
+
+
+def hydrate(posts, full=False):
+    """Attach products (with covers) and photos to posts: three queries in all.
+
+    `full` loads every product field (the API's `product` object); pages need
+    only what a card shows.
+    """
     posts = list(posts)
     by_id = {p.id: p for p in posts}
     for p in posts:
@@ -195,7 +234,9 @@ def hydrate(posts):
     if not posts:
         return posts
     rows = (
-        PostProduct.select(PostProduct.post, Product, User)
+        PostProduct.select(
+            PostProduct.post, *((Product, User) if full else CARD_PRODUCT)
+        )
         .join(Product)
         .join(User)  # the merchant, shown on every card
         .where(PostProduct.post.in_(list(by_id)))
@@ -207,7 +248,9 @@ def hydrate(posts):
         products.append(row.product)
     Product.attach_galleries(products)
     photos = (
-        PostImage.select(PostImage.post, Image)
+        PostImage.select(
+            PostImage.post, Image.id, Image.sha256, Image.width, Image.height
+        )
         .join(Image)
         .where(PostImage.post.in_(list(by_id)))
         .order_by(PostImage.position)
@@ -217,26 +260,22 @@ def hydrate(posts):
     return posts
 
 
-def _page(query, page, per_page):
+def _page(query, page, per_page, full=False):
     total = query.count()
-    posts = hydrate(Post.newest_first(query).paginate(page, per_page))
+    posts = hydrate(Post.newest_first(query).paginate(page, per_page), full)
     return posts, total
 
 
-def following_feed(user, page=1, per_page=20):
+def following_feed(user, page=1, per_page=20, full=False):
     """Published posts of the creators `user` follows, newest first."""
     followees = Follow.select(Follow.followee).where(Follow.follower == user.id)
-    query = (
-        Post.select(Post, User)
-        .join(User)
-        .where((Post.status == "published") & (Post.author.in_(followees)))
-    )
-    return _page(query, page, per_page)
+    query = listed().where((Post.status == "published") & (Post.author.in_(followees)))
+    return _page(query, page, per_page, full)
 
 
 def recent(page=1, per_page=20):
     """Everyone's published posts, newest first (the discover feed)."""
-    query = Post.select(Post, User).join(User).where(Post.status == "published")
+    query = listed().where(Post.status == "published")
     return _page(query, page, per_page)
 
 
@@ -244,8 +283,7 @@ def popular(limit=6, days=30):
     """The most liked recent posts."""
     since = utcnow() - datetime.timedelta(days=days)
     query = (
-        Post.select(Post, User)
-        .join(User)
+        listed()
         .where((Post.status == "published") & (Post.published_at >= since))
         .order_by(Post.like_count.desc(), Post.published_at.desc())
         .limit(limit)
@@ -255,7 +293,7 @@ def popular(limit=6, days=30):
 
 def posts_of(author, viewer=None, page=1, per_page=20):
     """An author's posts; their own drafts too when they are looking."""
-    query = Post.select(Post, User).join(User).where(Post.author == author.id)
+    query = listed().where(Post.author == author.id)
     if viewer is None or viewer.id != author.id:
         query = query.where(Post.status == "published")
     return _page(query, page, per_page)

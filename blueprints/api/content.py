@@ -50,14 +50,14 @@ def create_post():
         data.get("image_ids"),
         publish=publish,
     )
-    post = content.hydrate([content.get_post(post.id, author)])[0]
+    post = content.hydrate([content.get_post(post.id, author)], full=True)[0]
     return jsonify(post=post_dict(post, author)), 201
 
 
 @bp.get("/posts/<int:post_id>")
 def get_post(post_id):
     viewer = _viewer()
-    post = content.hydrate([content.get_post(post_id, viewer)])[0]
+    post = content.hydrate([content.get_post(post_id, viewer)], full=True)[0]
     if post.is_published:
         record_post_view(post)
     return jsonify(post=post_dict(post, viewer))
@@ -67,7 +67,7 @@ def get_post(post_id):
 def feed():
     user = me()
     page, per_page = pagination()
-    posts, total = content.following_feed(user, page, per_page)
+    posts, total = content.following_feed(user, page, per_page, full=True)
     return jsonify(
         items=[post_dict(p, user) for p in posts],
         page=page,

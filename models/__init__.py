@@ -5,6 +5,7 @@ from models.base import BaseModel, JSONField, db, isoformat, transaction, utcnow
 from models.catalog import Product, ProductImage
 from models.content import Comment, Follow, Like, Post, PostImage, PostProduct
 from models.media import Image, ImageUpload
+from models.orders import CartItem, Checkout, Order, OrderEvent, OrderLine
 from models.schema import SchemaVersion
 from models.security import RateCounter
 from models.users import ROLES, ApiToken, User, UserRole
@@ -26,10 +27,20 @@ MODELS = [
     Like,
     Comment,
     Touchpoint,
+    CartItem,
+    Checkout,
+    Order,
+    OrderLine,
+    OrderEvent,
 ]
 
 __all__ = [
     "MODELS",
+    "CartItem",
+    "Checkout",
+    "Order",
+    "OrderEvent",
+    "OrderLine",
     "Comment",
     "Follow",
     "Like",

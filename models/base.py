@@ -49,10 +49,13 @@ def open_database(config):
     path = f"{config['DATA_DIR']}/livestall.db"
     # Pooled: a request reuses an open connection instead of paying for a new one
     # and its pragmas (measured: 5 extra statements on every request).
+    # check_same_thread=False: the pool hands a connection to one thread at a time,
+    # but not always the thread that opened it (threading mode, tests).
     return PooledSqliteDatabase(
         path,
         max_connections=64,
         stale_timeout=300,
+        check_same_thread=False,
         timeout=config["SQLITE_BUSY_TIMEOUT_MS"] / 1000,
         pragmas={
             "journal_mode": "wal",

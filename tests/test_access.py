@@ -16,7 +16,7 @@ from werkzeug.routing import Rule
 
 from extensions import db
 from models import Comment, Post, Product, User
-from services import accounts, catalog, content, social
+from services import accounts, catalog, checkout, content, social
 from tests.conftest import Api, AuthActions, csrf_token, image_bytes
 
 ROLES = ("anonymous", "shopper", "creator", "merchant", "admin")
@@ -106,6 +106,11 @@ EXPECTED = {
     ("api.follow", "PUT"): by_role(401, 204, 204, 204, 204),
     ("api.unfollow", "DELETE"): by_role(401, 204, 204, 204, 204),
     ("api.upload_image", "POST"): by_role(401, 400, 400, 400, 400),
+    # orders API: someone else's order (bought from another merchant)
+    ("api.create_order", "POST"): by_role(401, 400, 400, 400, 400),
+    ("api.get_order", "GET"): by_role(401, 404, 404, 404, 200),
+    ("api.list_orders", "GET"): by_role(401, 200, 200, 200, 200),
+    ("api.change_status", "POST"): by_role(401, 404, 404, 404, 403),
 }
 SKIPPED_ENDPOINTS = {"static"}
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
@@ -194,6 +199,13 @@ class Walker:
             victim = User.get(User.username == "victim")
             post = content.get_post(self.post["id"])
             self.comment = social.add_comment(victim, post, "someone else's comment")
+            placed, _ = checkout.place_order(
+                victim,
+                [{"product_id": self.product["id"], "qty": 1}],
+                {"name": "Victim", "address": "1 Somewhere Road", "phone": "1380000"},
+                "walker-order-1",
+            )
+            self.order_id = placed[0].id
             # Throwaway ones for the delete routes, where an admin may delete.
             doomed = content.create_post(post.author, "doomed", [self.product["id"]])
             self.doomed_post_id = doomed.id
@@ -228,6 +240,7 @@ class Walker:
             "post_id": self.post["id"],
             "comment_id": self.comment.id,
             "username": "other_creator",
+            "order_id": self.order_id,
         }
         if rule.endpoint == "feed.delete_post":
             values["post_id"] = self.doomed_post_id

@@ -1,0 +1,64 @@
+"""JSON API v1: orders (see docs/API.md)."""
+
+from flask import jsonify
+
+from blueprints.api.views import bp, json_body, me, pagination
+from services import checkout, orders
+from services.errors import Invalid
+
+
+@bp.post("/orders")
+def create_order():
+    """Place an order; the same idempotency key returns the same order (200)."""
+    buyer = me()
+    data = json_body()
+    if "reservation_ids" in data:
+        raise Invalid(
+            "Flash-sale reservations are not available yet.", field="reservation_ids"
+        )
+    placed, created = checkout.place_order(
+        buyer,
+        data.get("items"),
+        data.get("shipping"),
+        data.get("idempotency_key"),
+        data.get("payment_method", "cod"),
+    )
+    if created:
+        checkout.clear_cart(
+            buyer, [line.product_id for o in placed for line in orders.lines_of(o)]
+        )
+    body = [orders.order_dict(o) for o in placed]
+    return jsonify(order=body[0], orders=body), 201 if created else 200
+
+
+@bp.get("/orders/<int:order_id>")
+def get_order(order_id):
+    return jsonify(order=orders.order_dict(orders.visible_order(me(), order_id)))
+
+
+@bp.get("/orders")
+def list_orders():
+    page, per_page = pagination()
+    found, total = orders.orders_of_buyer(me(), page, per_page)
+    return jsonify(
+        items=[orders.order_dict(o) for o in found],
+        page=page,
+        per_page=per_page,
+        total=total,
+    )
+
+
+@bp.post("/orders/<int:order_id>/status")
+def change_status(order_id):
+    """Move an order (merchant: paid, shipped, refunded; buyer: cancelled...)."""
+    user = me()
+    data = json_body()
+    order = orders.visible_order(user, order_id)
+    order = orders.move(
+        user,
+        order,
+        data.get("status"),
+        tracking_number=data.get("tracking_number"),
+        note=data.get("note") if isinstance(data.get("note"), str) else "",
+    )
+    return jsonify(order=orders.order_dict(order))

@@ -1,0 +1,177 @@
+"""Order life: a guarded state machine, stock returned exactly once, access rules."""
+
+from models import (
+    Order,
+    OrderEvent,
+    OrderLine,
+    Product,
+    User,
+    isoformat,
+    transaction,
+    utcnow,
+)
+from services.errors import Conflict, Invalid, NotAllowed, NotFound
+
+# (from, to) -> who may make the move: "merchant", "buyer" (admins may do anything).
+TRANSITIONS = {
+    ("pending_payment", "paid"): {"merchant"},  # bank transfer received
+    ("pending_payment", "shipped"): {"merchant"},  # cash on delivery only
+    ("paid", "shipped"): {"merchant"},
+    ("shipped", "delivered"): {"merchant", "buyer"},
+    ("pending_payment", "cancelled"): {"merchant", "buyer"},
+    ("paid", "refunded"): {"merchant"},
+    ("shipped", "refunded"): {"merchant"},
+}
+RESTOCK = {"cancelled", "refunded"}
+
+
+def visible_order(user, order_id):
+    """The order if `user` is its buyer, its merchant or an admin; else NotFound."""
+    try:
+        order_id = int(order_id)
+    except (TypeError, ValueError):
+        raise NotFound("No such order.")
+    order = Order.get_or_none(Order.id == order_id)
+    if order is None or not (
+        user.id in (order.buyer_id, order.merchant_id) or user.has_role("admin")
+    ):
+        raise NotFound("No such order.")
+    return order
+
+
+def _role_in(user, order):
+    if user.has_role("admin"):
+        return {"merchant", "buyer", "admin"}
+    roles = set()
+    if user.id == order.merchant_id:
+        roles.add("merchant")
+    if user.id == order.buyer_id:
+        roles.add("buyer")
+    return roles
+
+
+def allowed_moves(user, order):
+    roles = _role_in(user, order)
+    return [
+        to
+        for (frm, to), who in TRANSITIONS.items()
+        if frm == order.status
+        and (who & roles or "admin" in roles)
+        and not (
+            to == "shipped"
+            and frm == "pending_payment"
+            and order.payment_method != "cod"
+        )
+    ]
+
+
+def move(user, order, to_status, tracking_number=None, note=""):
+    """Change the status by one guarded UPDATE; restock on cancel/refund, once."""
+    if to_status not in allowed_moves(user, order):
+        if _role_in(user, order):
+            raise NotAllowed("You cannot move this order to %(to)s now.", to=to_status)
+        raise NotFound("No such order.")
+    changes = {"status": to_status, "updated_at": utcnow()}
+    if to_status == "shipped":
+        tracking = (
+            (tracking_number or "").strip() if isinstance(tracking_number, str) else ""
+        )
+        if not 3 <= len(tracking) <= 60:
+            raise Invalid("Enter the tracking number.", field="tracking_number")
+        changes["tracking_number"] = tracking
+    with transaction():
+        moved = (
+            Order.update(changes)
+            .where((Order.id == order.id) & (Order.status == order.status))
+            .execute()
+        )
+        if not moved:  # someone else moved it first
+            raise Conflict("The order changed meanwhile. Reload and try again.")
+        if to_status in RESTOCK:
+            for line in OrderLine.select().where(OrderLine.order == order.id):
+                Product.update(
+                    stock=Product.stock + line.qty,
+                    sales_count=Product.sales_count - line.qty,
+                ).where(Product.id == line.product_id).execute()
+        OrderEvent.create(
+            order=order.id,
+            from_status=order.status,
+            to_status=to_status,
+            actor=user.id,
+            note=(note or "")[:200],
+        )
+    return Order.get_by_id(order.id)
+
+
+def orders_of_buyer(user, page=1, per_page=20):
+    query = Order.select().where(Order.buyer == user.id)
+    return _page(query, page, per_page)
+
+
+def orders_of_merchant(user, status=None, page=1, per_page=50):
+    query = Order.select().where(Order.merchant == user.id)
+    if status:
+        query = query.where(Order.status == status)
+    return _page(query, page, per_page)
+
+
+def _page(query, page, per_page):
+    total = query.count()
+    orders = list(
+        query.order_by(Order.created_at.desc(), Order.id.desc()).paginate(
+            page, per_page
+        )
+    )
+    lines = {}
+    if orders:
+        for line in OrderLine.select().where(
+            OrderLine.order.in_([o.id for o in orders])
+        ):
+            lines.setdefault(line.order_id, []).append(line)
+    for order in orders:
+        order.line_list = lines.get(order.id, [])
+    return orders, total
+
+
+def lines_of(order):
+    if not hasattr(order, "line_list"):
+        order.line_list = list(OrderLine.select().where(OrderLine.order == order.id))
+    return order.line_list
+
+
+def history(order):
+    return list(
+        OrderEvent.select(OrderEvent, User)
+        .join(User, on=(OrderEvent.actor == User.id))
+        .where(OrderEvent.order == order.id)
+        .order_by(OrderEvent.created_at, OrderEvent.id)
+    )
+
+
+def order_dict(order):
+    """API.md's `order` object (plus merchant, payment and shipping)."""
+    return {
+        "id": order.id,
+        "status": order.status,
+        "total_cents": order.total_cents,
+        "currency": order.currency,
+        "items": [
+            {
+                "product_id": line.product_id,
+                "qty": line.qty,
+                "unit_price_cents": line.unit_price_cents,
+                "title": line.title,
+            }
+            for line in lines_of(order)
+        ],
+        "merchant_id": order.merchant_id,
+        "payment_method": order.payment_method,
+        "tracking_number": order.tracking_number,
+        "shipping": {
+            "name": order.ship_name,
+            "address": order.ship_address,
+            "phone": order.ship_phone,
+        },
+        "created_at": isoformat(order.created_at),
+        "url": order.url,
+    }

@@ -1,0 +1,359 @@
+"""Checkout and orders through the API: idempotency, no oversell, the state machine."""
+
+import threading
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from models import Order, Product
+from tests.conftest import read_db
+
+SHIP = {
+    "name": "王小明",
+    "address": "浙江省杭州市西湖区龙井路 1 号",
+    "phone": "138 0000 0000",
+}
+
+
+@pytest.fixture
+def shop(api):
+    merchant = api.user("teashop", role="merchant")
+    other = api.user("potshop", role="merchant")
+    return {
+        "merchant": merchant,
+        "other": other,
+        "tea": api.product(
+            merchant,
+            title="龙井 250g",
+            price_cents=16800,
+            stock=20,
+            category="tea-drinks",
+        )["id"],
+        "cup": api.product(
+            merchant, title="青瓷杯", price_cents=8900, stock=5, category="tea-drinks"
+        )["id"],
+        "pot": api.product(
+            other, title="紫砂壶", price_cents=39900, stock=3, category="tea-drinks"
+        )["id"],
+        "buyer": api.user("mei"),
+    }
+
+
+def order(api, token, items, key="key-00000001", **extra):
+    body = {"items": items, "shipping": SHIP, "idempotency_key": key, **extra}
+    return api.call("POST", "/api/v1/orders", token=token, json=body)
+
+
+def stock(pid):
+    return read_db(lambda: Product.get_by_id(pid).stock)
+
+
+def test_order_takes_stock_and_prices_from_the_database(api, shop):
+    resp = order(
+        api,
+        shop["buyer"],
+        [
+            {"product_id": shop["tea"], "qty": 2, "unit_price_cents": 1},
+            {"product_id": shop["cup"], "qty": 1},
+        ],
+    )
+    assert resp.status_code == 201, resp.get_json()
+    got = resp.get_json()["order"]
+    assert got["status"] == "pending_payment" and got["currency"] == "CNY"
+    assert got["total_cents"] == 2 * 16800 + 8900
+    assert {
+        (i["product_id"], i["qty"], i["unit_price_cents"]) for i in got["items"]
+    } == {(shop["tea"], 2, 16800), (shop["cup"], 1, 8900)}
+    assert stock(shop["tea"]) == 18 and stock(shop["cup"]) == 4
+
+
+def test_orders_split_by_merchant(api, shop):
+    resp = order(
+        api,
+        shop["buyer"],
+        [
+            {"product_id": shop["tea"], "qty": 1},
+            {"product_id": shop["pot"], "qty": 1},
+        ],
+    )
+    orders = resp.get_json()["orders"]
+    assert len(orders) == 2
+    assert {o["total_cents"] for o in orders} == {16800, 39900}
+    assert len({o["merchant_id"] for o in orders}) == 2
+
+
+def test_same_key_same_order_and_different_body_409(api, shop):
+    first = order(api, shop["buyer"], [{"product_id": shop["tea"], "qty": 1}])
+    again = order(api, shop["buyer"], [{"product_id": shop["tea"], "qty": 1}])
+    assert first.status_code == 201 and again.status_code == 200
+    assert first.get_json()["order"]["id"] == again.get_json()["order"]["id"]
+    assert stock(shop["tea"]) == 19
+    other = order(api, shop["buyer"], [{"product_id": shop["tea"], "qty": 2}])
+    assert other.status_code == 409
+    assert other.get_json()["error"]["code"] == "idempotency_conflict"
+
+
+def test_short_line_takes_nothing_and_says_which(api, shop):
+    resp = order(
+        api,
+        shop["buyer"],
+        [
+            {"product_id": shop["tea"], "qty": 2},
+            {"product_id": shop["pot"], "qty": 5},
+        ],
+    )
+    assert resp.status_code == 409
+    error = resp.get_json()["error"]
+    assert error["code"] == "out_of_stock"
+    assert error["message"] == "Only 3 left of “紫砂壶”."
+    assert stock(shop["tea"]) == 20 and stock(shop["pot"]) == 3
+    assert read_db(lambda: Order.select().count()) == 0
+
+
+@pytest.mark.parametrize(
+    "items",
+    [
+        [{"product_id": 1, "qty": 0}],
+        [{"product_id": 1, "qty": -1}],
+        [{"product_id": 1, "qty": 100}],
+        [{"product_id": 1, "qty": 1.5}],
+        [{"product_id": 1, "qty": "2"}],
+        [{"product_id": 1, "qty": True}],
+        [{"product_id": 99999, "qty": 1}],
+        [{"product_id": "x", "qty": 1}],
+        [],
+        "everything",
+        [1, 2],
+    ],
+)
+def test_bad_quantities_and_products_are_400(api, shop, items):
+    resp = order(api, shop["buyer"], items)
+    assert resp.status_code == 400, resp.get_json()
+    assert resp.get_json()["error"]["field"] == "items"
+
+
+@pytest.mark.parametrize(
+    ("shipping", "field"),
+    [
+        ({**SHIP, "phone": "call me"}, "shipping.phone"),
+        ({**SHIP, "name": ""}, "shipping.name"),
+        ({**SHIP, "address": "x"}, "shipping.address"),
+        ({"name": "a"}, "shipping.address"),
+        ("home", "shipping"),
+    ],
+)
+def test_bad_shipping_is_400(api, shop, shipping, field):
+    resp = api.call(
+        "POST",
+        "/api/v1/orders",
+        token=shop["buyer"],
+        json={
+            "items": [{"product_id": shop["tea"], "qty": 1}],
+            "shipping": shipping,
+            "idempotency_key": "key-00000001",
+        },
+    )
+    assert resp.status_code == 400 and resp.get_json()["error"]["field"] == field
+
+
+def test_archived_product_is_not_sold(api, shop):
+    api.call("DELETE", f"/api/v1/products/{shop['tea']}", token=shop["merchant"])
+    resp = order(api, shop["buyer"], [{"product_id": shop["tea"], "qty": 1}])
+    assert (
+        resp.status_code == 400
+        and "not for sale" in resp.get_json()["error"]["message"]
+    )
+
+
+def test_order_visibility(api, shop):
+    placed = order(api, shop["buyer"], [{"product_id": shop["tea"], "qty": 1}])
+    oid = placed.get_json()["order"]["id"]
+    path = f"/api/v1/orders/{oid}"
+    assert api.call("GET", path, token=shop["buyer"]).status_code == 200
+    assert api.call("GET", path, token=shop["merchant"]).status_code == 200
+    assert api.call("GET", path, token=shop["other"]).status_code == 404
+    assert api.call("GET", path, token=api.user("nosy")).status_code == 404
+    assert api.call("GET", path).status_code == 401
+    assert (
+        api.call("GET", "/api/v1/orders/99999", token=shop["buyer"]).status_code == 404
+    )
+    mine = api.call("GET", "/api/v1/orders", token=shop["buyer"]).get_json()
+    assert [o["id"] for o in mine["items"]] == [oid] and mine["total"] == 1
+    assert (
+        api.call("GET", "/api/v1/orders", token=shop["other"]).get_json()["total"] == 0
+    )
+
+
+def move(api, token, oid, status, **extra):
+    return api.call(
+        "POST",
+        f"/api/v1/orders/{oid}/status",
+        token=token,
+        json={"status": status, **extra},
+    )
+
+
+def test_life_of_an_order_and_who_may_move_it(api, shop):
+    oid = order(
+        api,
+        shop["buyer"],
+        [{"product_id": shop["tea"], "qty": 2}],
+        payment_method="bank_transfer",
+    ).get_json()["order"]["id"]
+    assert move(api, shop["buyer"], oid, "paid").status_code == 403
+    assert move(api, shop["other"], oid, "paid").status_code == 404
+    assert (
+        move(api, shop["merchant"], oid, "shipped", tracking_number="SF123").status_code
+        == 403
+    )  # unpaid transfer
+    assert move(api, shop["merchant"], oid, "paid").status_code == 200
+    assert move(api, shop["merchant"], oid, "shipped").status_code == 400
+    resp = move(api, shop["merchant"], oid, "shipped", tracking_number="SF1234567")
+    assert resp.get_json()["order"]["tracking_number"] == "SF1234567"
+    assert move(api, shop["buyer"], oid, "delivered").status_code == 200
+    assert move(api, shop["merchant"], oid, "refunded").status_code == 403
+    assert stock(shop["tea"]) == 18
+
+
+def test_cancel_and_refund_return_stock_exactly_once(api, shop):
+    oid = order(api, shop["buyer"], [{"product_id": shop["cup"], "qty": 3}]).get_json()[
+        "order"
+    ]["id"]
+    assert stock(shop["cup"]) == 2
+    assert move(api, shop["buyer"], oid, "cancelled").status_code == 200
+    assert move(api, shop["buyer"], oid, "cancelled").status_code == 403
+    assert move(api, shop["merchant"], oid, "refunded").status_code == 403
+    assert stock(shop["cup"]) == 5
+
+
+def _run_threads(n, target):
+    barrier = threading.Barrier(n)
+    results = [None] * n
+
+    def run(i):
+        barrier.wait()
+        results[i] = target(i)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    return results
+
+
+@pytest.mark.slow
+def test_two_hundred_buyers_race_for_the_last_twenty(app, api):
+    merchant = api.user("flash", role="merchant")
+    pid = api.product(merchant, title="限量款", stock=20, price_cents=100)["id"]
+    tokens = [api.user(f"buyer{i:03d}") for i in range(200)]
+
+    def buy(i):
+        client = app.test_client()
+        resp = client.post(
+            "/api/v1/orders",
+            headers={"Authorization": f"Bearer {tokens[i]}"},
+            json={
+                "items": [{"product_id": pid, "qty": 1}],
+                "shipping": SHIP,
+                "idempotency_key": f"race-{i:06d}",
+            },
+        )
+        return resp.status_code, (resp.get_json() or {}).get("error", {}).get("code")
+
+    results = _run_threads(200, buy)
+    assert sum(1 for s, _ in results if s == 201) == 20
+    assert sum(1 for s, c in results if s == 409 and c == "out_of_stock") == 180
+    assert stock(pid) == 0
+    assert read_db(lambda: Order.select().count()) == 20
+
+
+@pytest.mark.slow
+def test_an_idempotency_storm_makes_one_order(app, api, shop):
+    def submit(i):
+        client = app.test_client()
+        resp = client.post(
+            "/api/v1/orders",
+            headers={"Authorization": f"Bearer {shop['buyer']}"},
+            json={
+                "items": [{"product_id": shop["tea"], "qty": 1}],
+                "shipping": SHIP,
+                "idempotency_key": "same-key-storm",
+            },
+        )
+        return resp.status_code, resp.get_json()["order"]["id"]
+
+    results = _run_threads(50, submit)
+    assert sorted(s for s, _ in results) == [200] * 49 + [201]
+    assert len({oid for _, oid in results}) == 1
+    assert stock(shop["tea"]) == 19
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["order", "cancel", "pay", "refund", "ship", "deliver"]),
+            st.integers(1, 4),
+        ),
+        max_size=25,
+    )
+)
+def test_stock_plus_sold_is_constant(app, shop, steps):
+    """Whatever happens, stock + units in live orders == the stock we started with."""
+    from extensions import db
+    from models import OrderLine, User
+    from services import checkout, orders
+    from services.errors import DomainError
+
+    with db.connection_context():
+        buyer = User.get(User.username == "mei")
+        merchant = User.get(User.username == "teashop")
+        start = Product.get_by_id(shop["cup"]).stock + sum(
+            line.qty
+            for line in OrderLine.select()
+            .join(Order)
+            .where(
+                (OrderLine.product == shop["cup"])
+                & Order.status.not_in(["cancelled", "refunded"])
+            )
+        )
+        placed = []
+        for action, n in steps:
+            try:
+                if action == "order":
+                    got, _ = checkout.place_order(
+                        buyer,
+                        [{"product_id": shop["cup"], "qty": n}],
+                        SHIP,
+                        f"prop-{id(steps)}-{len(placed)}-{n}",
+                    )
+                    placed.extend(got)
+                elif placed:
+                    o = Order.get_by_id(placed[n % len(placed)].id)
+                    to, actor = {
+                        "cancel": ("cancelled", buyer),
+                        "pay": ("paid", merchant),
+                        "refund": ("refunded", merchant),
+                        "ship": ("shipped", merchant),
+                        "deliver": ("delivered", buyer),
+                    }[action]
+                    orders.move(actor, o, to, tracking_number="SF0001")
+            except DomainError:  # refused moves and sold-out orders are fine
+                pass
+            live = sum(
+                line.qty
+                for line in OrderLine.select()
+                .join(Order)
+                .where(
+                    (OrderLine.product == shop["cup"])
+                    & Order.status.not_in(["cancelled", "refunded"])
+                )
+            )
+            current = Product.get_by_id(shop["cup"]).stock
+            assert current >= 0 and current + live == start

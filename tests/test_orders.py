@@ -357,3 +357,69 @@ def test_stock_plus_sold_is_constant(app, shop, steps):
             )
             current = Product.get_by_id(shop["cup"]).stock
             assert current >= 0 and current + live == start
+
+
+JSONISH = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.floats()
+    | st.text(max_size=40),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(st.text(max_size=12), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    body=st.dictionaries(
+        st.sampled_from(
+            [
+                "items",
+                "shipping",
+                "idempotency_key",
+                "payment_method",
+                "reservation_ids",
+                "x",
+            ]
+        ),
+        JSONISH,
+        max_size=5,
+    )
+)
+def test_any_order_body_gets_a_4xx_not_a_500(api, shop, body):
+    resp = api.call("POST", "/api/v1/orders", token=shop["buyer"], json=body)
+    assert resp.status_code < 500, (body, resp.get_data(as_text=True)[:300])
+    if resp.status_code >= 400:
+        error = resp.get_json()["error"]
+        assert error["code"] and error["message"]
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    body=st.dictionaries(
+        st.sampled_from(["status", "tracking_number", "note"]), JSONISH, max_size=3
+    )
+)
+def test_any_status_body_gets_a_4xx_not_a_500(api, shop, body):
+    placed = order(
+        api,
+        shop["buyer"],
+        [{"product_id": shop["tea"], "qty": 1}],
+        key="fuzz-status-0001",
+    )
+    oid = placed.get_json()["order"]["id"]
+    for token in (shop["merchant"], shop["buyer"]):
+        resp = api.call("POST", f"/api/v1/orders/{oid}/status", token=token, json=body)
+        assert resp.status_code < 500, (body, resp.get_data(as_text=True)[:300])

@@ -56,7 +56,7 @@ format:
 messages: $(VENV)/.runtime
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k Invalid -k NotFound -k NotAllowed \
 	  -k NotAuthenticated -k Conflict -k AlreadyExists -k TooLarge -k UnsupportedMedia \
-	  -k RateLimited -o translations/messages.pot .
+	  -k RateLimited -k OutOfStock -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations
 
 clean:

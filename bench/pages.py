@@ -26,7 +26,10 @@ def start_server(data_dir, port):
     env = {**os.environ, "LIVESTALL_DATA_DIR": data_dir, "LIVESTALL_ENV": "development"}
     proc = subprocess.Popen(
         [sys.executable, "app.py", "--port", str(port)],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     for _ in range(300):
         try:
@@ -80,31 +83,58 @@ def main():
     parser.add_argument("--port", type=int, default=5099)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as data_dir:
-        env = {**os.environ, "LIVESTALL_DATA_DIR": data_dir,
-               "LIVESTALL_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}
+        env = {
+            **os.environ,
+            "LIVESTALL_DATA_DIR": data_dir,
+            "LIVESTALL_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        }
         subprocess.run(
-            [sys.executable, "-m", "flask", "--app", "app", "seed-demo",
-             "--products", str(args.products)],
-            cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL,
+            [
+                sys.executable,
+                "-m",
+                "flask",
+                "--app",
+                "app",
+                "seed-demo",
+                "--products",
+                str(args.products),
+            ],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
         )
         proc = start_server(data_dir, args.port)
         try:
-            routes = ["/healthz", "/", "/shop", "/c/kitchen", "/products/1",
-                      "/posts/1", "/u/lily_eats", "/login"]
+            routes = [
+                "/healthz",
+                "/",
+                "/shop",
+                "/c/kitchen",
+                "/products/1",
+                "/posts/1",
+                "/u/lily_eats",
+                "/login",
+            ]
             for path in routes:  # warm up
                 drive(args.port, path, args.clients * 5, args.clients)
-            results = {p: drive(args.port, p, args.requests, args.clients)
-                       for p in routes}
+            results = {
+                p: drive(args.port, p, args.requests, args.clients) for p in routes
+            }
         finally:
             proc.terminate()
             proc.wait(10)
     base = results["/healthz"]["rps"]
-    print(f"pages: {args.requests} requests/route, {args.clients} keep-alive clients, "
-          f"gevent server, {args.products} products")
+    print(
+        f"pages: {args.requests} requests/route, {args.clients} keep-alive clients, "
+        f"gevent server, {args.products} products"
+    )
     print(f"{'route':<14}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'vs /healthz':>14}")
     for path, r in results.items():
-        print(f"{path:<14}{r['rps']:>10.0f}{r['p50']:>10.2f}{r['p99']:>10.2f}"
-              f"{r['rps'] / base:>13.2f}x")
+        print(
+            f"{path:<14}{r['rps']:>10.0f}{r['p50']:>10.2f}{r['p99']:>10.2f}"
+            f"{r['rps'] / base:>13.2f}x"
+        )
 
 
 if __name__ == "__main__":

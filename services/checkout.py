@@ -259,6 +259,8 @@ def add_to_cart(user, visitor_id, product_id, qty=1, source=None):
             _owner(user, visitor_id) & (CartItem.product == product_id)
         )
         if line is None:
+            if CartItem.select().where(_owner(user, visitor_id)).count() >= LINES_MAX:
+                raise Invalid("At most %(n)d lines.", field="items", n=LINES_MAX)
             CartItem.create(
                 user=user.id if user else None,
                 visitor_id=None if user else visitor_id,

@@ -1,5 +1,7 @@
 """Order life: a guarded state machine, stock returned exactly once, access rules."""
 
+from peewee import JOIN
+
 from models import (
     Order,
     OrderEvent,
@@ -142,7 +144,7 @@ def lines_of(order):
 def history(order):
     return list(
         OrderEvent.select(OrderEvent, User)
-        .join(User, on=(OrderEvent.actor == User.id))
+        .join(User, JOIN.LEFT_OUTER, on=(OrderEvent.actor == User.id))
         .where(OrderEvent.order == order.id)
         .order_by(OrderEvent.created_at, OrderEvent.id)
     )

@@ -16,7 +16,7 @@ from werkzeug.routing import Rule
 
 from extensions import db
 from models import Comment, Post, Product, User
-from services import accounts, catalog, checkout, content, social
+from services import accounts, catalog, checkout, content, orders, social
 from tests.conftest import Api, AuthActions, csrf_token, image_bytes
 
 ROLES = ("anonymous", "shopper", "creator", "merchant", "admin")
@@ -111,6 +111,20 @@ EXPECTED = {
     ("api.get_order", "GET"): by_role(401, 404, 404, 404, 200),
     ("api.list_orders", "GET"): by_role(401, 200, 200, 200, 200),
     ("api.change_status", "POST"): by_role(401, 404, 404, 404, 403),
+    # cart pages: anyone (anonymous carts by visitor cookie); the update route gets
+    # another visitor's cart line and must change nothing (a redirect back)
+    ("orders.cart", "GET"): everyone(200),
+    ("orders.add_to_cart", "POST"): everyone(HOME),
+    ("orders.update_cart", "POST"): everyone(HOME),
+    # checkout with an empty cart goes back to the cart
+    ("orders.checkout_page", "GET"): by_role(LOGIN, HOME, HOME, HOME, HOME),
+    ("orders.checkout_page", "POST"): by_role(LOGIN, HOME, HOME, HOME, HOME),
+    # order pages: someone else's order (bought from another merchant)
+    ("orders.my_orders", "GET"): SIGNED_IN_ONLY,
+    ("orders.order", "GET"): by_role(LOGIN, 404, 404, 404, 200),
+    ("orders.change_status", "POST"): by_role(LOGIN, 404, 404, 404, HOME),
+    ("orders.merchant_orders", "GET"): MERCHANT_PAGE,
+    ("orders.merchant_orders_csv", "GET"): MERCHANT_PAGE,
 }
 SKIPPED_ENDPOINTS = {"static"}
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
@@ -206,6 +220,8 @@ class Walker:
                 "walker-order-1",
             )
             self.order_id = placed[0].id
+            checkout.add_to_cart(victim, None, self.product["id"], 2)
+            self.item_id = checkout.cart_items(victim, None)[0].id
             # Throwaway ones for the delete routes, where an admin may delete.
             doomed = content.create_post(post.author, "doomed", [self.product["id"]])
             self.doomed_post_id = doomed.id
@@ -241,6 +257,7 @@ class Walker:
             "comment_id": self.comment.id,
             "username": "other_creator",
             "order_id": self.order_id,
+            "item_id": self.item_id,
         }
         if rule.endpoint == "feed.delete_post":
             values["post_id"] = self.doomed_post_id
@@ -322,6 +339,10 @@ def test_route_walk_every_role(app, walker):
         post = Post.get_by_id(walker.post["id"])
         assert post.body == "someone else's post" and post.is_published
         assert Comment.get_or_none(Comment.id == walker.comment.id) is not None
+        victim_cart = checkout.cart_items(victim, None)
+        assert [(i.id, i.qty) for i in victim_cart] == [(walker.item_id, 2)]
+        order = orders.visible_order(victim, walker.order_id)
+        assert order.status == "pending_payment"
         assert Post.get_or_none(Post.id == walker.doomed_post_id) is None  # admin
         assert Comment.get_or_none(Comment.id == walker.doomed_comment_id) is None
 

@@ -21,7 +21,7 @@ from blueprints.common import (
     store_upload,
     translate,
 )
-from services import accounts, touchpoints
+from services import accounts, checkout, touchpoints
 from services.errors import DomainError, RateLimited
 
 bp = Blueprint("auth", __name__)
@@ -40,6 +40,7 @@ def start_session(user, remember=False):
     login_user(user, remember=remember)
     # What this browser saw before signing in now counts for the account.
     touchpoints.merge_visitor(request.cookies.get(VISITOR_COOKIE), user.id)
+    checkout.merge_cart(request.cookies.get(VISITOR_COOKIE), user)
 
 
 @bp.route("/signup", methods=["GET", "POST"])

@@ -1,0 +1,414 @@
+"""The cart, checkout, the shopper's orders and the merchant's order desk.
+
+Views stay thin: they read the form, call `services.checkout` / `services.orders`
+and render. Every write is a POST with a CSRF token that redirects with a flash.
+Prices, stock and totals always come from the database, never from the form.
+"""
+
+import csv
+import io
+import secrets
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext, ngettext
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from peewee import PeeweeException
+
+from blueprints.common import (
+    VISITOR_COOKIE,
+    role_required,
+    safe_next,
+    translate,
+    visitor_id,
+)
+from blueprints.shop.views import page_arg
+from models import Checkout, Order, User
+from models.orders import STATUSES
+from services import checkout, orders
+from services.errors import DomainError, NotFound
+
+bp = Blueprint("orders", __name__)
+PER_PAGE = 20
+MERCHANT_PER_PAGE = 50
+CSV_BATCH = 500
+
+STATUS_LABELS = {
+    "pending_payment": _l("Pending payment"),
+    "paid": _l("Paid"),
+    "shipped": _l("Shipped"),
+    "delivered": _l("Delivered"),
+    "cancelled": _l("Cancelled"),
+    "refunded": _l("Refunded"),
+}
+PAYMENT_LABELS = {
+    "cod": _l("Cash on delivery"),
+    "bank_transfer": _l("Bank transfer"),
+}
+MOVE_LABELS = {
+    "paid": _l("Mark as paid"),
+    "shipped": _l("Mark as shipped"),
+    "delivered": _l("Mark as delivered"),
+    "cancelled": _l("Cancel order"),
+    "refunded": _l("Refund"),
+}
+
+
+def _me():
+    return current_user._get_current_object() if current_user.is_authenticated else None
+
+
+def _whole(value, default=None):
+    """A form value as a whole number (sign allowed), or `default` when not one."""
+    value = (value or "").strip()
+    if not value:
+        return default
+    digits = value[1:] if value[0] in "+-" else value
+    if not (digits.isascii() and digits.isdecimal() and len(digits) <= 9):
+        return None
+    return int(value)
+
+
+def _cart_owner():
+    """(user, visitor id) of this browser's cart."""
+    me = _me()
+    return me, (None if me else visitor_id())
+
+
+@bp.app_context_processor
+def _order_context():
+    def cart_count():
+        me = _me()
+        vid = None if me else request.cookies.get(VISITOR_COOKIE)
+        if me is None and not vid:
+            return 0
+        try:
+            return sum(line.qty for line in checkout.cart_items(me, vid))
+        except PeeweeException:  # an error page renders even without the database
+            return 0
+
+    return {
+        "cart_count": cart_count,
+        "status_label": lambda s: str(STATUS_LABELS.get(s, s)),
+        "payment_label": lambda p: str(PAYMENT_LABELS.get(p, p)),
+    }
+
+
+# --- the cart -------------------------------------------------------------------------
+
+
+def _cart_view(lines):
+    """Lines grouped by merchant (names in one query) and subtotals per currency."""
+    merchant_ids = {line.product.merchant_id for line in lines}
+    names = {}
+    if merchant_ids:
+        names = {u.id: u.name for u in User.select().where(User.id.in_(merchant_ids))}
+    groups, subtotals, problems = {}, {}, False
+    for line in lines:
+        product = line.product
+        line.total_cents = product.price_cents * line.qty
+        line.for_sale = product.status == "active"
+        line.short = line.for_sale and line.qty > product.stock
+        problems = problems or line.short or not line.for_sale
+        group = groups.setdefault(
+            product.merchant_id,
+            {"name": names.get(product.merchant_id, "?"), "lines": []},
+        )
+        group["lines"].append(line)
+        if line.for_sale:
+            subtotals[product.currency] = (
+                subtotals.get(product.currency, 0) + line.total_cents
+            )
+    return list(groups.values()), sorted(subtotals.items()), problems
+
+
+@bp.route("/cart")
+def cart():
+    lines = checkout.cart_items(*_cart_owner())
+    groups, subtotals, problems = _cart_view(lines)
+    return render_template(
+        "orders/cart.html",
+        groups=groups,
+        subtotals=subtotals,
+        problems=problems,
+        count=sum(line.qty for line in lines),
+    )
+
+
+@bp.route("/cart/add", methods=["POST"])
+def add_to_cart():
+    form = request.form
+    product_id, qty = _whole(form.get("product_id")), _whole(form.get("qty"), 1)
+    back = safe_next(form.get("next"))
+    if product_id is None or qty is None:
+        flash(gettext("Choose a product and a whole number of items."), "error")
+        return redirect(back or url_for(".cart"))
+    try:
+        checkout.add_to_cart(
+            *_cart_owner(), product_id, qty, source=form.get("source") or None
+        )
+    except DomainError as e:
+        flash(translate(e), "error")
+        return redirect(back or url_for(".cart"))
+    flash(gettext("Added to your cart."), "success")
+    return redirect(url_for(".cart"))
+
+
+@bp.route("/cart/<int:item_id>", methods=["POST"])
+def update_cart(item_id):
+    """Change a line's quantity (0 removes it); only this browser's own lines."""
+    qty = _whole(request.form.get("qty"))
+    if request.form.get("remove"):
+        qty = 0
+    if qty is None:
+        flash(gettext("Enter a whole number."), "error")
+        return redirect(url_for(".cart"))
+    try:
+        checkout.set_quantity(*_cart_owner(), item_id, qty)
+    except DomainError as e:
+        flash(translate(e), "error")
+        return redirect(url_for(".cart"))
+    flash(gettext("Removed.") if qty == 0 else gettext("Cart updated."), "success")
+    return redirect(url_for(".cart"))
+
+
+# --- checkout -------------------------------------------------------------------------
+
+
+def _after_checkout(placed):
+    if len(placed) == 1:
+        flash(gettext("Thank you! Your order is placed."), "success")
+        return redirect(url_for(".order", order_id=placed[0].id))
+    flash(
+        ngettext(
+            "Thank you! Your order was split by shop into %(num)d order.",
+            "Thank you! Your order was split by shop into %(num)d orders.",
+            len(placed),
+        ),
+        "success",
+    )
+    return redirect(url_for(".my_orders"))
+
+
+def _already_placed(me, key):
+    """The orders of an earlier submit with this key (a double submit after the
+    first one emptied the cart), or an empty list."""
+    if not isinstance(key, str) or not checkout.KEY_RE.match(key):
+        return []
+    done = Checkout.get_or_none(
+        (Checkout.buyer == me.id) & (Checkout.idempotency_key == key)
+    )
+    if done is None:
+        return []
+    return list(Order.select().where(Order.checkout == done).order_by(Order.id))
+
+
+@bp.route("/checkout", methods=["GET", "POST"])
+@login_required
+def checkout_page():
+    me = _me()
+    form, errors = request.form, {}
+    lines = checkout.cart_items(me, None)
+    key = form.get("idempotency_key") or secrets.token_urlsafe(16)
+    if request.method == "POST" and not lines:
+        placed = _already_placed(me, form.get("idempotency_key"))
+        if placed:
+            return _after_checkout(placed)
+    if not lines:
+        flash(gettext("Your cart is empty."), "info")
+        return redirect(url_for(".cart"))
+    if request.method == "POST":
+        items = [
+            {"product_id": line.product_id, "qty": line.qty, "source": line.source}
+            for line in lines
+        ]
+        shipping = {f: form.get(f, "") for f in ("name", "address", "phone")}
+        try:
+            placed, created = checkout.place_order(
+                me,
+                items,
+                shipping,
+                form.get("idempotency_key"),
+                payment_method=form.get("payment_method") or "",
+            )
+        except DomainError as e:
+            field = (e.field or "form").removeprefix("shipping.")
+            if field not in ("name", "address", "phone", "payment_method"):
+                field = "form"
+            errors[field] = translate(e)
+            if e.code == "idempotency_conflict" or e.field == "idempotency_key":
+                key = secrets.token_urlsafe(16)
+        else:
+            if created:  # a replay (same key) leaves what is in the cart now
+                checkout.clear_cart(me, [line.product_id for line in lines])
+            return _after_checkout(placed)
+    groups, subtotals, problems = _cart_view(lines)
+    return render_template(
+        "orders/checkout.html",
+        form=form,
+        errors=errors,
+        groups=groups,
+        subtotals=subtotals,
+        problems=problems,
+        idempotency_key=key,
+        payment_labels=PAYMENT_LABELS,
+    ), (400 if errors else 200)
+
+
+# --- orders ---------------------------------------------------------------------------
+
+
+@bp.route("/orders")
+@login_required
+def my_orders():
+    page = page_arg()
+    found, total = orders.orders_of_buyer(_me(), page, PER_PAGE)
+    return render_template(
+        "orders/list.html",
+        orders=found,
+        page=page,
+        pages=max(1, (total + PER_PAGE - 1) // PER_PAGE),
+        total=total,
+    )
+
+
+def _visible_or_404(order_id):
+    try:
+        return orders.visible_order(_me(), order_id)
+    except NotFound:
+        abort(404)
+
+
+@bp.route("/orders/<int:order_id>")
+@login_required
+def order(order_id):
+    me = _me()
+    item = _visible_or_404(order_id)
+    return render_template(
+        "orders/order.html",
+        order=item,
+        lines=orders.lines_of(item),
+        events=orders.history(item),
+        moves=orders.allowed_moves(me, item),
+        move_labels=MOVE_LABELS,
+        buyer=User.get_by_id(item.buyer_id),
+        merchant=User.get_by_id(item.merchant_id),
+        is_seller=me.id == item.merchant_id or me.has_role("admin"),
+    )
+
+
+@bp.route("/orders/<int:order_id>/status", methods=["POST"])
+@login_required
+def change_status(order_id):
+    item = _visible_or_404(order_id)
+    to_status = request.form.get("status") or ""
+    try:
+        orders.move(
+            _me(),
+            item,
+            to_status,
+            tracking_number=request.form.get("tracking_number"),
+        )
+    except NotFound:
+        abort(404)
+    except DomainError as e:
+        flash(translate(e), "error")
+    else:
+        flash(
+            gettext(
+                "Order #%(id)d is now: %(status)s.",
+                id=item.id,
+                status=str(STATUS_LABELS.get(to_status, to_status)),
+            ),
+            "success",
+        )
+    return redirect(safe_next(request.form.get("next")) or item.url)
+
+
+# --- the merchant's order desk --------------------------------------------------------
+
+
+def _status_arg():
+    status = request.args.get("status") or None
+    return status if status in STATUSES else None
+
+
+@bp.route("/merchant/orders")
+@role_required("merchant")
+def merchant_orders():
+    page, status = page_arg(), _status_arg()
+    found, total = orders.orders_of_merchant(_me(), status, page, MERCHANT_PER_PAGE)
+    buyers = {}
+    ids = {o.buyer_id for o in found}
+    if ids:
+        buyers = {u.id: u for u in User.select().where(User.id.in_(ids))}
+    return render_template(
+        "orders/merchant_list.html",
+        orders=found,
+        buyers=buyers,
+        status=status,
+        statuses=STATUSES,
+        page=page,
+        pages=max(1, (total + MERCHANT_PER_PAGE - 1) // MERCHANT_PER_PAGE),
+        total=total,
+    )
+
+
+def _cell(value):
+    """A CSV cell a spreadsheet will not run as a formula."""
+    value = "" if value is None else str(value)
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+@bp.route("/merchant/orders.csv")
+@role_required("merchant")
+def merchant_orders_csv():
+    me, status = _me(), _status_arg()
+    out = io.StringIO()
+    writer = csv.writer(out)
+    header = ["id", "created_at", "status", "buyer", "total", "currency", "items"]
+    writer.writerow([*header, "tracking"])
+    page, buyers = 1, {}
+    while True:
+        found, _total = orders.orders_of_merchant(me, status, page, CSV_BATCH)
+        if not found:
+            break
+        missing = {o.buyer_id for o in found} - buyers.keys()
+        if missing:
+            for user in User.select().where(User.id.in_(missing)):
+                buyers[user.id] = user.username
+        for o in found:
+            whole, cents = divmod(o.total_cents, 100)
+            writer.writerow(
+                [
+                    o.id,
+                    o.created_at.strftime("%Y-%m-%d %H:%M:%S"),
+                    o.status,
+                    _cell(buyers.get(o.buyer_id, "")),
+                    f"{whole}.{cents:02d}",
+                    o.currency,
+                    _cell("; ".join(f"{ln.title} x {ln.qty}" for ln in o.line_list)),
+                    _cell(o.tracking_number or ""),
+                ]
+            )
+        if len(found) < CSV_BATCH:
+            break
+        page += 1
+    filename = f"orders-{status}.csv" if status else "orders.csv"
+    return Response(
+        "\ufeff" + out.getvalue(),  # the BOM lets spreadsheets read UTF-8 (Chinese)
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "private, no-store",
+        },
+    )

@@ -1,0 +1,410 @@
+"""The cart, checkout and order pages over HTTP: every route and role."""
+
+import csv
+import io
+import re
+from html import unescape
+
+import pytest
+
+from models import CartItem, Order, OrderEvent, Product, User
+from services import checkout
+from tests.conftest import AuthActions, csrf_token, read_db
+
+SHIP = {
+    "name": "王小明",
+    "address": "浙江省杭州市西湖区龙井路 1 号",
+    "phone": "138 0000 0000",
+}
+
+
+class Browser:
+    """A test client; signed in when `username` is given (signing up if needed)."""
+
+    def __init__(self, app, username=None, role="shopper", signup=True):
+        self.client = app.test_client()
+        self.auth = AuthActions(self.client)
+        self.username = username
+        if username and signup:
+            resp = self.auth.signup(username, role=role, display_name=username.title())
+            assert resp.status_code == 302
+        elif username:
+            assert self.auth.login(username).status_code == 302
+
+    def get(self, path, **kw):
+        return self.client.get(path, **kw)
+
+    def post(self, path, data=None, **kw):
+        data = {"csrf_token": csrf_token(self.client, "/"), **(data or {})}
+        return self.client.post(path, data=data, **kw)
+
+    def add(self, product_id, qty=1, **extra):
+        return self.post("/cart/add", {"product_id": product_id, "qty": qty, **extra})
+
+    def checkout(self, payment="cod", key=None, **shipping):
+        html = text(self.get("/checkout"))
+        if key is None:
+            key = re.search(r'name="idempotency_key" value="([^"]+)"', html).group(1)
+        data = {**SHIP, **shipping, "payment_method": payment, "idempotency_key": key}
+        return self.post("/checkout", data), key
+
+
+def text(resp):
+    return unescape(resp.get_data(as_text=True))
+
+
+def plain(resp):
+    return " ".join(re.sub(r"<[^>]+>", " ", text(resp)).split())
+
+
+def order_id(resp):
+    assert resp.status_code == 302, resp.get_data(as_text=True)[:800]
+    match = re.fullmatch(r"/orders/(\d+)", resp.location)
+    assert match, resp.location
+    return int(match.group(1))
+
+
+def stock(product_id):
+    return read_db(lambda: Product.get_by_id(product_id).stock)
+
+
+@pytest.fixture
+def shop(app, api):
+    merchant = api.user("teashop", role="merchant")
+    other = api.user("potshop", role="merchant")
+    return {
+        "tea": api.product(merchant, title="龙井 250g", price_cents=16800, stock=20)[
+            "id"
+        ],
+        "cup": api.product(merchant, title="青瓷杯", price_cents=8900, stock=3)["id"],
+        "pot": api.product(other, title="紫砂壶", price_cents=39900, stock=5)["id"],
+        "merchant": Browser(app, "teashop", signup=False),
+        "other": Browser(app, "potshop", signup=False),
+    }
+
+
+# --- the cart -------------------------------------------------------------------------
+
+
+def test_product_page_offers_add_to_cart_with_the_post_source(app, shop):
+    anon = Browser(app)
+    html = text(anon.get(f"/products/{shop['tea']}?src=post:7"))
+    assert 'action="/cart/add"' in html
+    assert 'name="source" value="post:7"' in html
+    html = text(anon.get(f"/products/{shop['tea']}?src=evil:7"))
+    assert 'name="source"' not in html
+    # the merchant cannot buy their own product; sold out shows no form
+    assert 'action="/cart/add"' not in text(
+        shop["merchant"].get(f"/products/{shop['tea']}")
+    )
+    read_db(lambda: Product.update(stock=0).where(Product.id == shop["cup"]).execute())
+    assert 'action="/cart/add"' not in text(anon.get(f"/products/{shop['cup']}"))
+
+
+def test_anonymous_cart_merges_into_the_account_at_sign_in(app, shop):
+    anon = Browser(app)
+    anon.get("/")  # the visitor cookie
+    assert anon.add(shop["tea"], 2, source="post:7").location == "/cart"
+    anon.add(shop["pot"], 1)
+    page = plain(anon.get("/cart"))
+    assert "龙井 250g" in page and "紫砂壶" in page
+    assert "¥336.00" in page and "¥399.00" in page  # line totals, live prices
+    assert "Subtotal (CNY) ¥735.00" in page
+    assert "teashop" in page.lower() and "potshop" in page.lower()  # by merchant
+    assert 'class="badge">3<' in text(anon.get("/"))
+
+    # an existing account already holding tea: quantities add up at sign-in
+    mei = Browser(app, "mei")
+    mei.add(shop["tea"], 1)
+    mei.auth.logout()
+    anon.auth.login("mei")
+    lines = read_db(
+        lambda: [
+            (i.product_id, i.qty, i.source, i.visitor_id)
+            for i in CartItem.select().order_by(CartItem.product)
+        ]
+    )
+    assert lines == [(shop["tea"], 3, None, None), (shop["pot"], 1, None, None)]
+    page = plain(anon.get("/cart"))
+    assert "¥504.00" in page
+
+
+def test_a_new_account_takes_over_the_cart_and_keeps_the_source(app, shop):
+    anon = Browser(app)
+    anon.get("/")
+    anon.add(shop["tea"], 1, source="post:7")
+    anon.auth.signup("mei", display_name="Mei")
+    rows = read_db(lambda: [(i.user_id, i.source) for i in CartItem.select()])
+    mei_id = read_db(lambda: User.get(User.username == "mei").id)
+    assert rows == [(mei_id, "post:7")]
+
+
+def test_cart_quantity_changes_remove_and_stock_warning(app, shop):
+    mei = Browser(app, "mei")
+    mei.add(shop["cup"], 2)
+    item = read_db(lambda: CartItem.get().id)
+    assert mei.post(f"/cart/{item}", {"qty": "5"}).location == "/cart"
+    page = plain(mei.get("/cart"))
+    assert "Only 3 left in stock." in page
+    assert "¥445.00" in page
+    for bad in ("-1", "abc", "100", "1.5"):
+        mei.post(f"/cart/{item}", {"qty": bad})
+        assert read_db(lambda: CartItem.get().qty) == 5
+    mei.post(f"/cart/{item}", {"qty": "0"})
+    assert read_db(lambda: CartItem.select().count()) == 0
+    assert "Your cart is empty." in plain(mei.get("/cart"))
+
+
+def test_nobody_changes_another_visitors_cart_line(app, shop):
+    mei = Browser(app, "mei")
+    mei.add(shop["tea"], 2)
+    item = read_db(lambda: CartItem.get().id)
+    for intruder in (Browser(app), Browser(app, "lin")):
+        for data in ({"qty": "9"}, {"qty": "0"}, {"remove": "1"}):
+            assert intruder.post(f"/cart/{item}", data).status_code == 302
+    assert read_db(lambda: [(i.id, i.qty) for i in CartItem.select()]) == [(item, 2)]
+
+
+def test_add_to_cart_refuses_bad_input(app, shop):
+    mei = Browser(app, "mei")
+    archived = shop["cup"]
+    archive = Product.update(status="archived").where(Product.id == archived)
+    read_db(archive.execute)
+    for data in (
+        {"product_id": shop["tea"], "qty": "0"},
+        {"product_id": shop["tea"], "qty": "-2"},
+        {"product_id": shop["tea"], "qty": "1000"},
+        {"product_id": shop["tea"], "qty": "two"},
+        {"product_id": "x", "qty": "1"},
+        {"product_id": archived, "qty": "1"},
+        {"product_id": 99999, "qty": "1"},
+    ):
+        resp = mei.post("/cart/add", data)
+        assert resp.status_code == 302
+    assert read_db(lambda: CartItem.select().count()) == 0
+
+
+# --- checkout -------------------------------------------------------------------------
+
+
+def test_checkout_needs_sign_in_and_a_cart(app, shop):
+    anon = Browser(app)
+    resp = anon.get("/checkout")
+    assert resp.status_code == 302 and resp.location.startswith("/login?next=")
+    mei = Browser(app, "mei")
+    assert mei.get("/checkout").location == "/cart"
+
+
+def test_checkout_happy_path(app, shop):
+    mei = Browser(app, "mei")
+    mei.add(shop["tea"], 2, source="post:7")
+    mei.add(shop["cup"], 1)
+    html = text(mei.get("/checkout"))
+    assert 'name="payment_method" value="cod"' in html
+    assert "the shop marks the order as paid" in html
+    resp, _key = mei.checkout("cod")
+    oid = order_id(resp)
+    assert stock(shop["tea"]) == 18 and stock(shop["cup"]) == 2
+    assert read_db(lambda: CartItem.select().count()) == 0
+    page = plain(mei.get(f"/orders/{oid}"))
+    assert "Thank you! Your order is placed." in page
+    assert "Pending payment" in page and "Cash on delivery" in page
+    assert "龙井 250g" in page and "¥425.00" in page
+    assert SHIP["address"] in page and "by Mei" in page
+    assert "Cancel order" in page
+    assert f"#{oid}" in plain(mei.get("/orders"))
+    source = read_db(lambda: [ln.source for ln in Order.get_by_id(oid).lines])
+    assert sorted(source, key=str) == sorted(["post:7", None], key=str)
+
+
+def test_a_double_submit_gives_one_order(app, shop):
+    mei = Browser(app, "mei")
+    mei.add(shop["tea"], 1)
+    first, key = mei.checkout()
+    again, _ = mei.checkout(key=key)  # the cart is empty now: the same order
+    assert order_id(first) == order_id(again)
+    assert read_db(lambda: Order.select().count()) == 1
+    assert stock(shop["tea"]) == 19
+    # a retry while the cart holds the same lines returns the same order too
+    mei.add(shop["tea"], 1)
+    data = {**SHIP, "payment_method": "cod", "idempotency_key": key}
+    assert order_id(mei.post("/checkout", data)) == order_id(first)
+    assert read_db(lambda: CartItem.select().count()) == 1  # left as it is
+    # the same key with a different order is refused
+    resp = mei.post("/checkout", {**data, "name": "Someone Else"})
+    assert resp.status_code == 400
+    assert "already used for a different order" in plain(resp)
+    assert read_db(lambda: Order.select().count()) == 1
+
+
+def test_out_of_stock_names_the_product_and_what_is_left(app, shop):
+    mei = Browser(app, "mei")
+    mei.add(shop["tea"], 1)
+    mei.add(shop["cup"], 5)
+    resp, _ = mei.checkout()
+    assert resp.status_code == 400
+    assert "Only 3 left of “青瓷杯”." in plain(resp)
+    assert stock(shop["tea"]) == 20 and stock(shop["cup"]) == 3  # nothing taken
+    assert read_db(lambda: (Order.select().count(), CartItem.select().count())) == (
+        0,
+        2,
+    )
+
+
+def test_checkout_validates_the_shipping_fields(app, shop):
+    mei = Browser(app, "mei")
+    mei.add(shop["tea"], 1)
+    resp, _ = mei.checkout(phone="call me")
+    assert resp.status_code == 400
+    assert "Enter a phone number" in plain(resp)
+    resp, _ = mei.checkout(payment="card")
+    assert "Choose cash on delivery or bank transfer." in plain(resp)
+    assert read_db(lambda: Order.select().count()) == 0
+
+
+def test_a_cart_with_two_shops_is_split(app, shop):
+    mei = Browser(app, "mei")
+    mei.add(shop["tea"], 1)
+    mei.add(shop["pot"], 1)
+    resp, _ = mei.checkout()
+    assert resp.location == "/orders"
+    page = plain(mei.get("/orders"))
+    assert "split by shop into 2 orders" in page
+    assert read_db(lambda: Order.select().count()) == 2
+
+
+# --- orders ---------------------------------------------------------------------------
+
+
+def _placed(app, shop, payment="cod", qty=2):
+    mei = Browser(app, "mei")
+    mei.add(shop["tea"], qty)
+    resp, _ = mei.checkout(payment)
+    return mei, order_id(resp)
+
+
+def test_an_order_is_seen_by_its_buyer_merchant_and_admins_only(app, shop):
+    mei, oid = _placed(app, shop)
+    assert mei.get(f"/orders/{oid}").status_code == 200
+    assert shop["merchant"].get(f"/orders/{oid}").status_code == 200
+    assert shop["other"].get(f"/orders/{oid}").status_code == 404
+    lin = Browser(app, "lin")
+    assert lin.get(f"/orders/{oid}").status_code == 404
+    assert lin.get("/orders/99999").status_code == 404
+    resp = lin.post(f"/orders/{oid}/status", {"status": "cancelled"})
+    assert resp.status_code == 404
+    assert lin.get("/orders").status_code == 200 and f"#{oid}" not in plain(
+        lin.get("/orders")
+    )
+    anon = Browser(app)
+    assert anon.get(f"/orders/{oid}").location.startswith("/login?next=")
+
+
+def test_merchant_marks_a_transfer_paid_then_ships_it(app, shop):
+    mei, oid = _placed(app, shop, payment="bank_transfer")
+    merchant = shop["merchant"]
+    page = plain(merchant.get(f"/orders/{oid}"))
+    assert "Mark as paid" in page and "Mark as shipped" not in page
+    # the buyer cannot mark their own order paid
+    mei.post(f"/orders/{oid}/status", {"status": "paid"})
+    assert read_db(lambda: Order.get_by_id(oid).status) == "pending_payment"
+    merchant.post(f"/orders/{oid}/status", {"status": "paid"})
+    assert read_db(lambda: Order.get_by_id(oid).status) == "paid"
+    resp = merchant.post(f"/orders/{oid}/status", {"status": "shipped"})
+    assert "Enter the tracking number." in plain(merchant.get(resp.location))
+    assert read_db(lambda: Order.get_by_id(oid).status) == "paid"
+    merchant.post(
+        f"/orders/{oid}/status", {"status": "shipped", "tracking_number": "SF123456"}
+    )
+    page = plain(mei.get(f"/orders/{oid}"))
+    assert "Shipped" in page and "SF123456" in page
+    assert "by Teashop" in page or "by teashop" in page
+    events = read_db(
+        lambda: [
+            (e.to_status, e.actor_id)
+            for e in OrderEvent.select().where(OrderEvent.order == oid)
+        ]
+    )
+    assert [s for s, _ in events] == ["pending_payment", "paid", "shipped"]
+
+
+def test_buyer_cancels_and_the_stock_returns_once(app, shop):
+    mei, oid = _placed(app, shop, qty=3)
+    assert stock(shop["tea"]) == 17
+    mei.post(f"/orders/{oid}/status", {"status": "cancelled"})
+    assert stock(shop["tea"]) == 20
+    mei.post(f"/orders/{oid}/status", {"status": "cancelled"})
+    assert stock(shop["tea"]) == 20
+    assert "Cancelled" in plain(mei.get(f"/orders/{oid}"))
+
+
+def test_merchant_order_list_filter_and_csv(app, shop):
+    mei, first = _placed(app, shop, qty=1)
+    mei.add(shop["tea"], 2)
+    mei.add(shop["cup"], 1)
+    resp, _ = mei.checkout()
+    second = order_id(resp)
+    merchant = shop["merchant"]
+    merchant.post(
+        f"/orders/{second}/status", {"status": "shipped", "tracking_number": "YT-9"}
+    )
+    assert mei.get("/merchant/orders").status_code == 403
+    assert "Orders" in plain(merchant.get("/"))
+    page = plain(merchant.get("/merchant/orders"))
+    assert f"#{first}" in page and f"#{second}" in page
+    page = plain(merchant.get("/merchant/orders?status=shipped"))
+    assert f"#{second}" in page and f"#{first}" not in page
+    page = plain(merchant.get("/merchant/orders?status=bogus"))
+    assert f"#{first}" in page  # an unknown filter shows everything
+    assert "#" not in plain(shop["other"].get("/merchant/orders")).split("Orders")[-1]
+
+    resp = merchant.get("/merchant/orders.csv")
+    assert resp.mimetype == "text/csv"
+    assert "attachment" in resp.headers["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(resp.get_data().decode("utf-8-sig"))))
+    assert rows[0] == [
+        "id",
+        "created_at",
+        "status",
+        "buyer",
+        "total",
+        "currency",
+        "items",
+        "tracking",
+    ]
+    by_id = {int(r[0]): r for r in rows[1:]}
+    assert set(by_id) == {first, second}
+    assert by_id[second][2:] == [
+        "shipped",
+        "mei",
+        "425.00",
+        "CNY",
+        "龙井 250g x 2; 青瓷杯 x 1",
+        "YT-9",
+    ]
+    assert by_id[first][2:5] == ["pending_payment", "mei", "168.00"]
+    resp = merchant.get("/merchant/orders.csv?status=shipped")
+    rows = list(csv.reader(io.StringIO(resp.get_data().decode("utf-8-sig"))))
+    assert [int(r[0]) for r in rows[1:]] == [second]
+
+
+def test_csv_cells_do_not_run_as_formulas(app, api, shop):
+    token = api.user("evilshop", role="merchant")
+    pid = api.product(token, title="=HYPERLINK(1)", stock=5)["id"]
+    mei = Browser(app, "mei")
+    mei.add(pid, 1)
+    order_id(mei.checkout()[0])
+    evil = Browser(app, "evilshop", signup=False)
+    body = evil.get("/merchant/orders.csv").get_data().decode("utf-8-sig")
+    assert "'=HYPERLINK(1) x 1" in body
+
+
+def test_pages_in_chinese(app, shop):
+    mei, oid = _placed(app, shop)
+    mei.client.set_cookie("lang", "zh")
+    read_db(lambda: User.update(locale="zh").where(User.username == "mei").execute())
+    page = plain(mei.get(f"/orders/{oid}"))
+    assert "待付款" in page and "货到付款" in page
+    mei.add(shop["tea"], 1)
+    assert "结算" in plain(mei.get("/cart"))
+    assert checkout.QTY_MAX == 99

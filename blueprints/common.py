@@ -98,6 +98,19 @@ def safe_next(target):
     return target if not target.startswith("//") else None
 
 
+def page_arg():
+    """The `?page=` number, clamped to 1..10,000 (junk reads as 1)."""
+    try:
+        return max(1, min(int(request.args.get("page", 1)), 10_000))
+    except ValueError:
+        return 1
+
+
+def page_count(total, per_page):
+    """How many pages `total` items fill (at least one, for the empty state)."""
+    return max(1, -(-total // per_page))
+
+
 def client_ip():
     return request.remote_addr or "unknown"
 

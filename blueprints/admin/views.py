@@ -4,7 +4,12 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
-from blueprints.common import role_required, translate
+from blueprints.common import (
+    page_arg,
+    page_count,
+    role_required,
+    translate,
+)
 from models import ROLES, User
 from services import accounts
 from services.errors import DomainError
@@ -21,10 +26,7 @@ def _admins_only():
 
 @bp.route("/users")
 def users():
-    try:
-        page = max(1, min(int(request.args.get("page", 1)), 10_000))
-    except ValueError:
-        page = 1
+    page = page_arg()
     q = (request.args.get("q") or "").strip().lower()[:60]
     query = User.select().order_by(User.id.desc())
     if q:
@@ -36,7 +38,7 @@ def users():
         roles=ROLES,
         q=q,
         page=page,
-        pages=max(1, (total + PER_PAGE - 1) // PER_PAGE),
+        pages=page_count(total, PER_PAGE),
     )
 
 

@@ -20,6 +20,8 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from blueprints.common import (
+    page_arg,
+    page_count,
     record_post_view,
     role_required,
     safe_next,
@@ -27,7 +29,6 @@ from blueprints.common import (
     store_upload,
     translate,
 )
-from blueprints.shop.views import page_arg
 from models import Image, Product
 from services import content, social
 from services.errors import DomainError, NotAllowed, NotFound
@@ -114,7 +115,7 @@ def home():
         popular=popular,
         liked=liked,
         page=page,
-        pages=max(1, (total + PER_PAGE - 1) // PER_PAGE),
+        pages=page_count(total, PER_PAGE),
         total=total,
         new_products=new_products,
     )
@@ -399,7 +400,7 @@ def creator(username):
         liked=liked,
         total=total,
         page=page,
-        pages=max(1, (total + PER_PAGE - 1) // PER_PAGE),
+        pages=page_count(total, PER_PAGE),
     )
 
 

@@ -26,12 +26,13 @@ from peewee import PeeweeException
 
 from blueprints.common import (
     VISITOR_COOKIE,
+    page_arg,
+    page_count,
     role_required,
     safe_next,
     translate,
     visitor_id,
 )
-from blueprints.shop.views import page_arg
 from models import Checkout, Order, User
 from models.orders import STATUSES
 from services import checkout, orders
@@ -276,7 +277,7 @@ def my_orders():
         "orders/list.html",
         orders=found,
         page=page,
-        pages=max(1, (total + PER_PAGE - 1) // PER_PAGE),
+        pages=page_count(total, PER_PAGE),
         total=total,
     )
 
@@ -358,7 +359,7 @@ def merchant_orders():
         status=status,
         statuses=STATUSES,
         page=page,
-        pages=max(1, (total + MERCHANT_PER_PAGE - 1) // MERCHANT_PER_PAGE),
+        pages=page_count(total, MERCHANT_PER_PAGE),
         total=total,
     )
 

@@ -11,7 +11,12 @@ from flask import (
     send_from_directory,
 )
 
-from blueprints.common import record_product_click, share_url
+from blueprints.common import (
+    page_arg,
+    page_count,
+    record_product_click,
+    share_url,
+)
 from extensions import db
 from models import Product
 from services import catalog
@@ -20,13 +25,6 @@ from services.errors import NotFound
 bp = Blueprint("shop", __name__)
 PER_PAGE = 24
 MEDIA_NAME = re.compile(r"^[0-9a-f]{64}(_t)?\.webp$")
-
-
-def page_arg():
-    try:
-        return max(1, min(int(request.args.get("page", 1)), 10_000))
-    except ValueError:
-        return 1
 
 
 def _listing(query, category=None):
@@ -43,7 +41,7 @@ def _listing(query, category=None):
         products=products,
         total=total,
         page=page,
-        pages=max(1, (total + PER_PAGE - 1) // PER_PAGE),
+        pages=page_count(total, PER_PAGE),
         category=category,
     )
 

@@ -83,10 +83,20 @@ def register_blueprints(app):
     from blueprints.auth.views import bp as auth_bp
     from blueprints.feed.views import bp as feed_bp
     from blueprints.merchant.views import bp as merchant_bp
+    from blueprints.notifications.views import bp as notifications_bp
     from blueprints.orders.views import bp as orders_bp
     from blueprints.shop.views import bp as shop_bp
 
-    for bp in (shop_bp, feed_bp, auth_bp, merchant_bp, orders_bp, admin_bp, api_bp):
+    for bp in (
+        shop_bp,
+        feed_bp,
+        auth_bp,
+        merchant_bp,
+        orders_bp,
+        notifications_bp,
+        admin_bp,
+        api_bp,
+    ):
         app.register_blueprint(bp)
 
 

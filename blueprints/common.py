@@ -1,17 +1,18 @@
 """What every blueprint shares: request hooks, auth loaders, access decorators."""
 
 import secrets
+import time
 from functools import wraps
 from urllib.parse import urlencode, urlsplit
 
-from flask import abort, current_app, g, redirect, request, url_for
+from flask import abort, current_app, g, redirect, request, session, url_for
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from extensions import db, login_manager
 from models import User
-from services import accounts, catalog, images, social, touchpoints
+from services import accounts, catalog, checkout, images, social, touchpoints
 
 VISITOR_COOKIE = "lsv"
 LABELS = {
@@ -263,6 +264,27 @@ def record_product_click(product_id, source):
         )
 
 
+SHARE_KEY = "share"  # the session's last followed share link: [sharer id, unix time]
+SHARE_SOURCE_S = 7 * 86400
+
+
+def line_source(given):
+    """Where a cart line came from: the page's `post:ID` (or, later, `live:ID`),
+    else the share link this browser followed in the last 7 days, else None."""
+    if isinstance(given, str) and checkout.SOURCE_RE.match(given):
+        return given
+    share = session.get(SHARE_KEY)
+    if (
+        isinstance(share, list)
+        and len(share) == 2
+        and all(isinstance(v, int) for v in share)
+        and time.time() - share[1] < SHARE_SOURCE_S
+        and share[0] != _user_id()
+    ):
+        return f"share:{share[0]}"
+    return None
+
+
 def _share_link():
     """Follow a share link: `?s=CODE` on any page records who shared what, then
     lands on the same page without the code (so a reload counts once)."""
@@ -287,6 +309,7 @@ def _share_link():
             sharer_id=sharer,
             utm=_utm(),
         )
+        session[SHARE_KEY] = [sharer, int(time.time())]
     args = request.args.copy()
     args.pop("s")
     target = request.path + (

@@ -5,6 +5,8 @@ from models.base import BaseModel, JSONField, db, isoformat, transaction, utcnow
 from models.catalog import Product, ProductImage
 from models.content import Comment, Follow, Like, Post, PostImage, PostProduct
 from models.media import Image, ImageUpload
+from models.merchants import ATTRIBUTION_MODELS, MerchantProfile
+from models.notifications import Notification
 from models.orders import CartItem, Checkout, Order, OrderEvent, OrderLine
 from models.schema import SchemaVersion
 from models.security import RateCounter
@@ -32,9 +34,14 @@ MODELS = [
     Order,
     OrderLine,
     OrderEvent,
+    MerchantProfile,
+    Notification,
 ]
 
 __all__ = [
+    "ATTRIBUTION_MODELS",
+    "MerchantProfile",
+    "Notification",
     "MODELS",
     "CartItem",
     "Checkout",

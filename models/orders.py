@@ -60,6 +60,9 @@ class Order(BaseModel):
     ship_address = CharField(max_length=300)
     ship_phone = CharField(max_length=30)
     tracking_number = CharField(max_length=60, null=True)
+    # When the money arrived: marked by the merchant (bank transfer) or on
+    # delivery (cash on delivery). Null while unpaid.
+    paid_at = DateTimeField(null=True)
     created_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow)
 

@@ -51,10 +51,19 @@ def _v4_share_codes(migrator):
     )  # + unique index
 
 
+def _v5_paid_at(migrator):
+    """Record when an order's money arrived (payment providers)."""
+    from models.orders import Order
+
+    if "order" in db.get_tables():  # older databases get the whole table later
+        migrate(migrator.add_column("order", "paid_at", Order.paid_at))
+
+
 MIGRATIONS = [
     (2, _v2_locale_and_sales),
     (3, _v3_listing_indexes),
     (4, _v4_share_codes),
+    (5, _v5_paid_at),
 ]
 LATEST = MIGRATIONS[-1][0] if MIGRATIONS else 1
 

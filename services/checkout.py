@@ -18,6 +18,7 @@ from models import (
     utcnow,
 )
 from models.orders import PAYMENT_METHODS
+from services import notifications, payments
 from services.errors import Conflict, Invalid, OutOfStock
 
 QTY_MAX = 99
@@ -155,6 +156,12 @@ def _take_stock_and_write(buyer, checkout, items, shipping, payment_method):
             raise Invalid("Product %(id)d is not for sale.", field="items", id=pid)
         if product.merchant_id == buyer.id:
             raise Invalid("You cannot buy your own product.", field="items")
+    merchants = {p.merchant_id for p in products.values()}
+    if payment_method not in payments.methods_for(merchants):
+        raise Invalid(
+            "This shop does not take this payment method. Choose another.",
+            field="payment_method",
+        )
     for pid in sorted(items):  # one order of locking, no deadlocks between buyers
         qty = items[pid][0]
         taken = (
@@ -225,6 +232,7 @@ def _take_stock_and_write(buyer, checkout, items, shipping, payment_method):
             note="placed",
             created_at=now,
         )
+        notifications.notify_order("order_placed", order, actor_id=buyer.id)
         orders.append(order)
     return orders
 

@@ -17,7 +17,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from models import Comment, Post, User, transaction, utcnow
-from services import accounts, catalog, content, images, passwords, social
+from services import accounts, catalog, content, images, merchants, passwords, social
 from services.demo_art import picture_png, png_bytes, post_photo_png, render_avatar
 from services.demo_data import (
     ADMIN,
@@ -390,9 +390,20 @@ def _register(username, role, display_name):
     )
 
 
+DEMO_BANK_NOTE = "演示账户，请勿真实转账。Demo account: do not send money."
+DEMO_BANKS = (
+    "中国工商银行 杭州西湖支行",
+    "招商银行 上海陆家嘴支行",
+    "中国建设银行 成都锦江支行",
+    "交通银行 广州天河支行",
+    "中国银行 北京朝阳支行",
+    "浦发银行 深圳福田支行",
+)
+
+
 def _create_accounts(media_dir, thumb_size, progress):
     users = {}
-    for m in MERCHANTS:
+    for i, m in enumerate(MERCHANTS):
         user = _register(m["username"], "merchant", m["display_name"])
         letter = next(
             (c for c in m["display_name"] if c.isascii() and c.isalpha()),
@@ -406,6 +417,16 @@ def _create_accounts(media_dir, thumb_size, progress):
             locale="zh",
             avatar=_store(logo, user, media_dir, thumb_size),
         )
+        if i < len(DEMO_BANKS):  # the last shop takes cash on delivery only
+            merchants.update_settings(
+                user,
+                {
+                    "bank_name": DEMO_BANKS[i],
+                    "bank_account_name": m["display_name"].split(" ")[0],
+                    "bank_account_number": f"6222 0208 {1000 + 37 * i:04d} 0{i}18",
+                    "bank_note": DEMO_BANK_NOTE,
+                },
+            )
         progress(1)
     for i, (username, name, bio) in enumerate(CREATORS):
         user = _register(username, "creator", name)

@@ -12,12 +12,14 @@ from models import (
     transaction,
     utcnow,
 )
+from services import notifications, payments
 from services.errors import Conflict, Invalid, NotAllowed, NotFound
 
 # (from, to) -> who may make the move: "merchant", "buyer" (admins may do anything).
 TRANSITIONS = {
+    # which of these two a payment method allows: services.payments
     ("pending_payment", "paid"): {"merchant"},  # bank transfer received
-    ("pending_payment", "shipped"): {"merchant"},  # cash on delivery only
+    ("pending_payment", "shipped"): {"merchant"},  # cash on delivery
     ("paid", "shipped"): {"merchant"},
     ("shipped", "delivered"): {"merchant", "buyer"},
     ("pending_payment", "cancelled"): {"merchant", "buyer"},
@@ -54,15 +56,19 @@ def _role_in(user, order):
 
 def allowed_moves(user, order):
     roles = _role_in(user, order)
+    pay = payments.provider(order.payment_method)
     return [
         to
         for (frm, to), who in TRANSITIONS.items()
         if frm == order.status
         and (who & roles or "admin" in roles)
         and not (
-            to == "shipped"
-            and frm == "pending_payment"
-            and order.payment_method != "cod"
+            frm == "pending_payment"
+            and to == "shipped"
+            and not pay.ships_before_payment
+        )
+        and not (
+            frm == "pending_payment" and to == "paid" and not pay.merchant_marks_paid
         )
     ]
 
@@ -81,6 +87,8 @@ def move(user, order, to_status, tracking_number=None, note=""):
         if not 3 <= len(tracking) <= 60:
             raise Invalid("Enter the tracking number.", field="tracking_number")
         changes["tracking_number"] = tracking
+    if payments.provider(order.payment_method).paid_on(to_status):
+        changes["paid_at"] = changes["updated_at"]
     with transaction():
         moved = (
             Order.update(changes)
@@ -102,7 +110,9 @@ def move(user, order, to_status, tracking_number=None, note=""):
             actor=user.id,
             note=(note or "")[:200],
         )
-    return Order.get_by_id(order.id)
+        moved = Order.get_by_id(order.id)
+        notifications.notify_order(f"order_{to_status}", moved, actor_id=user.id)
+    return moved
 
 
 def orders_of_buyer(user, page=1, per_page=20):
@@ -168,6 +178,8 @@ def order_dict(order):
         ],
         "merchant_id": order.merchant_id,
         "payment_method": order.payment_method,
+        "paid_at": isoformat(order.paid_at) if order.paid_at else None,
+        "payment": payments.instructions(order),
         "tracking_number": order.tracking_number,
         "shipping": {
             "name": order.ship_name,

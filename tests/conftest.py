@@ -131,6 +131,18 @@ class Api:
         assert resp.status_code == 201, resp.get_json()
         return resp.get_json()["product"]
 
+    def bank_details(self, token, **fields):
+        """Give a merchant bank details, so buyers may pay them by transfer."""
+        body = {
+            "bank_name": "招商银行 杭州分行",
+            "bank_account_name": "西湖茶社有限公司",
+            "bank_account_number": "6225 8801 2345 6789",
+            **fields,
+        }
+        resp = self.call("PUT", "/api/v1/merchant/settings", token=token, json=body)
+        assert resp.status_code == 200, resp.get_json()
+        return resp.get_json()["settings"]
+
 
 @pytest.fixture
 def api(client):

@@ -70,6 +70,9 @@ EXPECTED = {
     ("merchant.remove_image", "POST"): OTHERS_PRODUCT_PAGE,
     ("merchant.archive_product", "POST"): OTHERS_PRODUCT_PAGE,
     ("merchant.restore_product", "POST"): OTHERS_PRODUCT_PAGE,
+    # shop settings: an empty form turns every payment method off, which is refused
+    ("merchant.settings", "GET"): MERCHANT_PAGE,
+    ("merchant.settings", "POST"): by_role(LOGIN, 403, 403, 400, 400),
     # admin pages (an empty role list is refused: a flash and a redirect)
     ("admin.users", "GET"): by_role(LOGIN, 403, 403, 403, 200),
     ("admin.update_user", "POST"): by_role(LOGIN, 403, 403, 403, HOME),
@@ -125,6 +128,14 @@ EXPECTED = {
     ("orders.change_status", "POST"): by_role(LOGIN, 404, 404, 404, HOME),
     ("orders.merchant_orders", "GET"): MERCHANT_PAGE,
     ("orders.merchant_orders_csv", "GET"): MERCHANT_PAGE,
+    # notifications: each user sees only their own (the walk's ids do not matter)
+    ("notifications.index", "GET"): SIGNED_IN_ONLY,
+    ("api.list_notifications", "GET"): by_role(401, 200, 200, 200, 200),
+    ("api.read_notifications", "POST"): by_role(401, 200, 200, 200, 200),
+    # shop settings API: merchants only; an admin is not a shop (403 from the rules)
+    ("api.get_shop_settings", "GET"): by_role(401, 403, 403, 200, 200),
+    ("api.update_shop_settings", "PUT"): by_role(401, 403, 403, 200, 403),
+    ("api.update_shop_settings", "PATCH"): by_role(401, 403, 403, 200, 403),
 }
 SKIPPED_ENDPOINTS = {"static"}
 IGNORED_METHODS = {"HEAD", "OPTIONS"}

@@ -23,7 +23,7 @@ from models import (
     User,
     utcnow,
 )
-from services import catalog, demo, passwords
+from services import catalog, demo, passwords, payments
 from services.demo_data import PASSWORD
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -81,6 +81,10 @@ def test_seed_builds_a_bilingual_pictured_world(tmp_path):
             assert len(merchants) >= 6 and len(creators) >= 8
             assert all(p.merchant.has_role("merchant") for p in products)
             assert all(c.avatar_id for c in creators)
+            # most shops take bank transfers too; one is cash on delivery only
+            ways = [payments.methods_for({m.id}) for m in merchants]
+            assert ways.count(["cod", "bank_transfer"]) == len(merchants) - 1
+            assert ways.count(["cod"]) == 1
             admin = User.get(User.username == "admin")
             assert admin.has_role("admin")
             assert passwords.verify_password(creators[0].password_hash, PASSWORD)

@@ -72,6 +72,7 @@ def stock(product_id):
 def shop(app, api):
     merchant = api.user("teashop", role="merchant")
     other = api.user("potshop", role="merchant")
+    api.bank_details(merchant)
     return {
         "tea": api.product(merchant, title="龙井 250g", price_cents=16800, stock=20)[
             "id"
@@ -408,3 +409,32 @@ def test_pages_in_chinese(app, shop):
     mei.add(shop["tea"], 1)
     assert "结算" in plain(mei.get("/cart"))
     assert checkout.QTY_MAX == 99
+
+
+def test_a_line_remembers_the_share_link_its_buyer_came_by(app, shop):
+    from models import OrderLine
+    from services import social
+
+    lin = Browser(app, "lin")
+    code = read_db(lambda: social.share_code_for(User.get(User.username == "lin")))
+    lin_id = read_db(lambda: User.get(User.username == "lin").id)
+    visitor = Browser(app)  # anonymous: follows the link, fills a cart, signs up
+    resp = visitor.get(f"/products/{shop['tea']}?s={code}")
+    assert resp.status_code == 302 and resp.location == f"/products/{shop['tea']}"
+    visitor.add(shop["tea"])
+    visitor.add(shop["cup"], source="post:7")  # the page's own source wins
+    assert visitor.auth.signup("mei", display_name="Mei").status_code == 302
+    visitor.add(shop["pot"])  # after sign-in: the share still counts
+    resp, _ = visitor.checkout()
+    assert resp.status_code == 302
+    sources = read_db(lambda: {ln.product_id: ln.source for ln in OrderLine.select()})
+    assert sources == {
+        shop["tea"]: f"share:{lin_id}",
+        shop["cup"]: "post:7",
+        shop["pot"]: f"share:{lin_id}",
+    }
+    # following your own link credits nobody
+    lin.get(f"/products/{shop['tea']}?s={code}")
+    lin.add(shop["tea"])
+    line = read_db(lambda: CartItem.get(CartItem.product == shop["tea"]))
+    assert line.source is None

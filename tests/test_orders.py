@@ -20,6 +20,7 @@ SHIP = {
 def shop(api):
     merchant = api.user("teashop", role="merchant")
     other = api.user("potshop", role="merchant")
+    api.bank_details(merchant)
     return {
         "merchant": merchant,
         "other": other,

@@ -1,9 +1,10 @@
 """JSON API v1: orders (see docs/API.md)."""
 
-from flask import jsonify
+from flask import jsonify, request
 
-from blueprints.api.views import bp, json_body, me, pagination
-from services import checkout, orders
+from blueprints.api.views import bp, json_body, me, pagination, require_role
+from models import MerchantProfile, isoformat
+from services import checkout, merchants, notifications, orders
 from services.errors import Invalid
 
 
@@ -62,3 +63,57 @@ def change_status(order_id):
         note=data.get("note") if isinstance(data.get("note"), str) else "",
     )
     return jsonify(order=orders.order_dict(order))
+
+
+# --- shop settings and notifications (extensions; docs/API.md) ------------------------
+
+
+@bp.get("/merchant/settings")
+def get_shop_settings():
+    user = require_role("merchant")
+    return jsonify(settings=merchants.settings_dict(MerchantProfile.of(user.id)))
+
+
+@bp.route("/merchant/settings", methods=["PATCH", "PUT"])
+def update_shop_settings():
+    user = require_role("merchant")
+    profile = merchants.update_settings(user, json_body())
+    return jsonify(settings=merchants.settings_dict(profile))
+
+
+def notification_dict(item):
+    return {
+        "id": item.id,
+        "kind": item.kind,
+        "order_id": item.order_id,
+        "url": f"/orders/{item.order_id}" if item.order_id else None,
+        "data": item.data,
+        "created_at": isoformat(item.created_at),
+        "read": item.read_at is not None,
+    }
+
+
+@bp.get("/notifications")
+def list_notifications():
+    user = me()
+    page, per_page = pagination()
+    found, total = notifications.for_user(user, page, per_page)
+    return jsonify(
+        items=[notification_dict(n) for n in found],
+        page=page,
+        per_page=per_page,
+        total=total,
+        unread=notifications.unread_count(user),
+    )
+
+
+@bp.post("/notifications/read")
+def read_notifications():
+    """Mark all read, or those up to `up_to_id` (what the client has shown)."""
+    user = me()
+    data = json_body() if request.data else {}
+    up_to = data.get("up_to_id")
+    if up_to is not None and (isinstance(up_to, bool) or not isinstance(up_to, int)):
+        raise Invalid("up_to_id must be a whole number.", field="up_to_id")
+    marked = notifications.mark_read(user, up_to)
+    return jsonify(marked=marked, unread=notifications.unread_count(user))

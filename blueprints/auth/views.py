@@ -15,6 +15,7 @@ from flask_babel import gettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from blueprints.common import (
+    SHARE_KEY,
     VISITOR_COOKIE,
     safe_next,
     sign_in,
@@ -34,8 +35,12 @@ def _home_for(user):
 
 
 def start_session(user, remember=False):
-    """Sign in with a fresh session: nothing from before survives (no fixation)."""
+    """Sign in with a fresh session: nothing from before survives (no fixation)
+    except the share link the visitor came by, which credits its sharer."""
+    share = session.get(SHARE_KEY)
     session.clear()
+    if share:
+        session[SHARE_KEY] = share
     session.permanent = True  # lives PERMANENT_SESSION_LIFETIME, not the tab
     login_user(user, remember=remember)
     # What this browser saw before signing in now counts for the account.

@@ -1,4 +1,4 @@
-"""The merchant's catalog pages: list, create, edit, archive, images."""
+"""The merchant's pages: catalog (list, create, edit, archive, images), settings."""
 
 from flask import (
     Blueprint,
@@ -12,8 +12,8 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from blueprints.common import role_required, store_upload, translate
-from models import Product
-from services import catalog
+from models import MerchantProfile, Product
+from services import catalog, merchants
 from services.errors import DomainError
 
 bp = Blueprint("merchant", __name__, url_prefix="/merchant")
@@ -156,3 +156,27 @@ def restore_product(product_id):
     catalog.restore_product(product)
     flash(gettext("Product restored."), "success")
     return redirect(url_for("merchant.products"))
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+def settings():
+    """Shop settings: cash on delivery on or off, bank details for transfers."""
+    errors = {}
+    profile = MerchantProfile.of(_me().id)
+    if request.method == "POST":
+        data = {f: request.form.get(f, "") for f in merchants.TEXT_FIELDS}
+        data["accepts_cod"] = request.form.get("accepts_cod") == "1"
+        try:
+            merchants.update_settings(_me(), data)
+        except DomainError as e:
+            errors[e.field or "form"] = translate(e)
+        else:
+            flash(gettext("Shop settings saved."), "success")
+            return redirect(url_for("merchant.settings"))
+    form = (
+        request.form if request.method == "POST" else merchants.settings_dict(profile)
+    )
+    return (
+        render_template("merchant/settings.html", form=form, errors=errors),
+        400 if errors else 200,
+    )

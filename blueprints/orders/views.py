@@ -26,6 +26,7 @@ from peewee import PeeweeException
 
 from blueprints.common import (
     VISITOR_COOKIE,
+    line_source,
     page_arg,
     page_count,
     role_required,
@@ -35,7 +36,7 @@ from blueprints.common import (
 )
 from models import Checkout, Order, User
 from models.orders import STATUSES
-from services import checkout, orders
+from services import checkout, orders, payments
 from services.errors import DomainError, NotFound
 
 bp = Blueprint("orders", __name__)
@@ -155,7 +156,7 @@ def add_to_cart():
         return redirect(back or url_for(".cart"))
     try:
         checkout.add_to_cart(
-            *_cart_owner(), product_id, qty, source=form.get("source") or None
+            *_cart_owner(), product_id, qty, source=line_source(form.get("source"))
         )
     except DomainError as e:
         flash(translate(e), "error")
@@ -253,8 +254,10 @@ def checkout_page():
                 checkout.clear_cart(me, [line.product_id for line in lines])
             return _after_checkout(placed)
     groups, subtotals, problems = _cart_view(lines)
+    methods = payments.methods_for({line.product.merchant_id for line in lines})
     return render_template(
         "orders/checkout.html",
+        methods=methods,
         form=form,
         errors=errors,
         groups=groups,
@@ -301,6 +304,7 @@ def order(order_id):
         events=orders.history(item),
         moves=orders.allowed_moves(me, item),
         move_labels=MOVE_LABELS,
+        payment=payments.instructions(item),
         buyer=User.get_by_id(item.buyer_id),
         merchant=User.get_by_id(item.merchant_id),
         is_seller=me.id == item.merchant_id or me.has_role("admin"),

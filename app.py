@@ -61,7 +61,7 @@ def register_extensions(app):
         app,
         async_mode=app.config["ASYNC_MODE"],
         message_queue=app.config["MESSAGE_QUEUE"] or None,
-        max_http_buffer_size=64 * 1024,
+        max_http_buffer_size=app.config["SOCKET_MAX_FRAME"],
         manage_session=False,
     )
     if app.config["TRUSTED_PROXIES"]:
@@ -82,6 +82,7 @@ def register_blueprints(app):
     from blueprints.api import bp as api_bp
     from blueprints.auth.views import bp as auth_bp
     from blueprints.feed.views import bp as feed_bp
+    from blueprints.live import events  # noqa: F401 - registers the /live handlers
     from blueprints.merchant.views import bp as merchant_bp
     from blueprints.notifications.views import bp as notifications_bp
     from blueprints.orders.views import bp as orders_bp

@@ -66,6 +66,10 @@ def load_config():
         "LOGIN_LIMIT_PER_IP": _env_int("LOGIN_LIMIT_PER_IP", 30),
         "LOGIN_LIMIT_WINDOW_S": _env_int("LOGIN_LIMIT_WINDOW_S", 900),
         "TRUSTED_PROXIES": _env_int("TRUSTED_PROXIES", 0),
+        # live chat: a burst of CHAT_BURST messages, then one per CHAT_REFILL_S
+        "CHAT_BURST": _env_int("CHAT_BURST", 5),
+        "CHAT_REFILL_S": float(_env("CHAT_REFILL_S", "2")),
+        "SOCKET_MAX_FRAME": _env_int("SOCKET_MAX_FRAME", 16 * 1024),
         "SESSION_COOKIE_SECURE": _env_bool("SECURE_COOKIES", not development),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

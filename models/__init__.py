@@ -4,6 +4,15 @@ from models.attribution import Touchpoint
 from models.base import BaseModel, JSONField, db, isoformat, transaction, utcnow
 from models.catalog import Product, ProductImage
 from models.content import Comment, Follow, Like, Post, PostImage, PostProduct
+from models.live import (
+    BlockedWord,
+    ChatMessage,
+    LiveAction,
+    LiveProduct,
+    LiveSession,
+    Moderator,
+    RoomSanction,
+)
 from models.media import Image, ImageUpload
 from models.merchants import ATTRIBUTION_MODELS, MerchantProfile
 from models.notifications import Notification
@@ -36,9 +45,23 @@ MODELS = [
     OrderEvent,
     MerchantProfile,
     Notification,
+    LiveSession,
+    LiveProduct,
+    ChatMessage,
+    Moderator,
+    RoomSanction,
+    BlockedWord,
+    LiveAction,
 ]
 
 __all__ = [
+    "BlockedWord",
+    "ChatMessage",
+    "LiveAction",
+    "LiveProduct",
+    "LiveSession",
+    "Moderator",
+    "RoomSanction",
     "ATTRIBUTION_MODELS",
     "MerchantProfile",
     "Notification",

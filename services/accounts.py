@@ -3,11 +3,16 @@
 import re
 import secrets
 
+from blinker import Signal
 from peewee import IntegrityError
 
 from models import ROLES, ApiToken, User, UserRole, transaction, utcnow
 from services import passwords, ratelimit
 from services.errors import AlreadyExists, Invalid, NotAuthenticated, RateLimited
+
+# Sent with a user id when their sessions and tokens stop working (logout, password
+# change, suspension): the live room disconnects that user's sockets.
+sessions_ended = Signal("sessions-ended")
 
 USERNAME_RE = re.compile(r"^[a-z0-9_]{3,30}$")
 EMAIL_RE = re.compile(r"^[^@\s<>\"']{1,64}@[A-Za-z0-9.-]{1,189}\.[A-Za-z]{2,24}$")
@@ -178,6 +183,7 @@ def end_sessions(user):
         User.id == user.id
     ).execute()
     user.session_version = User.get_by_id(user.id).session_version
+    sessions_ended.send(user.id)
 
 
 def change_password(user, current, new, *, hash_method):
@@ -191,6 +197,7 @@ def change_password(user, current, new, *, hash_method):
             session_version=User.session_version + 1,
         ).where(User.id == user.id).execute()
         ApiToken.delete().where(ApiToken.user == user).execute()
+    sessions_ended.send(user.id)
     return User.get_by_id(user.id)
 
 

@@ -5,6 +5,7 @@ and previous windows approximates a sliding window without storing every hit.
 """
 
 import random
+import threading
 import time
 
 from models import RateCounter, transaction
@@ -56,3 +57,41 @@ def retry_after(window_s, now=None):
     """Seconds until the current window ends (a safe Retry-After)."""
     now = time.time() if now is None else now
     return max(1, int(window_s - (now % window_s)))
+
+
+class TokenBuckets:
+    """In-process token buckets, one per key: `capacity` at once, then one token
+    every `refill_s` seconds. Used for chat, where a round trip to shared storage
+    per message would cost more than the message; each server process limits its
+    own sockets (a user's sockets usually share one process: sticky sessions)."""
+
+    def __init__(self, capacity, refill_s, max_keys=100_000):
+        self.capacity = capacity
+        self.refill_s = refill_s
+        self.max_keys = max_keys
+        self._state = {}  # key -> (tokens, last time)
+        self._lock = threading.Lock()
+
+    def take(self, key, now=None):
+        """Take one token; return 0 if allowed, else the seconds to wait."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            tokens, last = self._state.get(key, (self.capacity, now))
+            tokens = min(self.capacity, tokens + (now - last) / self.refill_s)
+            if tokens < 1:
+                self._state[key] = (tokens, now)
+                return (1 - tokens) * self.refill_s
+            if len(self._state) >= self.max_keys and key not in self._state:
+                self._forget_full(now)
+            self._state[key] = (tokens - 1, now)
+            return 0
+
+    def _forget_full(self, now):
+        """Drop buckets that have refilled (they hold no information)."""
+        full = [
+            k
+            for k, (tokens, last) in self._state.items()
+            if tokens + (now - last) / self.refill_s >= self.capacity
+        ]
+        for k in full:
+            del self._state[k]

@@ -16,7 +16,7 @@ from werkzeug.routing import Rule
 
 from extensions import db
 from models import Comment, Post, Product, User
-from services import accounts, catalog, checkout, content, orders, social
+from services import accounts, catalog, checkout, content, live, orders, social
 from tests.conftest import Api, AuthActions, csrf_token, image_bytes
 
 ROLES = ("anonymous", "shopper", "creator", "merchant", "admin")
@@ -136,6 +136,20 @@ EXPECTED = {
     ("api.get_shop_settings", "GET"): by_role(401, 403, 403, 200, 200),
     ("api.update_shop_settings", "PUT"): by_role(401, 403, 403, 200, 403),
     ("api.update_shop_settings", "PATCH"): by_role(401, 403, 403, 200, 403),
+    # live API: another creator's scheduled session; the host or an admin acts on
+    # it (start and end get throwaway sessions); moderators' lists are per host
+    ("api.create_live", "POST"): by_role(401, 403, 400, 403, 400),
+    ("api.list_live", "GET"): everyone(200),
+    ("api.get_live", "GET"): everyone(200),
+    ("api.update_live", "PATCH"): by_role(401, 403, 403, 403, 200),
+    ("api.start_live", "POST"): by_role(401, 403, 403, 403, 200),
+    ("api.end_live", "POST"): by_role(401, 403, 403, 403, 200),
+    ("api.pin_live", "POST"): by_role(401, 403, 403, 403, 400),
+    ("api.live_actions", "GET"): by_role(401, 403, 403, 403, 200),
+    ("api.get_moderators", "GET"): by_role(401, 403, 200, 403, 200),
+    ("api.put_moderators", "PUT"): by_role(401, 403, 400, 403, 400),
+    ("api.get_blocked_words", "GET"): by_role(401, 403, 200, 403, 200),
+    ("api.put_blocked_words", "PUT"): by_role(401, 403, 400, 403, 400),
 }
 SKIPPED_ENDPOINTS = {"static"}
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
@@ -237,6 +251,15 @@ class Walker:
             doomed = content.create_post(post.author, "doomed", [self.product["id"]])
             self.doomed_post_id = doomed.id
             self.doomed_comment_id = social.add_comment(victim, post, "doomed").id
+            # another creator's live sessions: one to look at, two for start/end
+            host = User.get(User.username == "other_creator")
+            self.live_ids = [
+                live.create_session(
+                    host,
+                    {"title": f"Live {i}", "product_ids": [self.product["id"]]},
+                ).id
+                for i in range(3)
+            ]
         self.tokens = {"anonymous": None}
         for role in ROLES[1:]:
             self_service = "shopper" if role == "admin" else role
@@ -269,7 +292,12 @@ class Walker:
             "username": "other_creator",
             "order_id": self.order_id,
             "item_id": self.item_id,
+            "session_id": self.live_ids[0],
         }
+        if rule.endpoint.endswith("start_live"):
+            values["session_id"] = self.live_ids[1]
+        if rule.endpoint.endswith("end_live"):
+            values["session_id"] = self.live_ids[2]
         if rule.endpoint == "feed.delete_post":
             values["post_id"] = self.doomed_post_id
         if rule.endpoint == "feed.delete_comment":

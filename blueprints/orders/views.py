@@ -34,6 +34,7 @@ from blueprints.common import (
     translate,
     visitor_id,
 )
+from blueprints.live import events
 from models import Checkout, Order, User
 from models.orders import STATUSES
 from services import checkout, orders, payments
@@ -252,6 +253,7 @@ def checkout_page():
         else:
             if created:  # a replay (same key) leaves what is in the cart now
                 checkout.clear_cart(me, [line.product_id for line in lines])
+                events.announce_purchases(placed)
             return _after_checkout(placed)
     groups, subtotals, problems = _cart_view(lines)
     methods = payments.methods_for({line.product.merchant_id for line in lines})

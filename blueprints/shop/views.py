@@ -19,7 +19,7 @@ from blueprints.common import (
 )
 from extensions import db
 from models import Product
-from services import catalog
+from services import catalog, checkout
 from services.errors import NotFound
 
 bp = Blueprint("shop", __name__)
@@ -79,7 +79,16 @@ def product(product_id):
         images=gallery,
         more=more,
         share_url=share_url("shop.product", product_id=item.id),
+        cart_source=_page_source(request.args.get("src")),
     )
+
+
+def _page_source(src):
+    """The `?src=` a cart line may carry from this page: a post or a live room."""
+    if isinstance(src, str) and checkout.SOURCE_RE.match(src):
+        if src.split(":", 1)[0] in ("post", "live"):
+            return src
+    return None
 
 
 @bp.route("/healthz")

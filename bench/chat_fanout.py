@@ -1,0 +1,805 @@
+"""Live chat fan-out: N viewers in one room, senders at a fixed rate and in a burst.
+
+Starts a server as a subprocess, fills one live room with N anonymous viewers plus S
+signed-in senders (who watch too), then runs two phases:
+
+- fixed rate: the senders together send --rate chat messages/s for --duration s;
+- burst: the senders send --burst messages at once, without waiting for acks.
+
+For each phase it prints messages sent, deliveries (chat events received by the room's
+sockets), deliveries/s, p50/p99 delivery latency (send to receive, CLOCK_MONOTONIC is
+shared by every process on the machine) and the server's CPU seconds per 1000
+deliveries (utime+stime from /proc/PID/stat), first for a bare python-socketio
+broadcast server (bench/bare_socketio.py: same async mode, gevent pywsgi, no
+database), then for Livestall (`python app.py`, gevent as users run it, on a fresh
+temp LIVESTALL_DATA_DIR), all in the same run, and the livestall/bare ratios.
+
+The load comes from thin asyncio clients speaking Engine.IO 4 / Socket.IO 5 straight
+over a hand-written WebSocket client (no polling, no python-socketio Client: that one
+costs ~0.3 ms CPU per message and saturates before the server does). Many clients
+share one event loop; --client-procs splits them over processes. Each client
+process's CPU use is printed so a saturated client is visible.
+
+Livestall's chat limit is a token bucket per user (5 messages, one back per 2 s), so
+senders are raised to max(--senders, rate/0.5, burst/4) and the burst waits for the
+buckets to refill; `rate_limited` acks are counted and must be 0.
+
+    .venv/bin/python bench/chat_fanout.py [--viewers 500] [--senders 20] [--rate 10]
+        [--burst 80] [--duration 20] [--client-procs 1] [--bare-only] [--quick]
+
+Measured here: see the end of this docstring (filled in after a run).
+"""
+
+import argparse
+import asyncio
+import base64
+import http.client
+import json
+import math
+import multiprocessing
+import os
+import re
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NS = b"/live"
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+PASSWORD = "tea-garden-2026"  # noqa: S105 - bench accounts on a temp site
+BUCKET_REFILL_S = 2.0  # Livestall: one chat token back per 2 s, 5 at most
+BODY_RE = re.compile(rb"bench p(\d+) t(\d+)")
+
+
+def cpu_seconds(pid):
+    """utime + stime of a process, in seconds, from /proc/PID/stat."""
+    with open(f"/proc/{pid}/stat", "rb") as fh:
+        stat = fh.read()
+    fields = stat[stat.rindex(b")") + 2 :].split()
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+
+# --------------------------------------------------------------------------- client
+
+
+class WSClient(asyncio.Protocol):
+    """One Socket.IO client on one WebSocket, with the least work per frame."""
+
+    def __init__(self, host, port, stats, token=None):
+        self.host, self.port, self.stats, self.token = host, port, stats, token
+        self.transport = None
+        self.buf = b""
+        self.upgraded = False
+        self.frag = None
+        loop = asyncio.get_running_loop()
+        self.connected = loop.create_future()  # resolves on "40/live,{...}"
+        self.acks = {}
+        self.next_ack = 1
+        self.closed = False
+
+    # ---- transport
+    def connection_made(self, transport):
+        self.transport = transport
+        key = base64.b64encode(os.urandom(16)).decode()
+        transport.write(
+            (
+                "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\n"
+                f"Host: {self.host}:{self.port}\r\n"
+                "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
+            ).encode()
+        )
+
+    def connection_lost(self, exc):
+        self.closed = True
+        self.stats["disconnects"] += 1
+        if not self.connected.done():
+            self.connected.set_exception(ConnectionError("closed before connect"))
+        for fut in self.acks.values():
+            if not fut.done():
+                fut.set_exception(ConnectionError("closed"))
+
+    def data_received(self, data):
+        now = time.monotonic_ns()
+        buf = self.buf + data if self.buf else data
+        if not self.upgraded:
+            end = buf.find(b"\r\n\r\n")
+            if end < 0:
+                self.buf = buf
+                return
+            if not buf.startswith(b"HTTP/1.1 101"):
+                self.stats["errors"].append(buf[:200].decode("latin-1"))
+                self.transport.close()
+                return
+            self.upgraded = True
+            buf = buf[end + 4 :]
+        pos, n = 0, len(buf)
+        while n - pos >= 2:
+            b0, b1 = buf[pos], buf[pos + 1] & 0x7F
+            head = 2
+            if b1 == 126:
+                if n - pos < 4:
+                    break
+                (b1,) = struct.unpack_from("!H", buf, pos + 2)
+                head = 4
+            elif b1 == 127:
+                if n - pos < 10:
+                    break
+                (b1,) = struct.unpack_from("!Q", buf, pos + 2)
+                head = 10
+            if n - pos < head + b1:
+                break
+            payload = buf[pos + head : pos + head + b1]
+            pos += head + b1
+            opcode = b0 & 0x0F
+            if opcode == 0:  # continuation
+                self.frag += payload
+                if b0 & 0x80:
+                    payload, self.frag = self.frag, None
+                    self.on_packet(payload, now)
+            elif opcode in (1, 2):
+                if b0 & 0x80:
+                    self.on_packet(payload, now)
+                else:
+                    self.frag = payload
+            elif opcode == 9:
+                self.send_frame(payload, opcode=0xA)
+            elif opcode == 8:
+                self.transport.close()
+                return
+        self.buf = buf[pos:] if pos < n else b""
+
+    def send_frame(self, payload, opcode=1):
+        n = len(payload)
+        if n < 126:
+            head = struct.pack("!BB", 0x80 | opcode, 0x80 | n)
+        elif n < 65536:
+            head = struct.pack("!BBH", 0x80 | opcode, 0x80 | 126, n)
+        else:
+            head = struct.pack("!BBQ", 0x80 | opcode, 0x80 | 127, n)
+        mask = os.urandom(4)
+        if n:
+            rep = (mask * (n // 4 + 1))[:n]
+            payload = (
+                int.from_bytes(payload, "big") ^ int.from_bytes(rep, "big")
+            ).to_bytes(n, "big")
+        self.transport.write(head + mask + payload)
+
+    # ---- Engine.IO / Socket.IO
+    def on_packet(self, p, now):
+        c = p[:1]
+        if c == b"4":
+            kind = p[1:2]
+            rest = p[2 + len(NS) + 1 :]  # after "4X/live,"
+            if kind == b"2":
+                if rest.startswith(b'["chat"'):
+                    m = BODY_RE.search(rest)
+                    if m:
+                        self.stats["on_chat"](int(m.group(1)), int(m.group(2)), now)
+                    else:
+                        self.stats["other"]["chat?"] += 1
+                else:
+                    name = rest[2 : rest.find(b'"', 2)].decode()
+                    self.stats["other"][name] = self.stats["other"].get(name, 0) + 1
+            elif kind == b"3":
+                i = 0
+                while rest[i : i + 1].isdigit():
+                    i += 1
+                fut = self.acks.pop(int(rest[:i]), None)
+                if fut is not None and not fut.done():
+                    fut.set_result((now, json.loads(rest[i:])[0]))
+            elif kind == b"0":
+                if not self.connected.done():
+                    self.connected.set_result(True)
+            elif kind == b"4":
+                if not self.connected.done():
+                    self.connected.set_exception(
+                        ConnectionError(rest.decode(errors="replace"))
+                    )
+            elif kind == b"1":
+                self.stats["ns_disconnects"] += 1
+        elif c == b"2":
+            self.send_frame(b"3")
+        elif c == b"0":
+            auth = json.dumps({"token": self.token}) if self.token else ""
+            self.send_frame(b"40" + NS + b"," + auth.encode())
+        elif c == b"1":
+            self.transport.close()
+
+    def emit(self, event, data):
+        """Send an event with an ack id; return a future for (recv_ns, ack)."""
+        i = self.next_ack
+        self.next_ack += 1
+        fut = asyncio.get_running_loop().create_future()
+        self.acks[i] = fut
+        body = json.dumps([event, data], separators=(",", ":"))
+        self.send_frame(b"42" + NS + b"," + str(i).encode() + body.encode())
+        return fut
+
+
+async def open_client(host, port, stats, token=None):
+    loop = asyncio.get_running_loop()
+    _, client = await loop.create_connection(
+        lambda: WSClient(host, port, stats, token), host, port
+    )
+    await asyncio.wait_for(client.connected, 60)
+    return client
+
+
+def percentile(sorted_values, q):
+    if not sorted_values:
+        return float("nan")
+    return sorted_values[min(len(sorted_values) - 1, int(len(sorted_values) * q))]
+
+
+class Worker:
+    """A client process: some viewers and some senders on one asyncio loop."""
+
+    def __init__(self, cfg):
+        self.cfg = cfg
+        self.latencies = {}  # phase -> [ms]
+        self.first_last = {}  # phase -> [first_ns, last_ns]
+        self.cpu_span = {}  # phase -> [first_ns, cpu_s, sampled_ns, cpu_s]
+        self.stats = {
+            "on_chat": self.on_chat,
+            "other": {"chat?": 0},
+            "errors": [],
+            "disconnects": 0,
+            "ns_disconnects": 0,
+        }
+        self.viewers, self.senders = [], []
+
+    def on_chat(self, phase, sent_ns, now):
+        lat = self.latencies.get(phase)
+        if lat is None:
+            lat = self.latencies[phase] = []
+            self.first_last[phase] = [now, now]
+            self.cpu_span[phase] = [now, time.process_time(), now, time.process_time()]
+        lat.append((now - sent_ns) / 1e6)
+        self.first_last[phase][1] = now
+        if not len(lat) & 63:  # this process's CPU while deliveries arrive, sampled
+            span = self.cpu_span[phase]
+            span[2], span[3] = now, time.process_time()
+
+    async def setup(self):
+        cfg, host, port = self.cfg, self.cfg["host"], self.cfg["port"]
+        sem = asyncio.Semaphore(cfg["connect_concurrency"])
+        join_ms, failures = [], []
+
+        async def one(token):
+            async with sem:
+                try:
+                    client = await open_client(host, port, self.stats, token)
+                    t0 = time.monotonic_ns()
+                    now, ack = await asyncio.wait_for(
+                        client.emit("join", {"session_id": cfg["session_id"]}), 120
+                    )
+                except (TimeoutError, OSError) as exc:
+                    failures.append(f"{type(exc).__name__}: {exc}")
+                    return None
+                join_ms.append((now - t0) / 1e6)
+                if not ack.get("ok"):
+                    failures.append(f"join: {ack}")
+                return client
+
+        t0 = time.perf_counter()
+        tasks = [one(None) for _ in range(cfg["viewers"])]
+        tasks += [one(t) for t in cfg["tokens"]]
+        clients = await asyncio.gather(*tasks)
+        elapsed = time.perf_counter() - t0
+        self.viewers = [c for c in clients[: cfg["viewers"]] if c]
+        self.senders = [c for c in clients[cfg["viewers"] :] if c]
+        join_ms.sort()
+        return {
+            "connected": len(self.viewers) + len(self.senders),
+            "failures": failures[:5],
+            "n_failures": len(failures),
+            "setup_s": elapsed,
+            "join_p50": percentile(join_ms, 0.5),
+            "join_p99": percentile(join_ms, 0.99),
+        }
+
+    def send_chat(self, sender, phase, seq):
+        body = f"bench p{phase} t{time.monotonic_ns()} n{seq}"
+        return sender.emit("chat", {"session_id": self.cfg["session_id"], "body": body})
+
+    async def run_rate(self, phase, rate, duration, start_ns):
+        """Send `rate` msg/s from this worker's senders, round robin, from start_ns."""
+        count = round(rate * duration)
+        futs = []
+        for k in range(count):
+            due = start_ns + int(k * 1e9 / rate)
+            delay = (due - time.monotonic_ns()) / 1e9
+            if delay > 0:
+                await asyncio.sleep(delay)
+            sender = self.senders[k % len(self.senders)]
+            futs.append((time.monotonic_ns(), self.send_chat(sender, phase, k)))
+        return await self.collect_acks(futs)
+
+    async def run_burst(self, phase, n, start_ns):
+        delay = (start_ns - time.monotonic_ns()) / 1e9
+        if delay > 0:
+            await asyncio.sleep(delay)
+        futs = []
+        for k in range(n):  # sender 0 message 0, sender 1 message 0, ...
+            sender = self.senders[k % len(self.senders)]
+            futs.append((time.monotonic_ns(), self.send_chat(sender, phase, k)))
+        return await self.collect_acks(futs)
+
+    async def collect_acks(self, futs):
+        ok, errors, ack_ms = 0, {}, []
+        for t0, fut in futs:
+            try:
+                now, ack = await asyncio.wait_for(fut, 120)
+            except (TimeoutError, ConnectionError) as exc:
+                code = type(exc).__name__
+                errors[code] = errors.get(code, 0) + 1
+                continue
+            ack_ms.append((now - t0) / 1e6)
+            if ack.get("ok"):
+                ok += 1
+            else:
+                code = (ack.get("error") or {}).get("code", "?")
+                errors[code] = errors.get(code, 0) + 1
+        ack_ms.sort()
+        return {
+            "sent": len(futs),
+            "ok": ok,
+            "errors": errors,
+            "ack_p50": percentile(ack_ms, 0.5),
+            "ack_p99": percentile(ack_ms, 0.99),
+        }
+
+    def report(self):
+        return {
+            "latencies": self.latencies,
+            "first_last": self.first_last,
+            "busy": {
+                p: (c1 - c0) / ((t1 - t0) / 1e9)
+                for p, (t0, c0, t1, c1) in self.cpu_span.items()
+                if t1 - t0 > 20_000_000
+            },
+            "other": dict(self.stats["other"]),
+            "errors": self.stats["errors"][:5],
+            "disconnects": self.stats["disconnects"],
+            "ns_disconnects": self.stats["ns_disconnects"],
+            "deliveries": {p: len(v) for p, v in self.latencies.items()},
+        }
+
+
+def worker_main(conn, cfg):
+    async def serve():
+        worker = Worker(cfg)
+        loop = asyncio.get_running_loop()
+        while True:
+            cmd, *args = await loop.run_in_executor(None, conn.recv)
+            if cmd == "setup":
+                conn.send(await worker.setup())
+            elif cmd == "rate":
+                conn.send(await worker.run_rate(*args))
+            elif cmd == "burst":
+                conn.send(await worker.run_burst(*args))
+            elif cmd == "counts":
+                conn.send(
+                    {p: len(v) for p, v in worker.latencies.items()}
+                    | {"_disconnects": worker.stats["disconnects"]}
+                )
+            elif cmd == "report":
+                conn.send(worker.report())
+            elif cmd == "quit":
+                for c in worker.viewers + worker.senders:
+                    c.transport.close()
+                await asyncio.sleep(0.2)
+                conn.send("bye")
+                return
+
+    asyncio.run(serve())
+
+
+class Clients:
+    """The client processes, driven over pipes."""
+
+    def __init__(self, cfg, procs, tokens):
+        ctx = multiprocessing.get_context("fork")
+        self.workers = []
+        for i in range(procs):
+            lo, hi = i * cfg["viewers"] // procs, (i + 1) * cfg["viewers"] // procs
+            mine = dict(cfg, viewers=hi - lo, tokens=tokens[i::procs])
+            parent, child = ctx.Pipe()
+            proc = ctx.Process(target=worker_main, args=(child, mine), daemon=True)
+            proc.start()
+            self.workers.append((proc, parent, len(mine["tokens"])))
+
+    def call(self, cmd_for_worker):
+        for i, (_, pipe, _) in enumerate(self.workers):
+            pipe.send(cmd_for_worker(i))
+        return [pipe.recv() for _, pipe, _ in self.workers]
+
+    def cpu(self):
+        return [cpu_seconds(p.pid) for p, _, _ in self.workers]
+
+    def close(self):
+        try:
+            self.call(lambda i: ("quit",))
+        finally:
+            for proc, _, _ in self.workers:
+                proc.join(5)
+                if proc.is_alive():
+                    proc.kill()
+
+
+# --------------------------------------------------------------------------- servers
+
+
+def wait_healthy(proc, port):
+    for _ in range(300):
+        if proc.poll() is not None:
+            raise SystemExit(f"server exited with {proc.returncode}")
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            return
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise SystemExit("server did not start")
+
+
+def call(port, method, path, body=None, token=None):
+    for _ in range(30):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        headers = {"Content-Type": "application/json"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        payload = json.dumps(body) if body is not None else None
+        conn.request(method, path, payload, headers)
+        resp = conn.getresponse()
+        data = resp.read()
+        conn.close()
+        if resp.status == 429:  # throttled: wait as told, then retry
+            time.sleep(min(30, int(resp.getheader("Retry-After") or 1)))
+            continue
+        out = json.loads(data) if data else None
+        if resp.status >= 300:
+            raise SystemExit(f"{method} {path}: HTTP {resp.status} {out}")
+        return out
+    raise SystemExit(f"{method} {path}: still rate limited")
+
+
+def setup_livestall(port, senders):
+    def user(name, role):
+        return call(
+            port,
+            "POST",
+            "/api/v1/users",
+            {
+                "username": name,
+                "email": f"{name}@example.com",
+                "password": PASSWORD,
+                "role": role,
+            },
+        )["token"]
+
+    host = user("benchhost", "creator")
+    session = call(
+        port,
+        "POST",
+        "/api/v1/live",
+        {
+            "title": "Bench room",
+            "description": "chat fan-out benchmark",
+            "scheduled_at": "2026-01-01T00:00:00Z",
+        },
+        token=host,
+    )["session"]
+    started = call(port, "POST", f"/api/v1/live/{session['id']}/start", {}, token=host)
+    if started["session"]["status"] != "live":
+        raise SystemExit(f"session did not go live: {started}")
+    tokens = [user(f"benchchat{i:04d}", "shopper") for i in range(senders)]
+    return session["id"], tokens
+
+
+def start_livestall(port, data_dir, log):
+    env = {
+        **os.environ,
+        "LIVESTALL_DATA_DIR": data_dir,
+        "LIVESTALL_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "LIVESTALL_ASYNC_MODE": "gevent",
+    }
+    env.pop("LIVESTALL_MESSAGE_QUEUE", None)
+    return subprocess.Popen(
+        [sys.executable, "app.py", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+    )
+
+
+def start_bare(port, log):
+    return subprocess.Popen(
+        [sys.executable, "bench/bare_socketio.py", "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+    )
+
+
+# --------------------------------------------------------------------------- phases
+
+
+def wait_idle(server_pid, quiet_s=0.5, threshold=0.02, limit_s=60):
+    """Wait until the server burns less than `threshold` CPU s per `quiet_s`."""
+    end = time.monotonic() + limit_s
+    last = cpu_seconds(server_pid)
+    while time.monotonic() < end:
+        time.sleep(quiet_s)
+        now = cpu_seconds(server_pid)
+        if now - last < threshold:
+            return
+        last = now
+
+
+def wait_drained(clients, phase, expected, limit_s=120):
+    """Poll delivery counts until `expected` arrived or nothing arrived for 3 s."""
+    got, stalled_since = -1, time.monotonic()
+    end = time.monotonic() + limit_s
+    while time.monotonic() < end:
+        total = sum(c.get(phase, 0) for c in clients.call(lambda i: ("counts",)))
+        if total >= expected:
+            return total
+        if total != got:
+            got, stalled_since = total, time.monotonic()
+        elif time.monotonic() - stalled_since > 3:
+            return total
+        time.sleep(0.1)
+    return got
+
+
+def run_phase(clients, server_pid, phase, kind, amount, duration, receivers):
+    n_senders = sum(s for _, _, s in clients.workers)
+    n_workers = len(clients.workers)
+    wait_idle(server_pid)
+    cpu0, ccpu0 = cpu_seconds(server_pid), clients.cpu()
+    start_ns = time.monotonic_ns() + 200_000_000
+    t0 = time.perf_counter()
+    if kind == "rate":
+        acks = clients.call(
+            lambda i: (
+                ("rate", phase, amount * clients.workers[i][2] / n_senders)
+                + (duration, start_ns)
+            )
+        )
+    else:
+        acks = clients.call(
+            lambda i: (
+                "burst",
+                phase,
+                sum(1 for k in range(amount) if k % n_senders % n_workers == i),
+                start_ns,
+            )
+        )
+    ok = sum(a["ok"] for a in acks)
+    delivered = wait_drained(clients, phase, ok * receivers)
+    wall = time.perf_counter() - t0
+    cpu1, ccpu1 = cpu_seconds(server_pid), clients.cpu()
+    errors = {}
+    for a in acks:
+        for k, v in a["errors"].items():
+            errors[k] = errors.get(k, 0) + v
+    return {
+        "sent": sum(a["sent"] for a in acks),
+        "ok": ok,
+        "errors": errors,
+        "ack_p50": max(a["ack_p50"] for a in acks),
+        "ack_p99": max(a["ack_p99"] for a in acks),
+        "expected": ok * receivers,
+        "delivered": delivered,
+        "server_cpu": cpu1 - cpu0,
+        "client_cpu": [b - a for a, b in zip(ccpu0, ccpu1, strict=True)],
+        "wall": wall,
+        "start_ns": start_ns,
+    }
+
+
+def bench_server(name, proc, port, session_id, tokens, args):
+    cfg = {
+        "host": "127.0.0.1",
+        "port": port,
+        "session_id": session_id,
+        "viewers": args.viewers,
+        "connect_concurrency": args.connect_concurrency,
+    }
+    clients = Clients(cfg, args.client_procs, tokens)
+    out = {"name": name}
+    try:
+        ccpu0 = clients.cpu()
+        cpu0 = cpu_seconds(proc.pid)
+        setups = clients.call(lambda i: ("setup",))
+        out["setup"] = {
+            "connected": sum(s["connected"] for s in setups),
+            "n_failures": sum(s["n_failures"] for s in setups),
+            "failures": [f for s in setups for f in s["failures"]][:5],
+            "setup_s": max(s["setup_s"] for s in setups),
+            "join_p50": max(s["join_p50"] for s in setups),
+            "join_p99": max(s["join_p99"] for s in setups),
+            "server_cpu": cpu_seconds(proc.pid) - cpu0,
+            "client_cpu": sum(clients.cpu()) - sum(ccpu0),
+        }
+        receivers = out["setup"]["connected"]
+        wait_idle(proc.pid)
+        rate = run_phase(
+            clients, proc.pid, 1, "rate", args.rate, args.duration, receivers
+        )
+        # Let every sender's bucket hold its share of the burst again.
+        per_sender = math.ceil(args.burst / len(tokens))
+        time.sleep(min(10.0, BUCKET_REFILL_S * per_sender + 1))
+        burst = run_phase(clients, proc.pid, 2, "burst", args.burst, 0, receivers)
+        reports = clients.call(lambda i: ("report",))
+    finally:
+        clients.close()
+    for phase, res in ((1, rate), (2, burst)):
+        lat = sorted(x for r in reports for x in r["latencies"].get(phase, []))
+        spans = [r["first_last"][phase] for r in reports if phase in r["first_last"]]
+        last = max((s[1] for s in spans), default=res["start_ns"])
+        span_s = max(1e-9, (last - res["start_ns"]) / 1e9)
+        res.update(
+            deliveries=len(lat),
+            per_s=len(lat) / span_s,
+            span_s=span_s,
+            p50=percentile(lat, 0.5),
+            p99=percentile(lat, 0.99),
+            cpu_per_1000=res["server_cpu"] / max(1, len(lat)) * 1000,
+            client_busy=max((r["busy"].get(phase, 0) for r in reports), default=0),
+            client_us=sum(res["client_cpu"]) / max(1, len(lat)) * 1e6,
+        )
+    out["rate"], out["burst"] = rate, burst
+    other = {}
+    for r in reports:
+        for k, v in r["other"].items():
+            other[k] = other.get(k, 0) + v
+    out["other_events"] = {k: v for k, v in other.items() if v}
+    out["disconnects"] = sum(r["disconnects"] for r in reports)
+    out["ns_disconnects"] = sum(r["ns_disconnects"] for r in reports)
+    out["client_errors"] = [e for r in reports for e in r["errors"]][:5]
+    return out
+
+
+# --------------------------------------------------------------------------- report
+
+
+def print_results(results, args, n_senders):
+    print(
+        f"chat fan-out: {args.viewers} viewers + {n_senders} senders in one room, "
+        f"fixed rate {args.rate} msg/s for {args.duration} s, burst {args.burst} msgs; "
+        f"gevent servers; {args.client_procs} client process(es)"
+    )
+    for r in results:
+        s = r["setup"]
+        print(
+            f"  {r['name']}: {s['connected']} sockets joined in {s['setup_s']:.1f} s "
+            f"(join ack p50 {s['join_p50']:.1f} ms, p99 {s['join_p99']:.1f} ms, "
+            f"server CPU {s['server_cpu']:.2f} s), failures {s['n_failures']}"
+            + (f" {s['failures']}" if s["failures"] else "")
+        )
+    head = (
+        f"{'server':<10}{'phase':<7}{'sent':>6}{'ok':>6}{'deliveries':>11}"
+        f"{'missing':>8}{'deliv/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'ack p99':>9}"
+        f"{'srv CPU s/1k':>13}{'client busy':>12}{'client us/d':>12}"
+    )
+    print(head)
+    for r in results:
+        for phase in ("rate", "burst"):
+            x = r[phase]
+            print(
+                f"{r['name']:<10}{phase:<7}{x['sent']:>6}{x['ok']:>6}"
+                f"{x['deliveries']:>11}{x['expected'] - x['deliveries']:>8}"
+                f"{x['per_s']:>9.0f}{x['p50']:>9.1f}{x['p99']:>9.1f}"
+                f"{x['ack_p99']:>9.1f}{x['cpu_per_1000']:>13.3f}"
+                f"{x['client_busy'] * 100:>11.0f}%{x['client_us']:>12.1f}"
+            )
+    if len(results) == 2:
+        bare, live = results
+        print("livestall / bare:")
+        for phase in ("rate", "burst"):
+            b, lv = bare[phase], live[phase]
+            print(
+                f"  {phase:<6} deliveries/s {lv['per_s'] / b['per_s']:.2f}x, "
+                f"p50 {lv['p50'] / b['p50']:.1f}x, p99 {lv['p99'] / b['p99']:.1f}x, "
+                f"CPU per delivery {lv['cpu_per_1000'] / b['cpu_per_1000']:.2f}x"
+            )
+    for r in results:
+        notes = []
+        for phase in ("rate", "burst"):
+            x = r[phase]
+            if x["errors"]:
+                notes.append(f"{phase} ack errors {x['errors']}")
+            if x["client_busy"] > 0.85:
+                notes.append(
+                    f"{phase}: a client process was {x['client_busy']:.0%} busy "
+                    "(saturated: latency includes client queueing; "
+                    "try --client-procs 2)"
+                )
+        if r["disconnects"] or r["ns_disconnects"]:
+            notes.append(
+                f"disconnects {r['disconnects']}, namespace disconnects "
+                f"{r['ns_disconnects']}"
+            )
+        if r["client_errors"]:
+            notes.append(f"client errors {r['client_errors']}")
+        notes.append(f"other events received {r['other_events']}")
+        rl = sum(r[p]["errors"].get("rate_limited", 0) for p in ("rate", "burst"))
+        notes.append(f"rate_limited acks {rl}")
+        print(f"  {r['name']}: " + "; ".join(notes))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--viewers", type=int, default=500)
+    parser.add_argument("--senders", type=int, default=20)
+    parser.add_argument("--rate", type=float, default=10, help="messages/s in total")
+    parser.add_argument("--burst", type=int, default=80, help="messages at once")
+    parser.add_argument("--duration", type=float, default=20, help="fixed-rate s")
+    parser.add_argument("--client-procs", type=int, default=1)
+    parser.add_argument("--connect-concurrency", type=int, default=50)
+    parser.add_argument("--port", type=int, default=5096)
+    parser.add_argument("--bare-port", type=int, default=5097)
+    parser.add_argument("--bare-only", action="store_true")
+    parser.add_argument("--quick", action="store_true", help="50 viewers, short run")
+    args = parser.parse_args()
+    if args.quick:
+        args.viewers, args.senders, args.rate = 50, 10, 5
+        args.burst, args.duration = 20, 5
+    n_senders = max(
+        args.senders,
+        math.ceil(args.rate * BUCKET_REFILL_S),
+        math.ceil(args.burst / 4),
+    )
+    if n_senders != args.senders:
+        print(f"(senders raised to {n_senders} for Livestall's chat rate limit)")
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        logs = {}
+        for name in ("bare", "livestall"):
+            if name == "livestall" and args.bare_only:
+                break
+            logs[name] = Path(tmp, f"{name}.log")
+            with logs[name].open("wb") as log:
+                if name == "bare":
+                    port, proc = args.bare_port, start_bare(args.bare_port, log)
+                else:
+                    data_dir = Path(tmp, "data")
+                    port, proc = args.port, start_livestall(args.port, data_dir, log)
+                try:
+                    wait_healthy(proc, port)
+                    if name == "bare":
+                        session_id = 1
+                        tokens = [f"bare-token-{i}" for i in range(n_senders)]
+                    else:
+                        session_id, tokens = setup_livestall(port, n_senders)
+                    results.append(
+                        bench_server(name, proc, port, session_id, tokens, args)
+                    )
+                finally:
+                    proc.terminate()
+                    try:
+                        proc.wait(10)
+                    except subprocess.TimeoutExpired:
+                        proc.kill()
+                        proc.wait()
+        for name, path in logs.items():
+            text = path.read_text(errors="replace")
+            if "Traceback" in text or "Error" in text:
+                lines = [ln for ln in text.splitlines() if ln.strip()]
+                print(
+                    f"{name} server stderr: {text.count('Traceback')} tracebacks; "
+                    "last lines:\n  " + "\n  ".join(lines[-8:])
+                )
+    print_results(results, args, n_senders)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,110 @@
+"""JSON API v1: live sessions (docs/API.md, "Live selling")."""
+
+from flask import jsonify, request
+
+from blueprints.api.views import bp, json_body, me, pagination
+from blueprints.live import events
+from models.live import SESSION_STATUSES
+from services import live
+from services.errors import Invalid, NotAllowed
+
+
+def _session_json(session):
+    return jsonify(
+        session=live.session_dict(session, viewers=events.presence.count(session.id))
+    )
+
+
+@bp.post("/live")
+def create_live():
+    session = live.create_session(me(), json_body())
+    return _session_json(session), 201
+
+
+@bp.get("/live")
+def list_live():
+    status = request.args.get("status") or None
+    if status is not None and status not in SESSION_STATUSES:
+        raise Invalid("status is one of scheduled, live, ended.", field="status")
+    page, per_page = pagination()
+    found, total = live.listing(status, page=page, per_page=per_page)
+    return jsonify(
+        items=[live.session_dict(s, full=False) for s in found],
+        page=page,
+        per_page=per_page,
+        total=total,
+    )
+
+
+@bp.get("/live/<int:session_id>")
+def get_live(session_id):
+    return _session_json(live.get_session(session_id))
+
+
+@bp.patch("/live/<int:session_id>")
+def update_live(session_id):
+    session = live.update_session(live.get_session(session_id), me(), json_body())
+    return _session_json(session)
+
+
+@bp.post("/live/<int:session_id>/start")
+def start_live(session_id):
+    session = live.start(live.get_session(session_id), me())
+    events.broadcast_session(session)
+    return _session_json(session)
+
+
+@bp.post("/live/<int:session_id>/end")
+def end_live(session_id):
+    session = live.end(live.get_session(session_id), me())
+    events.broadcast_session(session)
+    return _session_json(session)
+
+
+@bp.post("/live/<int:session_id>/pin")
+def pin_live(session_id):
+    user, session = me(), live.get_session(session_id)
+    if not live.is_moderator(user, session):
+        raise NotAllowed("Only the host and their moderators can do this.")
+    data = json_body()
+    if "product_id" not in data:
+        raise Invalid("Give product_id (or null to unpin).", field="product_id")
+    session = live.pin(session, user, data["product_id"])
+    events.broadcast_pin(session)
+    return _session_json(session)
+
+
+@bp.get("/live/<int:session_id>/actions")
+def live_actions(session_id):
+    session = live.get_session(session_id)
+    if not live.is_moderator(me(), session):
+        raise NotAllowed("Only the host and their moderators can do this.")
+    return jsonify(items=[live.action_dict(a) for a in live.action_log(session)])
+
+
+def _host():
+    user = me()
+    if not user.has_role("creator", "admin"):
+        raise NotAllowed("Only creators host lives.")
+    return user
+
+
+@bp.get("/live/moderators")
+def get_moderators():
+    return jsonify(usernames=[u.username for u in live.moderators_of(_host())])
+
+
+@bp.put("/live/moderators")
+def put_moderators():
+    found = live.set_moderators(_host(), json_body().get("usernames"))
+    return jsonify(usernames=[u.username for u in found])
+
+
+@bp.get("/live/blocked-words")
+def get_blocked_words():
+    return jsonify(words=live.blocked_words(_host().id))
+
+
+@bp.put("/live/blocked-words")
+def put_blocked_words():
+    return jsonify(words=live.set_blocked_words(_host(), json_body().get("words")))

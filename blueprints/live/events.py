@@ -1,0 +1,488 @@
+"""Socket.IO namespace `/live`: one room per live session (docs/API.md).
+
+The server is the authority. `join` answers with the whole room state and a client
+that reconnects simply joins again. Handlers are thin: they check the payload, call
+`services.live`, and broadcast what it returns. Every handler answers through its
+ack, `{ok: true, ...}` or `{ok: false, error: {code, message}}`; none raises into
+the socket (a bad payload never disconnects anyone).
+
+Who is who: `connect` authenticates once (bearer token in `auth`, else the site's
+session cookie) and remembers the user id and session version of the socket; every
+event re-reads the user, so a socket whose user logged out, changed password or was
+suspended is refused and disconnected.
+"""
+
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from functools import wraps
+
+from flask import current_app, request
+from flask_login import current_user
+from flask_socketio import ConnectionRefusedError, join_room, leave_room
+
+from blueprints.common import VISITOR_COOKIE, translate
+from extensions import db, socketio
+from models import User, isoformat, utcnow
+from services import accounts, live, touchpoints
+from services.errors import DomainError, Invalid, NotAuthenticated
+from services.ratelimit import TokenBuckets
+
+NS = "/live"
+log = logging.getLogger(__name__)
+
+
+def room(session_id):
+    return f"live:{session_id}"
+
+
+def mods_room(session_id):
+    return f"live-mods:{session_id}"
+
+
+def user_room(user_id):
+    return f"user:{user_id}"
+
+
+@dataclass
+class Conn:
+    user_id: int | None
+    version: int | None
+    visitor_id: str | None
+    rooms: set = field(default_factory=set)
+
+
+class Presence:
+    """Who is in which room, in this process: viewer counts and likes to flush.
+
+    Counts are coalesced: joins and leaves mark a room dirty and a background task
+    broadcasts `viewers` at most once per `FLUSH_S`; likes are summed the same way
+    and written with one UPDATE per room per flush."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.conns = {}  # sid -> Conn
+        self.rooms = {}  # session id -> set of sids
+        self.dirty = set()
+        self.likes = {}  # session id -> taps not yet written
+
+    def join(self, sid, session_id):
+        with self.lock:
+            members = self.rooms.setdefault(session_id, set())
+            if sid not in members:
+                members.add(sid)
+                self.dirty.add(session_id)
+            return len(members)
+
+    def leave(self, sid, session_id):
+        with self.lock:
+            members = self.rooms.get(session_id)
+            if members and sid in members:
+                members.discard(sid)
+                self.dirty.add(session_id)
+                if not members:
+                    del self.rooms[session_id]
+
+    def count(self, session_id):
+        with self.lock:
+            return len(self.rooms.get(session_id, ()))
+
+    def sids_of_user(self, user_id):
+        with self.lock:
+            return [sid for sid, c in self.conns.items() if c.user_id == user_id]
+
+    def add_likes(self, session_id, n):
+        with self.lock:
+            self.likes[session_id] = self.likes.get(session_id, 0) + n
+
+    def take_pending(self):
+        with self.lock:
+            dirty, self.dirty = self.dirty, set()
+            likes, self.likes = self.likes, {}
+            counts = {s: len(self.rooms.get(s, ())) for s in dirty}
+            return counts, likes
+
+
+presence = Presence()
+FLUSH_S = 1.0
+_flusher = {"started": False, "lock": threading.Lock()}
+_buckets = {}
+
+
+def _chat_buckets():
+    config = current_app.config
+    key = (config["CHAT_BURST"], config["CHAT_REFILL_S"])
+    if key not in _buckets:
+        _buckets[key] = TokenBuckets(*key)
+    return _buckets[key]
+
+
+def flush():
+    """Write batched likes, raise peaks, broadcast viewers and likes (one pass)."""
+    counts, likes = presence.take_pending()
+    with db.connection_context():
+        for session_id, n in likes.items():
+            total = live.add_likes(session_id, n)
+            if total is not None:
+                socketio.emit(
+                    "likes",
+                    {"session_id": session_id, "count": total},
+                    to=room(session_id),
+                    namespace=NS,
+                )
+        for session_id, count in counts.items():
+            live.note_viewers(session_id, count)
+            socketio.emit(
+                "viewers",
+                {"session_id": session_id, "count": count},
+                to=room(session_id),
+                namespace=NS,
+            )
+
+
+def _flush_forever():
+    while True:
+        socketio.sleep(FLUSH_S)
+        try:
+            flush()
+        except Exception:  # keep flushing whatever one pass hit
+            log.exception("live flush failed")
+
+
+def _ensure_flusher():
+    if _flusher["started"] or current_app.config.get("TESTING"):
+        return  # tests call flush() themselves, deterministically
+    with _flusher["lock"]:
+        if not _flusher["started"]:
+            _flusher["started"] = True
+            socketio.start_background_task(_flush_forever)
+
+
+# --- plumbing -------------------------------------------------------------------------
+
+
+def _error(e):
+    body = {"code": e.code, "message": translate(e)}
+    if getattr(e, "retry_after_s", None) is not None:
+        body["retry_after_s"] = e.retry_after_s
+    return {"ok": False, "error": body}
+
+
+def event(name):
+    """Register a handler that takes a dict payload and answers through its ack."""
+
+    def decorator(fn):
+        @wraps(fn)
+        def handler(data=None, *extra):
+            try:
+                if not isinstance(data, dict) or extra:
+                    raise Invalid("Send one JSON object.")
+                with db.connection_context():
+                    return {"ok": True, **(fn(data) or {})}
+            except DomainError as e:
+                return _error(e)
+            except Exception:
+                log.exception("live event %s failed", name)
+                return {
+                    "ok": False,
+                    "error": {
+                        "code": "server_error",
+                        "message": "Something went wrong.",
+                    },
+                }
+
+        socketio.on_event(name, handler, namespace=NS)
+        return fn
+
+    return decorator
+
+
+def _conn():
+    return presence.conns.get(request.sid)
+
+
+def _user(required=True):
+    """The socket's user, re-read: None for anonymous sockets (or raises)."""
+    conn = _conn()
+    if conn is None or conn.user_id is None:
+        if required:
+            raise NotAuthenticated("Sign in to do this.")
+        return None
+    user = User.get_or_none(User.id == conn.user_id)
+    if user is None or user.session_version != conn.version or not user.is_active:
+        socketio.emit("signed_out", {}, to=request.sid, namespace=NS)
+        _disconnect_later(request.sid)
+        raise NotAuthenticated("You were signed out. Sign in again.")
+    return user
+
+
+def _disconnect_later(sid):
+    """Disconnect after the current ack has gone out."""
+
+    def later():
+        socketio.sleep(0.05)
+        socketio.server.disconnect(sid, namespace=NS)  # a no-op if already gone
+
+    socketio.start_background_task(later)
+
+
+def _session_id(data, key="session_id"):
+    value = data.get(key)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise Invalid("%(key)s must be a whole number.", key=key)
+    return value
+
+
+# --- connection -----------------------------------------------------------------------
+
+
+@socketio.on("connect", namespace=NS)
+def on_connect(auth=None):
+    with db.connection_context():
+        user = None
+        token = auth.get("token") if isinstance(auth, dict) else None
+        if token is not None:
+            user = accounts.user_for_token(token) if isinstance(token, str) else None
+            if user is None:
+                raise ConnectionRefusedError(
+                    {
+                        "code": "invalid_token",
+                        "message": "The token is wrong or revoked.",
+                    }
+                )
+        elif current_user.is_authenticated:
+            user = current_user._get_current_object()
+    presence.conns[request.sid] = Conn(
+        user_id=user.id if user else None,
+        version=user.session_version if user else None,
+        visitor_id=(request.cookies.get(VISITOR_COOKIE) or "")[:40] or None,
+    )
+    if user is not None:
+        join_room(user_room(user.id))
+    _ensure_flusher()
+
+
+@socketio.on("disconnect", namespace=NS)
+def on_disconnect(*_reason):
+    conn = presence.conns.pop(request.sid, None)
+    if conn:
+        for session_id in conn.rooms:
+            presence.leave(request.sid, session_id)
+
+
+def disconnect_user(user_id):
+    """Tell a user's sockets they are signed out and close those in this process."""
+    socketio.emit("signed_out", {}, to=user_room(user_id), namespace=NS)
+    for sid in presence.sids_of_user(user_id):
+        socketio.server.disconnect(sid, namespace=NS)  # a no-op if already gone
+
+
+accounts.sessions_ended.connect(lambda user_id: disconnect_user(user_id), weak=False)
+
+
+# --- the room -------------------------------------------------------------------------
+
+
+def room_state(session, user):
+    moderator = live.is_moderator(user, session)
+    banned, muted_until = live.sanction_of(session, user.id) if user else (False, None)
+    state = {
+        "session": live.session_dict(session, viewers=presence.count(session.id)),
+        "pinned_product": live.pinned_card(session),
+        "flash_sales": [],
+        "viewers": presence.count(session.id),
+        "likes": session.likes,
+        "chat": [live.message_dict(m) for m in live.recent_chat(session)],
+        "server_time": isoformat(utcnow()),
+        "server_time_ms": int(time.time() * 1000),
+        "you": {
+            "user": live.user_dict(user),
+            "is_host": bool(user and user.id == session.host_id),
+            "is_moderator": moderator,
+            "muted_until": isoformat(muted_until) if muted_until else None,
+            "can_chat": bool(user) and not banned and session.status == "live",
+        },
+    }
+    if moderator:
+        state["held"] = [live.message_dict(m) for m in live.held_messages(session)]
+    return state
+
+
+@event("join")
+def on_join(data):
+    session = live.get_session(_session_id(data))
+    user = _user(required=False)
+    if user is not None and not live.is_moderator(user, session):
+        banned, _ = live.sanction_of(session, user.id)
+        if banned:
+            raise live.Banned("You were banned from this room.")
+    conn = _conn()
+    join_room(room(session.id))
+    if live.is_moderator(user, session):
+        join_room(mods_room(session.id))
+    if session.id not in conn.rooms:
+        conn.rooms.add(session.id)
+        touchpoints.record(
+            "live_watch",
+            conn.visitor_id or f"sid:{request.sid}"[:40],
+            user.id if user else None,
+            creator_id=session.host_id,
+            live_session_id=session.id,
+        )
+    presence.join(request.sid, session.id)
+    return {"state": room_state(session, user)}
+
+
+@event("leave")
+def on_leave(data):
+    session_id = _session_id(data)
+    conn = _conn()
+    leave_room(room(session_id))
+    leave_room(mods_room(session_id))
+    if conn and session_id in conn.rooms:
+        conn.rooms.discard(session_id)
+        presence.leave(request.sid, session_id)
+    return {}
+
+
+@event("chat")
+def on_chat(data):
+    user = _user()
+    session = live.get_session(_session_id(data))
+    live.clean_chat(data.get("body"))  # a malformed message costs no token
+    wait = _chat_buckets().take(user.id)
+    if wait:
+        error = live.SlowMode("You are sending messages too fast.", code="rate_limited")
+        error.retry_after_s = int(wait) + 1
+        raise error
+    message = live.post_chat(session, user, data.get("body"))
+    payload = live.message_dict(message)
+    if message.status == "visible":
+        socketio.emit("chat", payload, to=room(session.id), namespace=NS)
+    else:
+        socketio.emit("held", payload, to=mods_room(session.id), namespace=NS)
+    return {"message": payload}
+
+
+@event("like")
+def on_like(data):
+    session_id = _session_id(data)
+    count = data.get("count", 1)
+    if (
+        isinstance(count, bool)
+        or not isinstance(count, int)
+        or not 1 <= count <= live.LIKES_MAX_PER_EVENT
+    ):
+        raise Invalid("count must be 1 to %(n)d.", n=live.LIKES_MAX_PER_EVENT)
+    conn = _conn()
+    if session_id not in conn.rooms:
+        raise Invalid("Join the room first.")
+    presence.add_likes(session_id, count)
+    return {}
+
+
+@event("delete_message")
+def on_delete_message(data):
+    session, message = live.delete_message(_user(), data.get("message_id"))
+    socketio.emit(
+        "chat_deleted",
+        {"session_id": session.id, "message_id": message.id},
+        to=room(session.id),
+        namespace=NS,
+    )
+    return {}
+
+
+@event("release_message")
+def on_release_message(data):
+    session, message = live.release_message(_user(), data.get("message_id"))
+    socketio.emit("chat", live.message_dict(message), to=room(session.id), namespace=NS)
+    return {"message": live.message_dict(message)}
+
+
+@event("mute")
+def on_mute(data):
+    session = live.get_session(_session_id(data))
+    target, until = live.mute(
+        _user(), session, data.get("user_id"), data.get("minutes")
+    )
+    socketio.emit(
+        "muted",
+        {"session_id": session.id, "until": isoformat(until) if until else None},
+        to=user_room(target.id),
+        namespace=NS,
+    )
+    return {"until": isoformat(until) if until else None}
+
+
+@event("ban")
+def on_ban(data):
+    session = live.get_session(_session_id(data))
+    target = live.ban(_user(), session, data.get("user_id"))
+    socketio.emit(
+        "banned", {"session_id": session.id}, to=user_room(target.id), namespace=NS
+    )
+    for sid in presence.sids_of_user(target.id):  # out of the room, in this process
+        socketio.server.leave_room(sid, room(session.id), namespace=NS)
+        presence.leave(sid, session.id)
+        conn = presence.conns.get(sid)
+        if conn:
+            conn.rooms.discard(session.id)
+    return {}
+
+
+@event("unban")
+def on_unban(data):
+    session = live.get_session(_session_id(data))
+    live.unban(_user(), session, data.get("user_id"))
+    return {}
+
+
+@event("slow_mode")
+def on_slow_mode(data):
+    session = live.get_session(_session_id(data))
+    seconds = live.set_slow_mode(_user(), session, data.get("seconds"))
+    socketio.emit(
+        "slow_mode",
+        {"session_id": session.id, "seconds": seconds},
+        to=room(session.id),
+        namespace=NS,
+    )
+    return {"seconds": seconds}
+
+
+@event("pin")
+def on_pin(data):
+    session = live.get_session(_session_id(data))
+    session = live.pin(session, _user(), data.get("product_id"))
+    broadcast_pin(session)
+    return {"pinned_product": live.pinned_card(session)}
+
+
+# --- called from HTTP views -----------------------------------------------------------
+
+
+def broadcast_pin(session):
+    socketio.emit(
+        "pinned",
+        {"session_id": session.id, "product": live.pinned_card(session)},
+        to=room(session.id),
+        namespace=NS,
+    )
+
+
+def broadcast_session(session):
+    """The session started or ended: everyone re-renders its status."""
+    socketio.emit(
+        "session",
+        {"session": live.session_dict(session, viewers=presence.count(session.id))},
+        to=room(session.id),
+        namespace=NS,
+    )
+
+
+def announce_purchases(orders):
+    """ "Mei*** just bought ...": one `purchase` per line bought from a live room."""
+    for session_id, payload in live.purchases(orders):
+        socketio.emit("purchase", payload, to=room(session_id), namespace=NS)

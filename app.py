@@ -82,7 +82,7 @@ def register_blueprints(app):
     from blueprints.api import bp as api_bp
     from blueprints.auth.views import bp as auth_bp
     from blueprints.feed.views import bp as feed_bp
-    from blueprints.live import events  # noqa: F401 - registers the /live handlers
+    from blueprints.live import events, flash_events  # noqa: F401 - /live handlers
     from blueprints.merchant.views import bp as merchant_bp
     from blueprints.notifications.views import bp as notifications_bp
     from blueprints.orders.views import bp as orders_bp

@@ -69,6 +69,8 @@ def load_config():
         # live chat: a burst of CHAT_BURST messages, then one per CHAT_REFILL_S
         "CHAT_BURST": _env_int("CHAT_BURST", 5),
         "CHAT_REFILL_S": float(_env("CHAT_REFILL_S", "2")),
+        # flash sales: how long a grabbed unit is held for its buyer to check out
+        "FLASH_HOLD_S": _env_int("FLASH_HOLD_S", 300),
         "SOCKET_MAX_FRAME": _env_int("SOCKET_MAX_FRAME", 16 * 1024),
         "SESSION_COOKIE_SECURE": _env_bool("SECURE_COOKIES", not development),
         "SESSION_COOKIE_HTTPONLY": True,

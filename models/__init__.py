@@ -4,6 +4,7 @@ from models.attribution import Touchpoint
 from models.base import BaseModel, JSONField, db, isoformat, transaction, utcnow
 from models.catalog import Product, ProductImage
 from models.content import Comment, Follow, Like, Post, PostImage, PostProduct
+from models.flash import FlashBuyer, FlashSale, Reservation
 from models.live import (
     BlockedWord,
     ChatMessage,
@@ -52,9 +53,15 @@ MODELS = [
     RoomSanction,
     BlockedWord,
     LiveAction,
+    FlashSale,
+    FlashBuyer,
+    Reservation,
 ]
 
 __all__ = [
+    "FlashBuyer",
+    "FlashSale",
+    "Reservation",
     "BlockedWord",
     "ChatMessage",
     "LiveAction",

@@ -14,11 +14,12 @@ from models import (
     OrderEvent,
     OrderLine,
     Product,
+    Reservation,
     transaction,
     utcnow,
 )
 from models.orders import PAYMENT_METHODS
-from services import notifications, payments
+from services import flash_sale, notifications, payments
 from services.errors import Conflict, Invalid, OutOfStock
 
 QTY_MAX = 99
@@ -84,12 +85,13 @@ def clean_shipping(shipping):
     return out
 
 
-def _hash(items, shipping, payment_method):
+def _hash(items, shipping, payment_method, reservation_ids=()):
     canonical = json.dumps(
         {
             "items": sorted((pid, q, s) for pid, (q, s) in items.items()),
             "shipping": shipping,
             "payment": payment_method,
+            "reservations": list(reservation_ids),
         },
         sort_keys=True,
         ensure_ascii=False,
@@ -97,13 +99,22 @@ def _hash(items, shipping, payment_method):
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def place_order(buyer, items, shipping, idempotency_key, payment_method="cod"):
+def place_order(
+    buyer,
+    items,
+    shipping,
+    idempotency_key,
+    payment_method="cod",
+    reservation_ids=None,
+):
     """Create one order per merchant; return (orders, created).
 
     The same key with the same body returns the orders made the first time
     (created=False); with a different body it is a 409. Stock for every line is
     taken in one transaction by guarded UPDATEs in product-id order; if any line
-    is short, nothing is taken.
+    is short, nothing is taken. Flash-sale holds (`reservation_ids`) become lines
+    at the sale's price in the same transaction; their units were set aside when
+    the sale launched.
     """
     if not isinstance(idempotency_key, str) or not KEY_RE.match(idempotency_key):
         raise Invalid(
@@ -114,9 +125,10 @@ def place_order(buyer, items, shipping, idempotency_key, payment_method="cod"):
         raise Invalid(
             "Choose cash on delivery or bank transfer.", field="payment_method"
         )
-    items = clean_items(items)
+    reservation_ids = flash_sale.clean_ids(reservation_ids)
+    items = clean_items(items) if items or not reservation_ids else {}
     shipping = clean_shipping(shipping)
-    digest = _hash(items, shipping, payment_method)
+    digest = _hash(items, shipping, payment_method, reservation_ids)
     try:
         with transaction():
             previous = Checkout.get_or_none(
@@ -129,13 +141,21 @@ def place_order(buyer, items, shipping, idempotency_key, payment_method="cod"):
                 buyer=buyer.id, idempotency_key=idempotency_key, request_hash=digest
             )
             orders = _take_stock_and_write(
-                buyer, checkout, items, shipping, payment_method
+                buyer, checkout, items, shipping, payment_method, reservation_ids
             )
     except IntegrityError:  # a concurrent twin won the race (PostgreSQL)
         previous = Checkout.get(
             (Checkout.buyer == buyer.id) & (Checkout.idempotency_key == idempotency_key)
         )
         return _replay(previous, digest), False
+    if reservation_ids:  # a closed sale whose last hold this was settles now
+        for (sale_id,) in (
+            Reservation.select(Reservation.sale)
+            .where(Reservation.id.in_(reservation_ids))
+            .distinct()
+            .tuples()
+        ):
+            flash_sale.settle(sale_id)
     return orders, True
 
 
@@ -148,8 +168,11 @@ def _replay(checkout, digest):
     return list(Order.select().where(Order.checkout == checkout).order_by(Order.id))
 
 
-def _take_stock_and_write(buyer, checkout, items, shipping, payment_method):
+def _take_stock_and_write(
+    buyer, checkout, items, shipping, payment_method, reservation_ids=()
+):
     products = {p.id: p for p in Product.select().where(Product.id.in_(list(items)))}
+    holds = flash_sale.convert(buyer, reservation_ids)
     for pid in sorted(items):
         product = products.get(pid)
         if product is None or product.is_archived:
@@ -157,6 +180,7 @@ def _take_stock_and_write(buyer, checkout, items, shipping, payment_method):
         if product.merchant_id == buyer.id:
             raise Invalid("You cannot buy your own product.", field="items")
     merchants = {p.merchant_id for p in products.values()}
+    merchants |= {h.sale.product.merchant_id for h in holds}
     if payment_method not in payments.methods_for(merchants):
         raise Invalid(
             "This shop does not take this payment method. Choose another.",
@@ -183,21 +207,40 @@ def _take_stock_and_write(buyer, checkout, items, shipping, payment_method):
                 left=max(left or 0, 0),
                 title=products[pid].title,
             )
+    # Lines: (merchant_id, product, qty, unit price, source, reservation id)
+    lines = [
+        (
+            products[p].merchant_id,
+            products[p],
+            items[p][0],
+            products[p].price_cents,
+            items[p][1],
+            None,
+        )
+        for p in items
+    ] + [
+        (
+            h.sale.product.merchant_id,
+            h.sale.product,
+            h.qty,
+            h.price_cents,
+            f"flash:{h.sale_id}",
+            h.id,
+        )
+        for h in holds
+    ]
+    lines.sort(key=lambda line: (line[0], line[1].id, line[5] or 0))
     now = utcnow()
     orders = []
-    ordered = sorted(items, key=lambda pid: (products[pid].merchant_id, pid))
-    for merchant_id, pids in groupby(
-        ordered, key=lambda pid: products[pid].merchant_id
-    ):
-        pids = list(pids)
-        currency = products[pids[0]].currency
+    for merchant_id, group in groupby(lines, key=lambda line: line[0]):
+        group = list(group)
         order = Order.create(
             checkout=checkout,
             buyer=buyer.id,
             merchant=merchant_id,
             payment_method=payment_method,
-            total_cents=sum(products[p].price_cents * items[p][0] for p in pids),
-            currency=currency,
+            total_cents=sum(line[2] * line[3] for line in group),
+            currency=group[0][1].currency,
             ship_name=shipping["name"],
             ship_address=shipping["address"],
             ship_phone=shipping["phone"],
@@ -206,15 +249,8 @@ def _take_stock_and_write(buyer, checkout, items, shipping, payment_method):
         )
         OrderLine.insert_many(
             [
-                (
-                    order.id,
-                    p,
-                    products[p].title,
-                    items[p][0],
-                    products[p].price_cents,
-                    items[p][1],
-                )
-                for p in pids
+                (order.id, product.id, product.title, qty, price, source)
+                for _m, product, qty, price, source, _r in group
             ],
             fields=[
                 OrderLine.order,
@@ -225,6 +261,9 @@ def _take_stock_and_write(buyer, checkout, items, shipping, payment_method):
                 OrderLine.source,
             ],
         ).execute()
+        held = [line[5] for line in group if line[5]]
+        if held:
+            Reservation.update(order=order.id).where(Reservation.id.in_(held)).execute()
         OrderEvent.create(
             order=order,
             to_status="pending_payment",

@@ -16,7 +16,16 @@ from werkzeug.routing import Rule
 
 from extensions import db
 from models import Comment, Post, Product, User
-from services import accounts, catalog, checkout, content, live, orders, social
+from services import (
+    accounts,
+    catalog,
+    checkout,
+    content,
+    flash_sale,
+    live,
+    orders,
+    social,
+)
 from tests.conftest import Api, AuthActions, csrf_token, image_bytes
 
 ROLES = ("anonymous", "shopper", "creator", "merchant", "admin")
@@ -150,6 +159,13 @@ EXPECTED = {
     ("api.put_moderators", "PUT"): by_role(401, 403, 400, 403, 400),
     ("api.get_blocked_words", "GET"): by_role(401, 403, 200, 403, 200),
     ("api.put_blocked_words", "PUT"): by_role(401, 403, 400, 403, 400),
+    # flash sales: launching needs the host (an admin may, but the walker's session
+    # is not live: 409); anyone signed in may grab one unit of another's sale (two
+    # units: the first two roles get them, then it is sold out)
+    ("api.launch_flash_sale", "POST"): by_role(401, 403, 403, 403, 409),
+    ("api.get_flash_sale", "GET"): everyone(200),
+    ("api.grab_flash_sale", "POST"): by_role(401, 201, 201, 409, 409),
+    ("api.end_flash_sale", "POST"): by_role(401, 403, 403, 403, 200),
 }
 SKIPPED_ENDPOINTS = {"static"}
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
@@ -260,6 +276,25 @@ class Walker:
                 ).id
                 for i in range(3)
             ]
+            # a live one with two flash sales (one for the end route)
+            on_air = live.create_session(
+                host, {"title": "On air", "product_ids": [self.product["id"]]}
+            )
+            on_air = live.start(on_air, host)
+            self.sale_ids = [
+                flash_sale.launch(
+                    on_air,
+                    host,
+                    {
+                        "product_id": self.product["id"],
+                        "price_cents": 100,
+                        "quantity": 2,
+                        "per_user_limit": 1,
+                        "duration_s": 600,
+                    },
+                ).id
+                for _ in range(2)
+            ]
         self.tokens = {"anonymous": None}
         for role in ROLES[1:]:
             self_service = "shopper" if role == "admin" else role
@@ -293,7 +328,10 @@ class Walker:
             "order_id": self.order_id,
             "item_id": self.item_id,
             "session_id": self.live_ids[0],
+            "sale_id": self.sale_ids[0],
         }
+        if rule.endpoint == "api.end_flash_sale":
+            values["sale_id"] = self.sale_ids[1]
         if rule.endpoint.endswith("start_live"):
             values["session_id"] = self.live_ids[1]
         if rule.endpoint.endswith("end_live"):

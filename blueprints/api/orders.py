@@ -14,16 +14,13 @@ def create_order():
     """Place an order; the same idempotency key returns the same order (200)."""
     buyer = me()
     data = json_body()
-    if "reservation_ids" in data:
-        raise Invalid(
-            "Flash-sale reservations are not available yet.", field="reservation_ids"
-        )
     placed, created = checkout.place_order(
         buyer,
         data.get("items"),
         data.get("shipping"),
         data.get("idempotency_key"),
         data.get("payment_method", "cod"),
+        reservation_ids=data.get("reservation_ids"),
     )
     if created:
         checkout.clear_cart(

@@ -1,0 +1,35 @@
+"""JSON API v1: flash sales (docs/API.md, "Live selling")."""
+
+from flask import jsonify
+
+from blueprints.api.views import bp, json_body, me
+from blueprints.live import flash_events
+from services import flash_sale, live
+
+
+@bp.post("/live/<int:session_id>/flash-sales")
+def launch_flash_sale(session_id):
+    user, session = me(), live.get_session(session_id)
+    sale = flash_sale.launch(session, user, json_body())
+    flash_events.announce_started(sale)
+    return jsonify(flash_sale=flash_sale.sale_dict(sale)), 201
+
+
+@bp.get("/flash-sales/<int:sale_id>")
+def get_flash_sale(sale_id):
+    return jsonify(flash_sale=flash_sale.sale_dict(flash_sale.get_sale(sale_id)))
+
+
+@bp.post("/flash-sales/<int:sale_id>/grab")
+def grab_flash_sale(sale_id):
+    user = me()
+    data = json_body()
+    reservation = flash_events.grab_for(user, sale_id, data.get("qty", 1))
+    return jsonify(reservation=reservation), 201
+
+
+@bp.post("/flash-sales/<int:sale_id>/end")
+def end_flash_sale(sale_id):
+    sale = flash_sale.end_sale(flash_sale.get_sale(sale_id), me())
+    flash_events.announce_ended(sale)
+    return jsonify(flash_sale=flash_sale.sale_dict(sale))

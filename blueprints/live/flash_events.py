@@ -1,0 +1,187 @@
+"""Flash sales in the `/live` room: the `grab` event, stock broadcasts, expiry.
+
+Stock broadcasts are coalesced: a grab marks its sale dirty and a background task
+emits `stock` for dirty sales at most every STOCK_FLUSH_S, each time reading the
+true counters from the database, so a sell-out of thousands of units sends a few
+messages per second and always ends with the final number. The same task expires
+holds and closes sales whose time is up (safe in several processes at once).
+"""
+
+import logging
+import threading
+from types import SimpleNamespace
+
+from flask import current_app
+
+from blueprints.live import events
+from extensions import db, socketio
+from models import FlashSale, LiveSession
+from services import flash_sale, live
+from services.errors import Conflict, NotFound
+
+log = logging.getLogger(__name__)
+STOCK_FLUSH_S = 0.25
+REAP_EVERY = 4  # reap and close every 4th stock flush (about once a second)
+
+_lock = threading.Lock()
+_dirty = set()
+_in_flight = set()
+_sales = {}  # sale id -> (session id, host id): never change, cached
+_loop = {"started": False}
+
+
+def _sale_room(sale_id):
+    """(session-like object with id and host_id) for a sale, cached per process."""
+    if sale_id not in _sales:
+        row = (
+            FlashSale.select(FlashSale.session, LiveSession.host)
+            .join(LiveSession)
+            .where(FlashSale.id == sale_id)
+            .tuples()
+            .first()
+        )
+        if row is None:
+            raise NotFound("No such flash sale.")
+        _sales[sale_id] = row
+    session_id, host_id = _sales[sale_id]
+    return SimpleNamespace(id=session_id, host_id=host_id)
+
+
+def grab_for(user, sale_id, qty, visitor_id=None):
+    """A grab from the socket or the HTTP API: fairness checks, then the hot path."""
+    if (
+        isinstance(sale_id, bool)
+        or not isinstance(sale_id, int)
+        or not 0 < sale_id < 2**53
+    ):
+        raise NotFound("No such flash sale.")
+    room = _sale_room(sale_id)
+    banned, muted_until = live.sanction_of(room, user.id)
+    if banned:
+        raise live.Banned("You were banned from this room.")
+    if muted_until:
+        raise live.Muted("Muted users cannot grab.")
+    with _lock:
+        if user.id in _in_flight:
+            raise Conflict("Your last grab is still on its way.", code="grab_in_flight")
+        _in_flight.add(user.id)
+    try:
+        reservation, _remaining = flash_sale.grab(
+            sale_id,
+            user,
+            qty,
+            hold_s=current_app.config["FLASH_HOLD_S"],
+            touch={
+                "visitor_id": visitor_id or f"user:{user.id}",
+                "creator_id": room.host_id,
+                "live_session_id": room.id,
+            },
+        )
+    finally:
+        with _lock:
+            _in_flight.discard(user.id)
+    with _lock:
+        _dirty.add(sale_id)
+    _ensure_loop()
+    return reservation
+
+
+@events.event("grab")
+def on_grab(data):
+    user = events._user()
+    conn = events._conn()
+    reservation = grab_for(
+        user, data.get("flash_sale_id"), data.get("qty", 1), conn.visitor_id
+    )
+    return {"reservation": reservation}
+
+
+# --- broadcasts -----------------------------------------------------------------------
+
+
+def _emit(name, payload, session_id):
+    socketio.emit(name, payload, to=events.room(session_id), namespace=events.NS)
+
+
+def announce_started(sale):
+    _emit(
+        "flash_sale",
+        {"event": "started", "flash_sale": flash_sale.sale_dict(sale)},
+        sale.session_id,
+    )
+    _ensure_loop()
+
+
+def announce_ended(sale):
+    _emit(
+        "flash_sale",
+        {
+            "event": "ended",
+            "flash_sale": flash_sale.sale_dict(sale),
+            "summary": flash_sale.summary(sale),
+        },
+        sale.session_id,
+    )
+
+
+def stock_payload(sale):
+    return {
+        "flash_sale_id": sale.id,
+        "remaining": sale.remaining,
+        "held": sale.held,
+        "sold": sale.sold,
+        "quantity": sale.quantity,
+        "status": flash_sale.status_of(sale),
+    }
+
+
+def flush_stock():
+    """Emit `stock` once for every sale grabbed from since the last flush."""
+    with _lock:
+        dirty = set(_dirty)
+        _dirty.clear()
+    if not dirty:
+        return 0
+    with db.connection_context():
+        for sale in FlashSale.select().where(FlashSale.id.in_(list(dirty))):
+            _emit("stock", stock_payload(sale), sale.session_id)
+    return len(dirty)
+
+
+def tick():
+    """Expire holds (units return to their sale) and close sales whose time is up."""
+    with db.connection_context():
+        touched = flash_sale.reap()
+        with _lock:
+            _dirty.update(touched)
+        for sale in flash_sale.close_due():
+            announce_ended(sale)
+
+
+def _run_forever():
+    n = 0
+    while True:
+        socketio.sleep(STOCK_FLUSH_S)
+        n += 1
+        try:
+            flush_stock()
+            if n % REAP_EVERY == 0:
+                tick()
+        except Exception:  # one bad pass must not stop the loop
+            log.exception("flash-sale loop failed")
+
+
+def _ensure_loop():
+    if _loop["started"] or current_app.config.get("TESTING"):
+        return  # tests call flush_stock() and tick() themselves
+    with _lock:
+        if _loop["started"]:
+            return
+        _loop["started"] = True
+    socketio.start_background_task(_run_forever)
+
+
+def session_ended(session):
+    """A live ended: its sales close and the room hears it."""
+    for sale in flash_sale.close_session_sales(session):
+        announce_ended(sale)

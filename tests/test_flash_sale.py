@@ -2,6 +2,7 @@
 checkout at the sale price, settlement, and no oversell under concurrency."""
 
 import datetime
+import re
 import threading
 
 import pytest
@@ -402,3 +403,38 @@ def test_two_hundred_threads_grab_fifty_units_over_http(app, room):
     assert (sale.remaining, sale.held) == (0, 50)
     assert read_db(lambda: Reservation.select().count()) == 50
     assert read_db(lambda: max(b.qty for b in FlashBuyer.select())) == 1
+
+
+def test_cart_and_checkout_pages_carry_the_holds(app, room):
+    from tests.test_order_pages import SHIP as PAGE_SHIP
+    from tests.test_order_pages import Browser, order_id, plain, text
+
+    sale_id = launch(room).get_json()["flash_sale"]["id"]
+    mei = Browser(app, "mei")
+    # grab through the socket with the browser's own cookie session
+    sock = socketio.test_client(app, namespace="/live", flask_test_client=mei.client)
+    ack = sock.emit(
+        "grab", {"flash_sale_id": sale_id, "qty": 2}, namespace="/live", callback=True
+    )
+    assert ack["ok"], ack
+    page = plain(mei.get("/cart"))
+    assert "Flash-sale units held for you" in page and "¥99.00" in page
+    html = text(mei.get("/checkout"))
+    rid = ack["reservation"]["id"]
+    assert f'name="reservation_ids" value="{rid}"' in html
+    assert "¥198.00" in plain(mei.get("/checkout"))  # the subtotal at the sale price
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', html).group(1)
+    resp = mei.post(
+        "/checkout",
+        {
+            **PAGE_SHIP,
+            "payment_method": "cod",
+            "idempotency_key": key,
+            "reservation_ids": str(rid),  # the hidden field the page carries
+        },
+    )
+    oid = order_id(resp)
+    assert "¥198.00" in plain(mei.get(f"/orders/{oid}"))
+    assert books(sale_id).sold == 2
+    # with the hold used and the cart empty, checkout sends you to the cart
+    assert mei.get("/checkout").status_code == 302

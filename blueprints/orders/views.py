@@ -37,7 +37,7 @@ from blueprints.common import (
 from blueprints.live import events
 from models import Checkout, Order, User
 from models.orders import STATUSES
-from services import checkout, orders, payments
+from services import checkout, flash_sale, orders, payments
 from services.errors import DomainError, NotFound
 
 bp = Blueprint("orders", __name__)
@@ -138,10 +138,12 @@ def _cart_view(lines):
 def cart():
     lines = checkout.cart_items(*_cart_owner())
     groups, subtotals, problems = _cart_view(lines)
+    holds = _holds(_me())
     return render_template(
         "orders/cart.html",
         groups=groups,
-        subtotals=subtotals,
+        holds=holds,
+        subtotals=_with_holds(subtotals, holds),
         problems=problems,
         count=sum(line.qty for line in lines),
     )
@@ -215,18 +217,42 @@ def _already_placed(me, key):
     return list(Order.select().where(Order.checkout == done).order_by(Order.id))
 
 
+def _holds(me):
+    """The signed-in user's flash-sale holds, with totals, for cart and checkout."""
+    if me is None:
+        return []
+    holds = flash_sale.active_holds(me)
+    for hold in holds:
+        hold.total_cents = hold.price_cents * hold.qty
+    return holds
+
+
+def _with_holds(subtotals, holds):
+    totals = dict(subtotals)
+    for hold in holds:
+        currency = hold.sale.currency
+        totals[currency] = totals.get(currency, 0) + hold.total_cents
+    return sorted(totals.items())
+
+
+def _hold_ids(form):
+    ids = [_whole(v) for v in form.getlist("reservation_ids")]
+    return [i for i in ids if i]
+
+
 @bp.route("/checkout", methods=["GET", "POST"])
 @login_required
 def checkout_page():
     me = _me()
     form, errors = request.form, {}
     lines = checkout.cart_items(me, None)
+    holds = _holds(me)
     key = form.get("idempotency_key") or secrets.token_urlsafe(16)
-    if request.method == "POST" and not lines:
+    if request.method == "POST" and not lines and not holds:
         placed = _already_placed(me, form.get("idempotency_key"))
         if placed:
             return _after_checkout(placed)
-    if not lines:
+    if not lines and not holds:
         flash(gettext("Your cart is empty."), "info")
         return redirect(url_for(".cart"))
     if request.method == "POST":
@@ -242,6 +268,7 @@ def checkout_page():
                 shipping,
                 form.get("idempotency_key"),
                 payment_method=form.get("payment_method") or "",
+                reservation_ids=_hold_ids(form),
             )
         except DomainError as e:
             field = (e.field or "form").removeprefix("shipping.")
@@ -256,14 +283,16 @@ def checkout_page():
                 events.announce_purchases(placed)
             return _after_checkout(placed)
     groups, subtotals, problems = _cart_view(lines)
-    methods = payments.methods_for({line.product.merchant_id for line in lines})
+    merchants = {line.product.merchant_id for line in lines}
+    merchants |= {hold.sale.product.merchant_id for hold in holds}
     return render_template(
         "orders/checkout.html",
-        methods=methods,
+        methods=payments.methods_for(merchants),
         form=form,
         errors=errors,
         groups=groups,
-        subtotals=subtotals,
+        holds=holds,
+        subtotals=_with_holds(subtotals, holds),
         problems=problems,
         idempotency_key=key,
         payment_labels=PAYMENT_LABELS,

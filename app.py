@@ -54,9 +54,15 @@ def register_extensions(app):
     db.initialize(open_database(app.config))
     with db.connection_context():
         init_schema(MODELS)
+    configure_search(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
+    # Socket.IO handlers are declared at import; Flask-SocketIO copies declared
+    # handlers into each new server, but attaches handlers declared after a server
+    # exists to that server only. Import them first, so every app gets them.
+    from blueprints.live import events, flash_events  # noqa: F401
+
     socketio.init_app(
         app,
         async_mode=app.config["ASYNC_MODE"],
@@ -71,6 +77,15 @@ def register_extensions(app):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
 
+def configure_search(app):
+    """Point the search index at DATA_DIR/index; build it if it is missing."""
+    from services import search_index
+
+    search_index.configure(Path(app.config["DATA_DIR"]) / "index")
+    with db.connection_context():
+        search_index.ensure_index()
+
+
 def _select_locale():
     from blueprints.common import select_locale
 
@@ -81,11 +96,13 @@ def register_blueprints(app):
     from blueprints.admin.views import bp as admin_bp
     from blueprints.api import bp as api_bp
     from blueprints.auth.views import bp as auth_bp
+    from blueprints.creator.views import bp as creator_bp
     from blueprints.feed.views import bp as feed_bp
-    from blueprints.live import events, flash_events  # noqa: F401 - /live handlers
+    from blueprints.live.views import bp as live_bp
     from blueprints.merchant.views import bp as merchant_bp
     from blueprints.notifications.views import bp as notifications_bp
     from blueprints.orders.views import bp as orders_bp
+    from blueprints.search.views import bp as search_bp
     from blueprints.shop.views import bp as shop_bp
 
     for bp in (
@@ -93,10 +110,13 @@ def register_blueprints(app):
         feed_bp,
         auth_bp,
         merchant_bp,
+        creator_bp,
         orders_bp,
         notifications_bp,
         admin_bp,
+        search_bp,
         api_bp,
+        live_bp,  # after the API: the access walk starts sessions through both
     ):
         app.register_blueprint(bp)
 

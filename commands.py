@@ -1,4 +1,4 @@
-"""`flask --app app ...` commands: seed-demo, create-admin, backup."""
+"""`flask --app app ...` commands: seed-demo, reindex, create-admin, backup."""
 
 import sqlite3
 from pathlib import Path
@@ -14,6 +14,7 @@ from models.base import is_sqlite
 
 def register(app):
     app.cli.add_command(seed_demo)
+    app.cli.add_command(reindex)
     app.cli.add_command(create_admin)
     app.cli.add_command(backup)
 
@@ -24,7 +25,7 @@ def register(app):
 @click.option("--products", default=160, show_default=True, help="How many products.")
 def seed_demo(if_empty, products):
     """Create a bilingual demo world: merchants, creators, shoppers, products."""
-    from services import demo
+    from services import demo, search_index
     from services.errors import DomainError
 
     with db.connection_context():
@@ -36,17 +37,44 @@ def seed_demo(if_empty, products):
         config = current_app.config
         try:
             steps = demo.plan(products)
-            with click.progressbar(length=steps, label="Seeding demo data") as bar:
-                summary = demo.seed(
-                    products=products,
-                    media_dir=config["MEDIA_DIR"],
-                    hash_method=config["PASSWORD_HASH_METHOD"],
-                    thumb_size=config["THUMBNAIL_SIZE"],
-                    progress=bar.update,
-                )
+            # The index is rebuilt once at the end instead of per product.
+            with search_index.batch(apply=False):
+                with click.progressbar(length=steps, label="Seeding demo data") as bar:
+                    summary = demo.seed(
+                        products=products,
+                        media_dir=config["MEDIA_DIR"],
+                        hash_method=config["PASSWORD_HASH_METHOD"],
+                        thumb_size=config["THUMBNAIL_SIZE"],
+                        progress=bar.update,
+                    )
         except (DomainError, ValueError) as e:
             raise click.ClickException(str(e))
+        _rebuild_index()
     click.echo(summary)
+
+
+def _rebuild_index():
+    """Rebuild the search index from the database with a progress bar."""
+    from services import search_index
+
+    with click.progressbar(
+        length=search_index.plan(), label="Building the search index"
+    ) as bar:
+        counts = search_index.rebuild(progress=bar.update)
+    return counts
+
+
+@click.command("reindex")
+@with_appcontext
+def reindex():
+    """Rebuild the search index (DATA_DIR/index) from the database."""
+    with db.connection_context():
+        counts = _rebuild_index()
+    click.echo(
+        "Indexed {products} products, {posts} posts and {creators} creators.".format(
+            **counts
+        )
+    )
 
 
 @click.command("create-admin")

@@ -1,6 +1,6 @@
 """Peewee models, one module per domain. `MODELS` lists them in creation order."""
 
-from models.attribution import Touchpoint
+from models.attribution import AttributionCredit, CommissionEntry, Touchpoint
 from models.base import BaseModel, JSONField, db, isoformat, transaction, utcnow
 from models.catalog import Product, ProductImage
 from models.content import Comment, Follow, Like, Post, PostImage, PostProduct
@@ -19,6 +19,7 @@ from models.merchants import ATTRIBUTION_MODELS, MerchantProfile
 from models.notifications import Notification
 from models.orders import CartItem, Checkout, Order, OrderEvent, OrderLine
 from models.schema import SchemaVersion
+from models.search import SearchJob
 from models.security import RateCounter
 from models.users import ROLES, ApiToken, User, UserRole
 
@@ -56,9 +57,15 @@ MODELS = [
     FlashSale,
     FlashBuyer,
     Reservation,
+    SearchJob,
+    AttributionCredit,
+    CommissionEntry,
 ]
 
 __all__ = [
+    "AttributionCredit",
+    "CommissionEntry",
+    "SearchJob",
     "FlashBuyer",
     "FlashSale",
     "Reservation",

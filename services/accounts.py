@@ -7,7 +7,7 @@ from blinker import Signal
 from peewee import IntegrityError
 
 from models import ROLES, ApiToken, User, UserRole, transaction, utcnow
-from services import passwords, ratelimit
+from services import passwords, ratelimit, search_index
 from services.errors import AlreadyExists, Invalid, NotAuthenticated, RateLimited
 
 # Sent with a user id when their sessions and tokens stop working (logout, password
@@ -112,6 +112,8 @@ def register(
             UserRole.create(user=user, role=role)
     except IntegrityError:
         raise AlreadyExists("That username or email is taken.", field="username")
+    if role == "creator":
+        search_index.user_changed(user.id)
     return user
 
 
@@ -224,6 +226,8 @@ def update_profile(
         changes[User.locale] = locale or None
     if changes:
         User.update(changes).where(User.id == user.id).execute()
+        if User.display_name in changes or User.bio in changes:
+            search_index.user_changed(user.id)  # creator, products, posts
     return User.get_by_id(user.id)
 
 
@@ -237,6 +241,7 @@ def set_roles(user, roles):
         UserRole.insert_many(
             [(user.id, r) for r in roles], fields=[UserRole.user, UserRole.role]
         ).execute()
+    search_index.user_changed(user.id)  # becomes (or stops being) a creator
 
 
 def user_dict(user):

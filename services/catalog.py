@@ -1,6 +1,7 @@
 """The catalog: validation of merchant input, product changes, serialisation."""
 
 from models import Product, ProductImage, transaction, utcnow
+from services import search_index
 from services.errors import Invalid, NotFound
 
 # The category taxonomy: slug -> (English, Simplified Chinese).
@@ -139,7 +140,9 @@ def _category(value):
 
 def create_product(merchant, data):
     values = clean(data)
-    return Product.create(merchant=merchant, **values)
+    product = Product.create(merchant=merchant, **values)
+    search_index.product_changed(product.id)  # after the commit; never raises
+    return product
 
 
 def get_product(product_id, include_archived=False):
@@ -168,6 +171,7 @@ def update_product(product, data):
         return product
     values["updated_at"] = utcnow()
     Product.update(values).where(Product.id == product.id).execute()
+    search_index.product_changed(product.id)
     return Product.get_by_id(product.id)
 
 
@@ -176,12 +180,14 @@ def archive_product(product):
     Product.update(status="archived", updated_at=utcnow()).where(
         Product.id == product.id
     ).execute()
+    search_index.product_changed(product.id)  # gone from search results
 
 
 def restore_product(product):
     Product.update(status="active", updated_at=utcnow()).where(
         Product.id == product.id
     ).execute()
+    search_index.product_changed(product.id)
 
 
 def add_image(product, image):

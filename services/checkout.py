@@ -19,7 +19,7 @@ from models import (
     utcnow,
 )
 from models.orders import PAYMENT_METHODS
-from services import flash_sale, notifications, payments
+from services import attribution, commissions, flash_sale, notifications, payments
 from services.errors import Conflict, Invalid, OutOfStock
 
 QTY_MAX = 99
@@ -261,6 +261,11 @@ def _take_stock_and_write(
                 OrderLine.source,
             ],
         ).execute()
+        written = list(OrderLine.select().where(OrderLine.order == order.id))
+        credits = attribution.credit_order(
+            order, written, {line[1].id: line[1] for line in group}
+        )
+        commissions.accrue(credits, now)
         held = [line[5] for line in group if line[5]]
         if held:
             Reservation.update(order=order.id).where(Reservation.id.in_(held)).execute()

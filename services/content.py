@@ -17,6 +17,7 @@ from models import (
     transaction,
     utcnow,
 )
+from services import search_index
 from services.errors import Invalid, NotAllowed, NotFound
 
 BODY_MAX = 20_000
@@ -143,6 +144,7 @@ def create_post(author, body, product_ids, image_ids=None, publish=True):
             published_at=now if publish else None,
         )
         _replace_links(post, products, images)
+    search_index.post_changed(post.id)  # after the commit; never raises
     return post
 
 
@@ -162,6 +164,7 @@ def update_post(post, editor, body, product_ids, image_ids=None, publish=True):
             published_at=post.published_at or (utcnow() if publish else None),
         ).where(Post.id == post.id).execute()
         _replace_links(post, products, images)
+    search_index.post_changed(post.id)
     return Post.get_by_id(post.id)
 
 
@@ -169,6 +172,7 @@ def delete_post(post, user):
     if post.author_id != user.id and not user.has_role("admin"):
         raise NotAllowed("Only the author can delete this post.")
     Post.delete().where(Post.id == post.id).execute()
+    search_index.post_changed(post.id)
 
 
 def get_post(post_id, viewer=None):

@@ -17,7 +17,16 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from models import Comment, Post, User, transaction, utcnow
-from services import accounts, catalog, content, images, merchants, passwords, social
+from services import (
+    accounts,
+    catalog,
+    content,
+    images,
+    merchants,
+    passwords,
+    search_index,
+    social,
+)
 from services.demo_art import picture_png, png_bytes, post_photo_png, render_avatar
 from services.demo_data import (
     ADMIN,
@@ -500,7 +509,16 @@ def _react(created, users):
 
 
 def seed(*, products=160, media_dir, hash_method, thumb_size=480, progress=None):
-    """Create the demo world; return a one-line summary to print."""
+    """Create the demo world; return a one-line summary to print.
+
+    Search index updates are gathered into one commit at the end (`flask
+    seed-demo` drops them and rebuilds the index instead).
+    """
+    with search_index.batch():
+        return _seed(products, media_dir, hash_method, thumb_size, progress)
+
+
+def _seed(products, media_dir, hash_method, thumb_size, progress):
     progress = progress or (lambda n: None)
     plan(products)
     started = time.monotonic()

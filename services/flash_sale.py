@@ -159,6 +159,10 @@ def status_of(sale, now=None):
     return "open"
 
 
+def _ms(moment):
+    return int(moment.replace(tzinfo=datetime.UTC).timestamp() * 1000)
+
+
 def sale_dict(sale, now=None):
     product = sale.product
     cover = product.cover
@@ -182,6 +186,9 @@ def sale_dict(sale, now=None):
         "per_user_limit": sale.per_user_limit,
         "starts_at": isoformat(sale.starts_at),
         "ends_at": isoformat(sale.ends_at),
+        # to the millisecond, for countdowns (isoformat keeps whole seconds)
+        "starts_at_ms": _ms(sale.starts_at),
+        "ends_at_ms": _ms(sale.ends_at),
         "sold_out_at": isoformat(sale.sold_out_at),
         "status": status_of(sale, now),
     }
@@ -393,6 +400,13 @@ def end_sale(sale, user, now=None):
         raise NotAllowed("Only the host and their moderators can do this.")
     if not _close(sale, now or utcnow()):
         raise SaleEnded("This flash sale has ended.")
+    live._log(
+        session.id,
+        user,
+        "flash_sale_end",
+        product=sale.product_id,
+        data={"sale_id": sale.id},
+    )
     return FlashSale.get_by_id(sale.id)
 
 

@@ -13,6 +13,7 @@ from peewee import JOIN, fn
 from models import (
     BlockedWord,
     ChatMessage,
+    FlashSale,
     Image,
     LiveAction,
     LiveProduct,
@@ -92,7 +93,8 @@ def parse_time(value, field="scheduled_at"):
         raise Invalid(
             "Give a date and time like 2026-12-01T20:00:00+08:00.", field=field
         )
-    if moment.tzinfo is not None:
+    if moment.tzinfo is not None and 2000 <= moment.year <= 2999:
+        # (years 1 and 9999 would overflow here: their zone would leave the range)
         moment = moment.astimezone(datetime.UTC).replace(tzinfo=None)
     if not 2000 <= moment.year <= 2999:
         raise Invalid(
@@ -118,15 +120,28 @@ def _featured(ids):
     return [found[pid] for pid in ids]
 
 
-def _cover(host, image_id):
-    if image_id is None:
+def _cover(host, image_id, editor=None):
+    """An image the host (or the admin editing for them) uploaded, or None."""
+    if not image_id:
         return None
-    return content._images(host, [image_id])[0] if image_id else None
+    if editor is not None and editor.id != host.id:
+        try:
+            return content._images(editor, [image_id])[0]
+        except Invalid:
+            pass  # not the editor's: it may still be the host's
+    return content._images(host, [image_id])[0]
 
 
 def _check_host(user):
     if not user.has_role("creator", "admin"):
         raise NotAllowed("Only creators can go live. Switch on the creator role first.")
+
+
+def _schedule(value):
+    when = parse_time(value)
+    if when > utcnow() + datetime.timedelta(days=SCHEDULE_AHEAD_DAYS):
+        raise Invalid("Schedule it within a year.", field="scheduled_at")
+    return when
 
 
 def create_session(host, data):
@@ -136,9 +151,7 @@ def create_session(host, data):
         raise Invalid("Send the session as a JSON object.")
     title = _text(data.get("title"), "title", TITLE_MAX, least=1)
     description = _text(data.get("description"), "description", DESCRIPTION_MAX)
-    when = parse_time(data.get("scheduled_at") or utcnow())
-    if when > utcnow() + datetime.timedelta(days=SCHEDULE_AHEAD_DAYS):
-        raise Invalid("Schedule it within a year.", field="scheduled_at")
+    when = _schedule(data.get("scheduled_at") or utcnow())
     products = _featured(data.get("product_ids"))
     cover = _cover(host, data.get("cover_image_id"))
     with transaction():
@@ -166,9 +179,9 @@ def update_session(session, editor, data):
             data["description"], "description", DESCRIPTION_MAX
         )
     if "scheduled_at" in data and session.status == "scheduled":
-        changes["scheduled_at"] = parse_time(data["scheduled_at"])
+        changes["scheduled_at"] = _schedule(data["scheduled_at"])
     if "cover_image_id" in data:
-        cover = _cover(session.host, data["cover_image_id"])
+        cover = _cover(session.host, data["cover_image_id"], editor)
         changes["cover"] = cover.id if cover else None
     products = _featured(data["product_ids"]) if "product_ids" in data else None
     with transaction():
@@ -177,6 +190,10 @@ def update_session(session, editor, data):
         if products is not None:
             LiveProduct.delete().where(LiveProduct.session == session.id).execute()
             _link_products(session, products)
+            if session.pinned_product_id not in {p.id for p in products}:
+                LiveSession.update(pinned_product=None).where(
+                    LiveSession.id == session.id
+                ).execute()
     return LiveSession.get_by_id(session.id)
 
 
@@ -284,7 +301,11 @@ def pin(session, user, product_id):
     """Feature one of the session's products (None unpins); logged as a chapter."""
     _require_moderator(user, session)
     if product_id is not None:
-        if isinstance(product_id, bool) or not isinstance(product_id, int):
+        if (
+            isinstance(product_id, bool)
+            or not isinstance(product_id, int)
+            or not 0 < product_id < 2**53  # SQLite cannot compare bigger ones
+        ):
             raise Invalid(
                 "product_id must be a whole number or null.", field="product_id"
             )
@@ -374,12 +395,19 @@ def _cover_url(session):
     return image.url if image else None
 
 
+STALE_AFTER = datetime.timedelta(hours=2)
+
+
 def listing(status=None, host=None, page=1, per_page=20):
+    """Sessions by status. "scheduled" leaves out those more than two hours past
+    their start that never started (forgotten, not upcoming)."""
     query = LiveSession.select(LiveSession, User).join(
         User, on=(LiveSession.host == User.id)
     )
     if status:
         query = query.where(LiveSession.status == status)
+    if status == "scheduled":
+        query = query.where(LiveSession.scheduled_at > utcnow() - STALE_AFTER)
     if host is not None:
         query = query.where(LiveSession.host == host.id)
     total = query.count()
@@ -405,7 +433,13 @@ def upcoming_of(hosts, limit=12):
         .join(User, on=(LiveSession.host == User.id))
         .where(
             LiveSession.host.in_(list(hosts))
-            & LiveSession.status.in_(["live", "scheduled"])
+            & (
+                (LiveSession.status == "live")
+                | (
+                    (LiveSession.status == "scheduled")
+                    & (LiveSession.scheduled_at > utcnow() - STALE_AFTER)
+                )
+            )
         )
         .order_by(LiveSession.status.desc(), LiveSession.scheduled_at)  # live first
         .limit(limit)
@@ -433,7 +467,12 @@ def clean_chat(body):
 
 
 def _fold(text):
-    return "".join(unicodedata.normalize("NFKC", text).casefold().split())
+    """For matching blocked words: width, case, spaces and invisible format
+    characters (zero-width spaces and joiners, bidi marks) do not count."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return "".join(
+        ch for ch in text if unicodedata.category(ch) != "Cf" and not ch.isspace()
+    )
 
 
 def sanction_of(session, user_id):
@@ -541,6 +580,8 @@ def held_messages(session, limit=50):
 def _message(message_id):
     if isinstance(message_id, bool) or not isinstance(message_id, int):
         raise Invalid("message_id must be a whole number.", field="message_id")
+    if not 0 < message_id < 2**53:  # SQLite cannot even compare bigger ones
+        raise NotFound("No such message.")
     message = (
         ChatMessage.select(ChatMessage, User)
         .join(User)
@@ -600,6 +641,8 @@ def release_message(user, message_id):
 def _target(user_id):
     if isinstance(user_id, bool) or not isinstance(user_id, int):
         raise Invalid("user_id must be a whole number.", field="user_id")
+    if not 0 < user_id < 2**53:  # SQLite cannot even compare bigger ones
+        raise NotFound("No such user.")
     target = User.get_or_none(User.id == user_id)
     if target is None:
         raise NotFound("No such user.")
@@ -701,8 +744,9 @@ def blocked_words(host_id):
     ]
 
 
-def set_blocked_words(host, words, session=None):
-    """Replace the host's blocked-words list (a list, or text one per line/comma)."""
+def set_blocked_words(host, words, session=None, actor=None):
+    """Replace the host's blocked-words list (a list, or text one per line/comma).
+    `actor` (default the host) is who the session's log names."""
     if isinstance(words, str):
         words = words.replace("，", ",").replace("\n", ",").split(",")
     if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
@@ -726,7 +770,12 @@ def set_blocked_words(host, words, session=None):
                 fields=[BlockedWord.host, BlockedWord.word],
             ).execute()
         if session is not None:
-            _log(session.id, host, "blocked_words", data={"count": len(cleaned)})
+            _log(
+                session.id,
+                actor or host,
+                "blocked_words",
+                data={"count": len(cleaned)},
+            )
     return cleaned
 
 
@@ -815,13 +864,28 @@ def purchases(orders):
         lines = [
             line
             for line in OrderLine.select().where(OrderLine.order == order.id)
-            if (line.source or "").startswith("live:")
+            if (line.source or "").startswith(("live:", "flash:"))
         ]
         if not lines:
             continue
         buyer = User.get_by_id(order.buyer_id)
         for line in lines:
-            session_id = int(line.source.split(":", 1)[1])
+            kind, _, ident = line.source.partition(":")
+            session_id = int(ident)
+            if kind == "flash":  # a flash-sale unit: the sale's room
+                session_id = (
+                    FlashSale.select(FlashSale.session)
+                    .where(FlashSale.id == session_id)
+                    .scalar()
+                )
+                if session_id is None:
+                    continue
+            featured = LiveProduct.select().where(
+                (LiveProduct.session == session_id)
+                & (LiveProduct.product == line.product_id)
+            )
+            if not featured.exists():  # a claimed source: not this room's product
+                continue
             out.append(
                 (
                     session_id,
@@ -836,8 +900,15 @@ def purchases(orders):
     return out
 
 
+def _room_sources(session):
+    """Line sources that mean "bought in this room": the room and its flash sales."""
+    sale_ids = FlashSale.select(FlashSale.id).where(FlashSale.session == session.id)
+    return [f"live:{session.id}"] + [f"flash:{sid}" for (sid,) in sale_ids.tuples()]
+
+
 def sales(session):
-    """Orders, units and GMV of lines bought from this room (not cancelled/refunded)."""
+    """Orders, units and GMV of lines bought from this room: products it features,
+    orders not cancelled or refunded (GMV counts placed orders, paid or not)."""
     row = (
         OrderLine.select(
             fn.COUNT(fn.DISTINCT(OrderLine.order)).alias("orders"),
@@ -847,8 +918,16 @@ def sales(session):
             ),
         )
         .join(Order)
+        .switch(OrderLine)
+        .join(
+            LiveProduct,
+            on=(
+                (LiveProduct.product == OrderLine.product)
+                & (LiveProduct.session == session.id)
+            ),
+        )
         .where(
-            (OrderLine.source == f"live:{session.id}")
+            OrderLine.source.in_(_room_sources(session))
             & Order.status.not_in(["cancelled", "refunded"])
         )
         .dicts()

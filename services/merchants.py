@@ -1,8 +1,9 @@
-"""A merchant's shop settings: the payment methods they take."""
+"""A merchant's shop settings: payment methods, and how content is credited."""
 
-from models import MerchantProfile, transaction, utcnow
+from models import ATTRIBUTION_MODELS, MerchantProfile, transaction, utcnow
 from services.errors import Invalid, NotAllowed
 
+WINDOW_DAYS = (1, 90)
 TEXT_FIELDS = {
     "bank_name": 80,
     "bank_account_name": 80,
@@ -18,6 +19,8 @@ def settings_dict(profile):
         "bank_account_number": profile.bank_account_number,
         "bank_note": profile.bank_note,
         "accepts_cod": bool(profile.accepts_cod),
+        "attribution_model": profile.attribution_model,
+        "attribution_window_days": profile.attribution_window_days,
     }
 
 
@@ -36,6 +39,24 @@ def _clean(data):
             if len(value) > limit:
                 raise Invalid("At most %(n)d characters.", field=field, n=limit)
             out[field] = value
+    if "attribution_model" in data:
+        if data["attribution_model"] not in ATTRIBUTION_MODELS:
+            raise Invalid(
+                "Choose one of: %(models)s.",
+                field="attribution_model",
+                models=", ".join(ATTRIBUTION_MODELS),
+            )
+        out["attribution_model"] = data["attribution_model"]
+    if "attribution_window_days" in data:
+        days, (lo, hi) = data["attribution_window_days"], WINDOW_DAYS
+        if isinstance(days, bool) or not isinstance(days, int) or not lo <= days <= hi:
+            raise Invalid(
+                "Choose %(lo)d to %(hi)d days.",
+                field="attribution_window_days",
+                lo=lo,
+                hi=hi,
+            )
+        out["attribution_window_days"] = days
     if "accepts_cod" in data:
         if not isinstance(data["accepts_cod"], bool):
             raise Invalid("accepts_cod must be true or false.", field="accepts_cod")

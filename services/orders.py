@@ -12,7 +12,7 @@ from models import (
     transaction,
     utcnow,
 )
-from services import notifications, payments
+from services import commissions, notifications, payments
 from services.errors import Conflict, Invalid, NotAllowed, NotFound
 
 # (from, to) -> who may make the move: "merchant", "buyer" (admins may do anything).
@@ -97,7 +97,10 @@ def move(user, order, to_status, tracking_number=None, note=""):
         )
         if not moved:  # someone else moved it first
             raise Conflict("The order changed meanwhile. Reload and try again.")
+        if to_status == "delivered":
+            commissions.release(order.id)
         if to_status in RESTOCK:
+            commissions.reverse(order.id)
             for line in OrderLine.select().where(OrderLine.order == order.id):
                 Product.update(
                     stock=Product.stock + line.qty,

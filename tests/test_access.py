@@ -159,6 +159,21 @@ EXPECTED = {
     ("api.put_moderators", "PUT"): by_role(401, 403, 400, 403, 400),
     ("api.get_blocked_words", "GET"): by_role(401, 403, 200, 403, 200),
     ("api.put_blocked_words", "PUT"): by_role(401, 403, 400, 403, 400),
+    # live pages: another creator's scheduled session; lists and rooms are public,
+    # the console for the host, their moderators and admins; start and end get the
+    # API's throwaway sessions (already moved by the API walk: a flash, a redirect)
+    ("live.index", "GET"): everyone(200),
+    ("live.room", "GET"): everyone(200),
+    ("live.new_session", "GET"): by_role(LOGIN, 403, 200, 403, 200),
+    ("live.new_session", "POST"): by_role(LOGIN, 403, 400, 403, 400),
+    ("live.edit_session", "GET"): by_role(LOGIN, 403, 403, 403, 200),
+    ("live.edit_session", "POST"): by_role(LOGIN, 403, 403, 403, 400),
+    ("live.console", "GET"): by_role(LOGIN, 403, 403, 403, 200),
+    ("live.stats", "GET"): by_role(LOGIN, 403, 403, 403, 200),
+    ("live.start_live", "POST"): by_role(LOGIN, 403, 403, 403, HOME),
+    ("live.end_live", "POST"): by_role(LOGIN, 403, 403, 403, HOME),
+    ("live.blocked_words", "POST"): by_role(LOGIN, 403, 403, 403, HOME),
+    ("live.moderators", "POST"): by_role(LOGIN, 403, 403, 403, HOME),
     # flash sales: launching needs the host (an admin may, but the walker's session
     # is not live: 409); anyone signed in may grab one unit of another's sale (two
     # units: the first two roles get them, then it is sold out)
@@ -166,6 +181,22 @@ EXPECTED = {
     ("api.get_flash_sale", "GET"): everyone(200),
     ("api.grab_flash_sale", "POST"): by_role(401, 201, 201, 409, 409),
     ("api.end_flash_sale", "POST"): by_role(401, 403, 403, 403, 200),
+    # flash-sale console forms: host, moderators, admins; the walker's session is
+    # not live (the admin's launch is a form message) and its sale belongs to
+    # another session (404)
+    ("live.launch_flash_sale", "POST"): by_role(LOGIN, 403, 403, 403, 400),
+    ("live.end_flash_sale", "POST"): by_role(LOGIN, 403, 403, 403, 404),
+    # search (issue 7): public
+    ("search.results", "GET"): everyone(200),
+    ("api.search", "GET"): everyone(200),
+    ("api.search_suggest", "GET"): everyone(200),
+    # attribution (issue 8): merchants see their own sales by content (admins their
+    # own id's, so none); creators their own earnings
+    ("merchant.attribution", "GET"): MERCHANT_PAGE,
+    ("merchant.attribution_csv", "GET"): MERCHANT_PAGE,
+    ("api.merchant_attribution", "GET"): by_role(401, 403, 403, 200, 200),
+    ("creator.earnings", "GET"): by_role(LOGIN, 403, 200, 403, 200),
+    ("api.creator_earnings", "GET"): by_role(401, 403, 200, 403, 200),
 }
 SKIPPED_ENDPOINTS = {"static"}
 IGNORED_METHODS = {"HEAD", "OPTIONS"}

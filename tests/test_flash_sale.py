@@ -438,3 +438,34 @@ def test_cart_and_checkout_pages_carry_the_holds(app, room):
     assert books(sale_id).sold == 2
     # with the hold used and the cart empty, checkout sends you to the cart
     assert mei.get("/checkout").status_code == 302
+
+
+def test_flash_orders_count_in_the_room_and_its_ticker(app, room):
+    sale_id = launch(room).get_json()["flash_sale"]["id"]
+    viewer = socketio.test_client(app, namespace="/live")
+    viewer.emit("join", {"session_id": room["sid"]}, namespace="/live", callback=True)
+    viewer.get_received("/live")
+    mei = room["api"].user("mei")
+    hold = grab(room, mei, sale_id, qty=2).get_json()["reservation"]
+    assert (
+        order(room, mei, "key-mei-tick1", reservation_ids=[hold["id"]]).status_code
+        == 201
+    )
+    ticker = [
+        e["args"][0] for e in viewer.get_received("/live") if e["name"] == "purchase"
+    ]
+    assert ticker == [
+        {
+            "session_id": room["sid"],
+            "buyer": "m***i",
+            "product": {"id": room["tea"]["id"], "title": "明前龙井 Longjing"},
+            "qty": 2,
+        }
+    ]
+    sales = read_db(lambda: live.sales(live.get_session(room["sid"])))
+    assert sales == {"orders": 1, "units": 2, "gmv_cents": 2 * 9900}
+    got = room["api"].call("GET", f"/api/v1/flash-sales/{sale_id}").get_json()
+    starts = datetime.datetime.fromisoformat(got["flash_sale"]["starts_at"][:-1])
+    assert got["flash_sale"]["starts_at_ms"] // 1000 == int(
+        starts.replace(tzinfo=datetime.UTC).timestamp()
+    )

@@ -67,6 +67,8 @@ def test_settings_api_validates_and_keeps_bank_details_whole(shops):
         "bank_account_number": "",
         "bank_note": "",
         "accepts_cod": True,
+        "attribution_model": "last_touch",
+        "attribution_window_days": 7,
     }
     cases = [
         ({"bank_name": "ICBC"}, "bank_account_name"),  # details come as a set

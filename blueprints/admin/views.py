@@ -11,7 +11,7 @@ from blueprints.common import (
     translate,
 )
 from models import ROLES, User
-from services import accounts
+from services import accounts, search_index
 from services.errors import DomainError
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -57,6 +57,7 @@ def update_user(user_id):
             status = "active"
         if status != user.status:
             User.update(status=status).where(User.id == user.id).execute()
+            search_index.user_changed(user.id)  # a suspended creator leaves search
             accounts.end_sessions(user)
     except DomainError as e:
         flash(translate(e), "error")

@@ -3,7 +3,7 @@
 from flask import jsonify, request
 
 from blueprints.api.views import bp, json_body, me, pagination, require_role
-from blueprints.live import events
+from blueprints.live import events, flash_events
 from models import MerchantProfile, isoformat
 from services import checkout, merchants, notifications, orders
 from services.errors import Invalid
@@ -27,6 +27,7 @@ def create_order():
             buyer, [line.product_id for o in placed for line in orders.lines_of(o)]
         )
         events.announce_purchases(placed)
+        flash_events.orders_placed(placed)
     body = [orders.order_dict(o) for o in placed]
     return jsonify(order=body[0], orders=body), 201 if created else 200
 

@@ -29,14 +29,16 @@ from blueprints.common import (
     store_upload,
     translate,
 )
-from models import Image, Product
-from services import content, social
+from models import Follow, Image, Product
+from services import content, live, social
 from services.errors import DomainError, NotAllowed, NotFound
 
 bp = Blueprint("feed", __name__)
 PER_PAGE = 20
 PICKER_SIZE = 60  # newest active products offered as checkboxes on the post form
 NEW_PRODUCTS = 10
+LIVE_STRIP = 8
+REPLAYS = 6
 # A product reference pasted by a creator: an id, or a URL with /products/<id> in it.
 PRODUCT_URL = re.compile(r"/products/(\d{1,15})(?:[/?#]|$)")
 REF_SPLIT = re.compile(r"[\s,，、;；]+")
@@ -80,6 +82,32 @@ def _with_avatars(users):
     return users
 
 
+def with_covers(sessions):
+    """Load the cover images of these live sessions with one query."""
+    ids = {s.cover_id for s in sessions if s.cover_id}
+    found = {i.id: i for i in Image.select().where(Image.id.in_(ids))} if ids else {}
+    for session in sessions:
+        session.cover_image = found.get(session.cover_id)
+    return sessions
+
+
+def _live_strip(me):
+    """Lives on now (for everyone), then upcoming ones of the creators `me` follows."""
+    sessions = live.live_now(LIVE_STRIP)
+    if me is not None:
+        followed = [
+            f.followee_id
+            for f in Follow.select(Follow.followee).where(Follow.follower == me.id)
+        ]
+        seen = {s.id for s in sessions}
+        sessions += [
+            s
+            for s in live.upcoming_of(followed, LIVE_STRIP)
+            if s.id not in seen and s.status == "scheduled"
+        ]
+    return with_covers(sessions)
+
+
 def _prepare(posts):
     """Avatars for the authors of already hydrated posts; return the liked ids."""
     _with_avatars([p.author for p in posts])
@@ -118,6 +146,7 @@ def home():
         pages=page_count(total, PER_PAGE),
         total=total,
         new_products=new_products,
+        live_strip_sessions=_live_strip(me),
     )
 
 
@@ -396,6 +425,10 @@ def creator(username):
         followers=social.follower_count(person),
         followees=social.following_count(person),
         picks=content.picks_of(person),
+        live_sessions=with_covers(live.upcoming_of([person.id], LIVE_STRIP)),
+        replays=with_covers(
+            live.listing("ended", host=person, page=1, per_page=REPLAYS)[0]
+        ),
         posts=posts,
         liked=liked,
         total=total,

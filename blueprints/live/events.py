@@ -24,8 +24,8 @@ from flask_socketio import ConnectionRefusedError, join_room, leave_room
 
 from blueprints.common import VISITOR_COOKIE, translate
 from extensions import db, socketio
-from models import User, isoformat, utcnow
-from services import accounts, live, touchpoints
+from models import LiveSession, User, isoformat, utcnow
+from services import accounts, flash_sale, live, touchpoints
 from services.errors import DomainError, Invalid, NotAuthenticated
 from services.ratelimit import TokenBuckets
 
@@ -290,7 +290,9 @@ def room_state(session, user):
     state = {
         "session": live.session_dict(session, viewers=presence.count(session.id)),
         "pinned_product": live.pinned_card(session),
-        "flash_sales": [],
+        "flash_sales": [
+            flash_sale.sale_dict(sale) for sale in flash_sale.open_sales(session)
+        ],
         "viewers": presence.count(session.id),
         "likes": session.likes,
         "chat": [live.message_dict(m) for m in live.recent_chat(session)],
@@ -301,7 +303,10 @@ def room_state(session, user):
             "is_host": bool(user and user.id == session.host_id),
             "is_moderator": moderator,
             "muted_until": isoformat(muted_until) if muted_until else None,
-            "can_chat": bool(user) and not banned and session.status == "live",
+            "can_chat": bool(user)
+            and not banned
+            and not muted_until
+            and session.status == "live",
         },
     }
     if moderator:
@@ -423,12 +428,17 @@ def on_ban(data):
     socketio.emit(
         "banned", {"session_id": session.id}, to=user_room(target.id), namespace=NS
     )
-    for sid in presence.sids_of_user(target.id):  # out of the room, in this process
-        socketio.server.leave_room(sid, room(session.id), namespace=NS)
-        presence.leave(sid, session.id)
+    for sid in presence.sids_of_user(target.id):  # out of the host's rooms, here
         conn = presence.conns.get(sid)
-        if conn:
-            conn.rooms.discard(session.id)
+        joined = list(conn.rooms) if conn else []
+        same_host = LiveSession.select(LiveSession.id).where(
+            LiveSession.id.in_(joined) & (LiveSession.host == session.host_id)
+        )
+        for session_id in {session.id, *(s.id for s in same_host)}:
+            socketio.server.leave_room(sid, room(session_id), namespace=NS)
+            presence.leave(sid, session_id)
+            if conn:
+                conn.rooms.discard(session_id)
     return {}
 
 
@@ -473,7 +483,12 @@ def broadcast_pin(session):
 
 
 def broadcast_session(session):
-    """The session started or ended: everyone re-renders its status."""
+    """The session started or ended: everyone re-renders its status (and when it
+    ended, its flash sales end with it)."""
+    if session.status == "ended":
+        from blueprints.live import flash_events
+
+        flash_events.session_ended(session)
     socketio.emit(
         "session",
         {"session": live.session_dict(session, viewers=presence.count(session.id))},

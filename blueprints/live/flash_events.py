@@ -15,7 +15,7 @@ from flask import current_app
 
 from blueprints.live import events
 from extensions import db, socketio
-from models import FlashSale, LiveSession
+from models import FlashSale, LiveSession, isoformat
 from services import flash_sale, live
 from services.errors import Conflict, NotFound
 
@@ -132,6 +132,7 @@ def stock_payload(sale):
         "sold": sale.sold,
         "quantity": sale.quantity,
         "status": flash_sale.status_of(sale),
+        "sold_out_at": isoformat(sale.sold_out_at),
     }
 
 
@@ -179,6 +180,29 @@ def _ensure_loop():
             return
         _loop["started"] = True
     socketio.start_background_task(_run_forever)
+
+
+def orders_placed(orders):
+    """Holds became order lines (held -> sold): the room hears the new numbers."""
+    from models import OrderLine
+
+    ids = set()
+    for order in orders:
+        for (source,) in (
+            OrderLine.select(OrderLine.source)
+            .where(
+                (OrderLine.order == order.id) & OrderLine.source.startswith("flash:")
+            )
+            .tuples()
+        ):
+            tail = source.split(":", 1)[1]
+            if tail.isdecimal():
+                ids.add(int(tail))
+    if ids:
+        with _lock:
+            _dirty.update(ids)
+        _ensure_loop()
+    return ids
 
 
 def session_ended(session):

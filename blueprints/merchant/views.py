@@ -1,7 +1,13 @@
-"""The merchant's pages: catalog (list, create, edit, archive, images), settings."""
+"""The merchant's pages: catalog (list, create, edit, archive, images), settings,
+sales by content (attribution)."""
+
+import csv
+import io
+import json
 
 from flask import (
     Blueprint,
+    Response,
     flash,
     redirect,
     render_template,
@@ -9,11 +15,14 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from blueprints.common import role_required, store_upload, translate
-from models import MerchantProfile, Product
-from services import catalog, merchants
+from blueprints.orders.views import _cell
+from models import ATTRIBUTION_MODELS, MerchantProfile, Order, Product
+from services import catalog, dashboards, merchants
+from services.attribution import GROUPS
 from services.errors import DomainError
 
 bp = Blueprint("merchant", __name__, url_prefix="/merchant")
@@ -160,12 +169,19 @@ def restore_product(product_id):
 
 @bp.route("/settings", methods=["GET", "POST"])
 def settings():
-    """Shop settings: cash on delivery on or off, bank details for transfers."""
+    """Shop settings: cash on delivery on or off, bank details for transfers, and
+    how sales are credited to content (attribution model and window)."""
     errors = {}
     profile = MerchantProfile.of(_me().id)
     if request.method == "POST":
         data = {f: request.form.get(f, "") for f in merchants.TEXT_FIELDS}
         data["accepts_cod"] = request.form.get("accepts_cod") == "1"
+        if "attribution_model" in request.form:
+            data["attribution_model"] = request.form.get("attribution_model")
+        if "attribution_window_days" in request.form:
+            data["attribution_window_days"] = _whole(
+                request.form.get("attribution_window_days")
+            )
         try:
             merchants.update_settings(_me(), data)
         except DomainError as e:
@@ -177,6 +193,148 @@ def settings():
         request.form if request.method == "POST" else merchants.settings_dict(profile)
     )
     return (
-        render_template("merchant/settings.html", form=form, errors=errors),
+        render_template(
+            "merchant/settings.html",
+            form=form,
+            errors=errors,
+            models=ATTRIBUTION_MODELS,
+            model_labels=MODEL_LABELS,
+            model_hints=MODEL_HINTS,
+            window=merchants.WINDOW_DAYS,
+        ),
         400 if errors else 200,
+    )
+
+
+# --- sales by content (attribution) ---------------------------------------------------
+
+MODEL_LABELS = {
+    "last_touch": _l("Last touch"),
+    "first_touch": _l("First touch"),
+    "linear": _l("Linear"),
+    "time_decay": _l("Time decay"),
+    "position_based": _l("Position based"),
+}
+MODEL_HINTS = {
+    "last_touch": _l("All of a sale goes to the last post, link or live before it."),
+    "first_touch": _l("All of a sale goes to the first one that brought the buyer."),
+    "linear": _l("Every touch before the sale gets an equal share."),
+    "time_decay": _l(
+        "Recent touches get more: a touch a week older counts half as much."
+    ),
+    "position_based": _l(
+        "40% to the first touch, 40% to the last, 20% shared by those between."
+    ),
+}
+GROUP_LABELS = {
+    "creator": _l("Creator"),
+    "post": _l("Post"),
+    "live": _l("Live session"),
+    "share_link": _l("Share link"),
+}
+
+
+def _attribution_query():
+    """The dashboard's query, or (None, errors) for a bad period, group or model."""
+    try:
+        return dashboards.Query(_me().id, request.args), {}
+    except DomainError as e:
+        return None, {e.field or "form": translate(e)}
+
+
+@bp.route("/attribution")
+def attribution():
+    """Sales by content: which creator, post, live and share link sold what, under
+    the stored model and (side by side) any other."""
+    query, errors = _attribution_query()
+    context = {
+        "errors": errors,
+        "query": query,
+        "models": ATTRIBUTION_MODELS,
+        "model_labels": MODEL_LABELS,
+        "group_labels": GROUP_LABELS,
+        "groups": GROUPS,
+        "form": request.args,
+    }
+    if query is None:
+        return render_template("merchant/attribution.html", **context), 400
+    rows, totals, what_if_totals = query.compared()
+    daily = query.daily()
+    context.update(
+        rows=rows,
+        totals=totals,
+        what_if_totals=what_if_totals,
+        daily=daily,
+        chart=json.dumps(daily, separators=(",", ":")),
+        top=query.top_content(),
+        currency=_currency(),
+    )
+    return render_template("merchant/attribution.html", **context)
+
+
+def _currency():
+    """The shop's currency: that of its latest order (CNY before any)."""
+    latest = (
+        Order.select(Order.currency)
+        .where(Order.merchant == _me().id)
+        .order_by(Order.id.desc())
+        .first()
+    )
+    return latest.currency if latest else "CNY"
+
+
+def _yuan(cents):
+    sign = "-" if cents < 0 else ""
+    whole, frac = divmod(abs(int(cents)), 100)
+    return f"{sign}{whole}.{frac:02d}"
+
+
+@bp.route("/attribution.csv")
+def attribution_csv():
+    """Every dashboard table as CSV: `table=rows` (the grouped sales, with the
+    what-if beside them when another model is chosen) or `table=daily`."""
+    query, errors = _attribution_query()
+    table = request.args.get("table", "rows")
+    if query is None or table not in ("rows", "daily"):
+        message = next(iter(errors.values()), gettext("table must be rows or daily."))
+        return Response(message + "\n", status=400, mimetype="text/plain")
+    out = io.StringIO()
+    writer = csv.writer(out)
+    if table == "daily":
+        writer.writerow(["date", "attributed", "direct", "total"])
+        for day in query.daily():
+            a, d = day["attributed_cents"], day["direct_cents"]
+            writer.writerow([day["date"], _yuan(a), _yuan(d), _yuan(a + d)])
+    else:
+        rows, _totals, _other = query.compared()
+        header = [query.group_by, "label", "views", "clicks", "orders", "units"]
+        header += [f"revenue_{query.stored_model}", "commission"]
+        if query.what_if:
+            header += [f"revenue_{query.model}", "difference"]
+        writer.writerow(header)
+        for row in rows:
+            line = [
+                row["key"] if row["key"] is not None else "direct",
+                _cell(row["label"] or ""),
+                row["views"],
+                row["clicks"],
+                row["orders"],
+                row["units"],
+                _yuan(row["revenue_cents"]),
+                _yuan(row["commission_cents"]),
+            ]
+            if query.what_if:
+                line += [
+                    _yuan(row["what_if_revenue_cents"]),
+                    _yuan(row["difference_cents"]),
+                ]
+            writer.writerow(line)
+    name = f"attribution-{table}-{query.first}-{query.last}.csv"
+    return Response(
+        "\ufeff" + out.getvalue(),  # the BOM lets spreadsheets read UTF-8 (Chinese)
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "private, no-store",
+        },
     )

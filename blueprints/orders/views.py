@@ -34,7 +34,7 @@ from blueprints.common import (
     translate,
     visitor_id,
 )
-from blueprints.live import events
+from blueprints.live import events, flash_events
 from models import Checkout, Order, User
 from models.orders import STATUSES
 from services import checkout, flash_sale, orders, payments
@@ -281,6 +281,7 @@ def checkout_page():
             if created:  # a replay (same key) leaves what is in the cart now
                 checkout.clear_cart(me, [line.product_id for line in lines])
                 events.announce_purchases(placed)
+                flash_events.orders_placed(placed)
             return _after_checkout(placed)
     groups, subtotals, problems = _cart_view(lines)
     merchants = {line.product.merchant_id for line in lines}

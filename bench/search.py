@@ -1,0 +1,303 @@
+"""Search benchmark: the Whoosh index (services/search_index) against SQLite FTS5.
+
+Both engines get the same generated bilingual products in the same run. FTS5 is the
+baseline: its text is pre-segmented with the same jieba tokenizer (words joined by
+spaces, unicode61 tokenizer), filters are SQL WHERE clauses and facets GROUP BY.
+Printed: build docs/s, time to add one product (a commit each), p50/p95 latency
+over a fixed query mix (16 queries, English, Chinese and mixed): a query with its
+total, top 20 by relevance and category + brand facet counts; then the same with a
+category, a price range, in-stock-only and a price sort; and the ratios whoosh /
+FTS5 (DESIGN.md asks for whoosh within 2x). The whoosh side is the app's own
+`search_products` (highlights and "did you mean" included).
+
+    .venv/bin/python bench/search.py             # 100,000 products
+    .venv/bin/python bench/search.py --quick     # 5,000 products, a smoke run
+    .venv/bin/python bench/search.py --products 20000
+"""
+
+import argparse
+import random
+import shutil
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from whoosh import writing  # noqa: E402
+
+from services import search_index as si  # noqa: E402
+from services.catalog import CATEGORIES  # noqa: E402
+
+ITEMS = [
+    ("手持料理棒", "Hand Blender", "kitchen"),
+    ("破壁机", "Countertop Blender", "kitchen"),
+    ("不粘锅", "Nonstick Frying Pan", "kitchen"),
+    ("手机壳", "Phone Case", "electronics"),
+    ("蓝牙耳机", "Wireless Earbuds", "electronics"),
+    ("充电宝", "Power Bank", "electronics"),
+    ("绿茶", "Green Tea", "tea-drinks"),
+    ("冷泡红茶", "Cold Brew Black Tea", "tea-drinks"),
+    ("口红", "Matte Lipstick", "beauty"),
+    ("面霜", "Moisturising Cream", "beauty"),
+    ("跑步鞋", "Running Shoes", "sports"),
+    ("瑜伽垫", "Yoga Mat", "sports"),
+    ("连衣裙", "Summer Dress", "fashion"),
+    ("双肩包", "Backpack", "shoes-bags"),
+    ("猫砂", "Cat Litter", "pets"),
+    ("笔记本", "Notebook", "books"),
+]
+BRANDS = ["Lumi", "Nova", "Peak", "Clearskin", "Xihu", "Chef", "Whisker", "Paper Co"]
+ADJ = [
+    ("轻薄", "Slim"), ("升级款", "Upgraded"), ("便携", "Portable"), ("大容量", "Large"),
+    ("防水", "Waterproof"), ("静音", "Quiet"), ("新品", "New"), ("经典", "Classic"),
+]  # fmt: skip
+COLOURS = [
+    ("黑色", "Black"),
+    ("白色", "White"),
+    ("雾蓝", "Mist Blue"),
+    ("粉色", "Pink"),
+]
+SENTENCES = [
+    "顺丰包邮，大件送货上门。",
+    "Two-year nationwide warranty.",
+    "官方正品，假一赔十。",
+    "Ships from Hangzhou within 48 hours.",
+    "适合送礼，也适合自用。",
+    "Easy to clean and dishwasher safe.",
+]
+QUERIES = [
+    "blender", "blenders", "料理", "手机壳", "iPhone 手机壳", "蓝牙耳机", "tea",
+    "绿茶 green tea", "running shoes", "portable power bank", "口红", "waterproof",
+    "黑色 backpack", "cat litter", "yoga", "warranty",
+]  # fmt: skip
+
+
+def products(n, seed=7):
+    rng = random.Random(seed)
+    for i in range(1, n + 1):
+        zh, en, cat = rng.choice(ITEMS)
+        brand = rng.choice(BRANDS)
+        azh, aen = rng.choice(ADJ)
+        czh, cen = rng.choice(COLOURS)
+        code = f"{rng.choice('ABCDEFGHJK')}{rng.randrange(100, 999)}"  # model
+        if rng.random() < 0.5:
+            title = f"{brand} {azh}{zh} {en} {czh} {code}"
+        else:
+            title = f"{brand} {aen} {en} {code}, {cen} {zh}"
+        if cat == "electronics" and rng.random() < 0.3:
+            title = "iPhone " + title
+        yield {
+            "id": i,
+            "title": title,
+            "description": " ".join(rng.sample(SENTENCES, 3))
+            + f" 型号 {code}，第 {rng.randrange(1, 99)} 批。",
+            "brand": brand,
+            "category": cat,
+            "tags": [zh, en.lower()],
+            "merchant": f"shop{i % 50}",
+            "price_cents": rng.randrange(500, 100000),
+            "stock": rng.choice([0, 1, 5, 20]),
+            "sales": rng.randrange(0, 1000),
+            "created": 1_700_000_000_000_000 + i * 1_000_000,
+        }
+
+
+def whoosh_doc(p):
+    return si.make_product_doc(
+        id=p["id"],
+        title=p["title"],
+        description=p["description"],
+        brand=p["brand"],
+        category=p["category"],
+        tags=p["tags"],
+        merchant=p["merchant"],
+        price_cents=p["price_cents"],
+        sales_count=p["sales"],
+        created=p["created"],
+        in_stock=p["stock"] > 0,
+    )
+
+
+def segmented(text):
+    return " ".join(t.text for t in si.ANALYZER(text))
+
+
+def fts_row(p):
+    labels = " ".join(CATEGORIES[p["category"]])
+    return (
+        p["id"],
+        segmented(p["title"]),
+        segmented(p["brand"]),
+        segmented(" ".join(p["tags"]) + " " + labels + " " + p["merchant"]),
+        segmented(p["description"]),
+        p["category"],
+        p["brand"],
+        p["price_cents"],
+        int(p["stock"] > 0),
+        p["sales"],
+        p["created"],
+    )
+
+
+def pct(values, q):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(q * len(values)))]
+
+
+def build_whoosh(path, docs):
+    si._segment_cached.cache_clear()  # both engines pay for jieba from cold
+    si.configure(path)
+    ix = si._index("products")
+    started = time.perf_counter()
+    writer = ix.writer(limitmb=256, procs=1)
+    for p in docs:
+        writer.add_document(**whoosh_doc(p))
+    writer.commit(mergetype=writing.CLEAR)
+    return time.perf_counter() - started
+
+
+def build_fts(path, docs):
+    con = sqlite3.connect(path)
+    con.executescript(
+        """
+        PRAGMA journal_mode=WAL;
+        CREATE TABLE product (id INTEGER PRIMARY KEY, category TEXT, brand TEXT,
+          price_cents INTEGER, in_stock INTEGER, sales INTEGER, created INTEGER);
+        CREATE INDEX product_cat ON product (category);
+        CREATE VIRTUAL TABLE product_fts USING fts5(title, brand, tags, description,
+          tokenize = 'unicode61');
+        """
+    )
+    si._segment_cached.cache_clear()
+    started = time.perf_counter()
+    rows = [fts_row(p) for p in docs]
+    with con:
+        con.executemany(
+            "INSERT INTO product VALUES (?,?,?,?,?,?,?)", [r[:1] + r[5:] for r in rows]
+        )
+        con.executemany(
+            "INSERT INTO product_fts (rowid, title, brand, tags, description) "
+            "VALUES (?,?,?,?,?)",
+            [r[:5] for r in rows],
+        )
+    return con, time.perf_counter() - started
+
+
+def add_one_whoosh(p):
+    started = time.perf_counter()
+    si._write({"products": ({str(p["id"])}, [whoosh_doc(p)])})
+    return time.perf_counter() - started
+
+
+def add_one_fts(con, p):
+    started = time.perf_counter()
+    r = fts_row(p)
+    with con:
+        con.execute("INSERT INTO product VALUES (?,?,?,?,?,?,?)", r[:1] + r[5:])
+        con.execute(
+            "INSERT INTO product_fts (rowid, title, brand, tags, description) "
+            "VALUES (?,?,?,?,?)",
+            r[:5],
+        )
+    return time.perf_counter() - started
+
+
+FILTERS = {"category": "electronics", "min_price": 1000, "max_price": 60000}
+
+
+def query_whoosh(q, filtered):
+    if filtered:
+        r = si.search_products(q, in_stock=True, sort="price_asc", **FILTERS)
+    else:
+        r = si.search_products(q)
+    return r["total"]
+
+
+def fts_match(q):
+    terms = [t for t in segmented(q).split() if t]
+    if not terms:
+        return None
+    cols = "{title brand tags description}"
+    return " AND ".join(f'{cols} : "{t}"' for t in terms)
+
+
+def query_fts(con, q, filtered):
+    match = fts_match(q)
+    where = "product_fts MATCH ?"
+    args = [match]
+    if filtered:
+        where += " AND p.category = ? AND p.price_cents BETWEEN ? AND ? AND p.in_stock"
+        args += [FILTERS["category"], FILTERS["min_price"], FILTERS["max_price"]]
+    base = f"FROM product_fts JOIN product p ON p.id = product_fts.rowid WHERE {where}"
+    order = "p.price_cents" if filtered else "bm25(product_fts, 4.0, 3.0, 2.0, 1.0)"
+    con.execute(f"SELECT p.id {base} ORDER BY {order} LIMIT 20", args).fetchall()
+    total = con.execute(f"SELECT count(*) {base}", args).fetchone()[0]
+    # Facets over the whole result set, as the whoosh side computes them.
+    con.execute(f"SELECT p.category, count(*) {base} GROUP BY 1", args).fetchall()
+    con.execute(f"SELECT p.brand, count(*) {base} GROUP BY 1", args).fetchall()
+    return total
+
+
+def latency(fn, rounds):
+    times = []
+    for _ in range(rounds):
+        for q in QUERIES:
+            started = time.perf_counter()
+            fn(q)
+            times.append((time.perf_counter() - started) * 1000)
+    return pct(times, 0.5), pct(times, 0.95)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--products", type=int, default=100_000)
+    parser.add_argument("--quick", action="store_true", help="5,000 products")
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args(argv)
+    n = 5000 if args.quick else args.products
+    tmp = Path(tempfile.mkdtemp(prefix="livestall-search-bench-"))
+    try:
+        docs = list(products(n))
+        print(f"{n:,} generated bilingual products; query mix of {len(QUERIES)}")
+        segmented("预热 warm up")  # jieba's dictionary loads once, outside timings
+        tw = build_whoosh(tmp / "index", docs)
+        con, tf = build_fts(tmp / "fts.db", docs)
+        extra = list(products(n + 10, seed=11))[n:]  # the same 10 added to both
+        for i, p in enumerate(extra):
+            p["id"] = n + 1 + i
+        aw = statistics.median(add_one_whoosh(p) for p in extra[:10]) * 1000
+        af = statistics.median(add_one_fts(con, p) for p in extra[:10]) * 1000
+        # Same answers: whoosh totals against FTS5 totals on the plain mix.
+        mismatched = [
+            q for q in QUERIES if query_whoosh(q, False) != query_fts(con, q, False)
+        ]
+        rows = [
+            ("build (docs/s)", n / tw, n / tf, "higher is better"),
+            ("add one product (ms)", aw, af, "commit included"),
+        ]
+        for label, filtered in (("query+facets", False), ("+filters+sort", True)):
+            wp50, wp95 = latency(lambda q, f=filtered: query_whoosh(q, f), args.rounds)
+            fp50, fp95 = latency(
+                lambda q, f=filtered: query_fts(con, q, f), args.rounds
+            )
+            rows.append((f"{label} p50 (ms)", wp50, fp50, ""))
+            rows.append((f"{label} p95 (ms)", wp95, fp95, ""))
+        print(f"{'':28}{'whoosh':>12}{'fts5':>12}{'whoosh/fts5':>14}")
+        for label, w, f, note in rows:
+            print(f"{label:28}{w:12.1f}{f:12.1f}{w / f:14.2f}  {note}")
+        print(
+            "totals equal on the plain mix"
+            if not mismatched
+            else f"totals differ for: {mismatched}"
+        )
+    finally:
+        si.configure(None)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

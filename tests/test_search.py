@@ -1,0 +1,498 @@
+"""Full-text search (issue 7): the index service, the API and the search page."""
+
+import html
+import re
+from collections import Counter
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from extensions import db
+from models import Product, SearchJob
+from services import accounts, catalog, content, search_index
+from tests.conftest import FAST_HASH
+
+# A small bilingual catalogue: (title, category, brand, price_cents, stock, sales).
+CATALOGUE = [
+    ("Lumi 手持料理棒 Hand Blender 600W", "kitchen", "Lumi", 29900, 5, 40),
+    ("Countertop Blender 1.5L 破壁机", "kitchen", "Lumi", 59900, 0, 10),
+    ("Nonstick Frying Pan 28cm 不粘锅", "kitchen", "Chef", 12900, 8, 70),
+    ("iPhone 15 手机壳 透明防摔", "electronics", "Nova", 3900, 50, 300),
+    ("iPhone 15 Pro Tempered Glass 钢化膜", "electronics", "Nova", 1900, 0, 500),
+    ("真无线蓝牙耳机 主动降噪 Wireless Earbuds", "electronics", "Nova", 19900, 7, 90),
+    (
+        "西湖龙井 明前特级 绿茶 Dragon Well Green Tea 250g",
+        "tea-drinks",
+        "",
+        38800,
+        3,
+        60,
+    ),
+    ("Cold Brew Peach Black Tea Bags 冷泡红茶", "tea-drinks", "Xihu", 4500, 12, 25),
+    ("丝绒雾面口红 Velvet Matte Lipstick #05", "beauty", "Clearskin", 8900, 9, 120),
+    ("Running Shoes 男款跑步鞋 Lightweight", "sports", "Peak", 39900, 4, 33),
+]
+
+
+def _make_user(username, role, **profile):
+    user = accounts.register(
+        username,
+        f"{username}@example.com",
+        "correct horse",
+        role,
+        hash_method=FAST_HASH,
+    )
+    if profile:
+        user = accounts.update_profile(user, **profile)
+    return user
+
+
+def _catalogue(merchant):
+    products = []
+    for title, cat, brand, price, stock, sales in CATALOGUE:
+        p = catalog.create_product(
+            merchant,
+            {
+                "title": title,
+                "price_cents": price,
+                "category": cat,
+                "brand": brand,
+                "stock": stock,
+                "tags": ["demo"],
+                "description": f"{title}. A fine thing from {brand or 'a small shop'}.",
+            },
+        )
+        Product.update(sales_count=sales).where(Product.id == p.id).execute()
+        products.append(p)
+    search_index.product_changed(*[p.id for p in products])  # sales counts
+    return products
+
+
+@pytest.fixture
+def world(app):
+    """A merchant with the catalogue and a creator with a post, indexed as they go."""
+    with db.connection_context():
+        merchant = _make_user("lumi_shop", "merchant", display_name="露米小店 Lumi")
+        products = _catalogue(merchant)
+        creator = _make_user(
+            "lily_eats", "creator", display_name="莉莉爱吃", bio="杭州吃货, tea lover."
+        )
+        post = content.create_post(
+            creator,
+            "今天试了**料理棒**，做奶昔超快。Smoothies in a minute!",
+            [products[0].id],
+        )
+        yield {
+            "merchant": merchant,
+            "products": products,
+            "creator": creator,
+            "post": post,
+        }
+
+
+def titles(result):
+    return [i["title"] for i in result["items"]]
+
+
+def search(q, **kw):
+    kw.setdefault("per_page", 100)
+    return search_index.search_products(q, **kw)
+
+
+# --- relevance -----------------------------------------------------------------------
+
+
+def test_chinese_two_character_word_inside_a_longer_title(world):
+    assert titles(search("料理")) == ["Lumi 手持料理棒 Hand Blender 600W"]
+    assert titles(search("耳机"))[0].startswith("真无线蓝牙耳机")
+    assert titles(search("绿茶"))[0].startswith("西湖龙井")
+    # The highlight marks the word inside the title, and nothing else is HTML.
+    mark = search("料理")["items"][0]["highlight"]
+    assert "<mark>料理</mark>" in mark
+
+
+def test_english_stemming(world):
+    found = titles(search("blenders"))
+    assert set(found) == {CATALOGUE[0][0], CATALOGUE[1][0]}
+    assert titles(search("earbud")) == [CATALOGUE[5][0]]
+    assert search("running shoe")["total"] == 1
+
+
+def test_mixed_query_needs_every_word(world):
+    found = titles(search("iPhone 手机壳"))
+    assert found == ["iPhone 15 手机壳 透明防摔"]
+    assert search("iphone")["total"] == 2
+    assert not search("iPhone 手机壳")["relaxed"]
+
+
+def test_title_and_brand_outrank_description(world):
+    # "Lumi" is the brand of two products and only in the description of none;
+    # "blender" in the title beats a description mention.
+    merchant = world["merchant"]
+    catalog.create_product(
+        merchant,
+        {
+            "title": "Smoothie Cups 随行杯",
+            "price_cents": 900,
+            "category": "kitchen",
+            "description": "Fits any blender jar.",
+        },
+    )
+    found = titles(search("blender"))
+    assert found[-1] == "Smoothie Cups 随行杯" and len(found) == 3
+
+
+def test_relaxed_or_when_no_product_has_every_word(world):
+    result = search("blender lipstick")
+    assert result["relaxed"] and result["total"] == 3
+
+
+# --- filters, facets, sorts ----------------------------------------------------------
+
+
+def brute_force(q_words, category=None, brand=None, lo=None, hi=None, in_stock=False):
+    """Active products matching by the test's own reading of the catalogue."""
+    rows = []
+    for p in Product.select().where(Product.status == "active"):
+        text = f"{p.title} {p.brand} {p.description} {' '.join(p.tags)}".lower()
+        if not all(w in text for w in q_words):
+            continue
+        if category and p.category != category:
+            continue
+        if brand and p.brand != brand:
+            continue
+        if lo is not None and p.price_cents < lo:
+            continue
+        if hi is not None and p.price_cents > hi:
+            continue
+        if in_stock and p.stock <= 0:
+            continue
+        rows.append(p)
+    return rows
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {},
+        {"category": "electronics"},
+        {"brand": "Nova"},
+        {"min_price": 2000, "max_price": 40000},
+        {"max_price": 5000},
+        {"in_stock": True},
+        {"category": "kitchen", "in_stock": True, "min_price": 10000},
+    ],
+)
+def test_filters_and_facets_add_up(world, kw):
+    result = search("demo", per_page=3, **kw)  # every product is tagged "demo"
+    expected = brute_force(
+        ["demo"],
+        kw.get("category"),
+        kw.get("brand"),
+        kw.get("min_price"),
+        kw.get("max_price"),
+        kw.get("in_stock", False),
+    )
+    assert result["total"] == len(expected)
+    assert len(result["items"]) == min(3, len(expected))
+    cats = Counter(p.category for p in expected)
+    brands = Counter(p.brand for p in expected if p.brand)
+    assert {f["value"]: f["count"] for f in result["facets"]["category"]} == cats
+    assert {f["value"]: f["count"] for f in result["facets"]["brand"]} == brands
+    assert sum(f["count"] for f in result["facets"]["category"]) == result["total"]
+    # Every page together is the whole result set, once each.
+    seen = []
+    for page in range(1, 6):
+        seen += [i["id"] for i in search("demo", per_page=3, page=page, **kw)["items"]]
+    assert sorted(seen) == sorted(p.id for p in expected)
+
+
+def test_text_query_with_price_range_and_small_limit_counts_right(world):
+    # whoosh-reloaded miscounts a NumericRange AND-ed into the query: use filter=.
+    result = search("blender", min_price=30000, per_page=1)
+    assert result["total"] == 1 and titles(result) == [CATALOGUE[1][0]]
+
+
+@pytest.mark.parametrize(
+    ("sort", "key", "reverse"),
+    [
+        ("price_asc", "price_cents", False),
+        ("price_desc", "price_cents", True),
+        ("best_selling", "sales_count", True),
+        ("newest", "id", True),
+    ],
+)
+def test_sorts(world, sort, key, reverse):
+    ids = [i["id"] for i in search("demo", sort=sort)["items"]]
+    rows = {p.id: p for p in Product.select()}
+    values = [getattr(rows[i], key) for i in ids]
+    assert len(ids) == len(CATALOGUE)
+    if sort == "newest":  # same second: created ties; check the created times
+        created = [rows[i].created_at for i in ids]
+        assert created == sorted(created, reverse=True)
+    else:
+        assert values == sorted(values, reverse=reverse)
+
+
+def test_typo_suggestion(world):
+    result = search("blendr")
+    assert result["total"] == 0 and result["suggestion"] == "blender"
+    assert search("lipstik")["suggestion"] == "lipstick"
+    assert search("blender")["suggestion"] is None
+    assert search("料理")["suggestion"] is None
+
+
+# --- the index follows the database --------------------------------------------------
+
+
+def test_archived_products_disappear_and_come_back(world):
+    blender = world["products"][0]
+    catalog.archive_product(blender)
+    assert blender.id not in [i["id"] for i in search("blender")["items"]]
+    assert search("料理")["total"] == 0
+    catalog.restore_product(blender)
+    assert search("料理")["total"] == 1
+
+
+def test_updates_reach_the_index(world):
+    pan = world["products"][2]
+    catalog.update_product(pan, {"title": "Cast Iron Skillet 铸铁锅"})
+    assert titles(search("skillet")) == ["Cast Iron Skillet 铸铁锅"]
+    assert titles(search("frying")) == ["Cast Iron Skillet 铸铁锅"]  # description
+    accounts.update_profile(world["merchant"], display_name="Chef Corner 厨房角")
+    assert search("厨房角")["total"] == len(CATALOGUE)
+
+
+def test_posts_and_creators(world):
+    posts = search_index.search_posts("奶昔")
+    assert posts["total"] == 1 and "<mark>奶昔</mark>" in posts["items"][0]["highlight"]
+    assert search_index.search_posts("blender")["total"] == 1  # tagged product title
+    creators = search_index.search_creators("莉莉")
+    assert [c["username"] for c in creators["items"]] == ["lily_eats"]
+    content.delete_post(world["post"], world["creator"])
+    assert search_index.search_posts("奶昔")["total"] == 0
+    accounts.set_roles(world["creator"], ["shopper"])
+    assert search_index.search_creators("莉莉")["total"] == 0
+
+
+def test_a_failed_index_write_keeps_the_change_and_is_retried(world, monkeypatch):
+    def broken(name):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(search_index, "_open_writer", broken)
+    product = catalog.create_product(
+        world["merchant"],
+        {
+            "title": "Espresso Machine 意式咖啡机",
+            "price_cents": 99900,
+            "category": "kitchen",
+        },
+    )
+    assert Product.get_by_id(product.id).title.startswith("Espresso")  # committed
+    assert search("espresso")["total"] == 0
+    job = SearchJob.get()
+    assert (job.kind, job.object_id) == ("product", product.id)
+    assert "disk full" in job.error
+    catalog.update_product(product, {"stock": 3})  # fails again: one row, two tries
+    assert SearchJob.select().count() == 1 and SearchJob.get().attempts == 2
+    monkeypatch.undo()
+    # The next write of anything else retries it.
+    catalog.update_product(world["products"][3], {"stock": 49})
+    assert search("espresso")["total"] == 1
+    assert SearchJob.select().count() == 0
+
+
+def test_reindex_equals_incremental_index(world):
+    catalog.archive_product(world["products"][1])
+    catalog.update_product(world["products"][2], {"title": "Wok 炒锅"})
+    queries = ["demo", "blender", "料理", "iphone 手机壳", "tea", "wok", "莉莉"]
+
+    def snapshot():
+        out = {q: search(q, sort="price_asc") for q in queries}
+        out["posts"] = search_index.search_posts("料理棒")
+        out["creators"] = search_index.search_creators("lily")
+        return out, search_index.count_documents()
+
+    before = snapshot()
+    counts = search_index.rebuild()
+    assert counts == before[1]
+    assert snapshot() == before
+
+
+def test_reindex_command_and_seed_leave_an_index(app, tmp_path):
+    runner = app.test_cli_runner()
+    with db.connection_context():
+        merchant = _make_user("mshop", "merchant")
+        _catalogue(merchant)
+    search_index.configure(None)  # the writes above went to the index; start over
+    import shutil
+
+    shutil.rmtree(tmp_path / "data" / "index")
+    search_index.configure(tmp_path / "data" / "index")
+    result = runner.invoke(args=["reindex"])
+    assert result.exit_code == 0, result.output
+    assert "Indexed 10 products, 0 posts and 0 creators." in result.output
+    with db.connection_context():
+        assert search("blender")["total"] == 2
+
+
+# --- bad input -----------------------------------------------------------------------
+
+
+BAD = [
+    "",
+    "   ",
+    '"unbalanced',
+    "title:(AND OR NOT",
+    "*?~^2",
+    "a" * 10_000,
+    "料理" * 5000,
+    "\x00\x01\x1b[31m blender",
+    "\u202e\u200b blender \ufeff",
+    "\ud800",
+    "𝔟𝔩𝔢𝔫𝔡𝔢𝔯",
+    "ｂｌｅｎｄｅｒ",
+    "the of and",
+    "<script>alert(1)</script>",
+]
+
+
+@pytest.mark.parametrize("q", BAD)
+def test_bad_queries_never_raise(world, q):
+    result = search(q)
+    assert result["total"] >= 0
+    for item in result["items"]:
+        assert "<script" not in item["highlight"]
+    search_index.suggest(q)
+    search_index.search_posts(q)
+    search_index.search_creators(q)
+
+
+def test_fullwidth_and_control_characters_are_plain_text(world):
+    assert search("ｂｌｅｎｄｅｒ")["total"] == 2
+    assert search("\x00blender\x07")["total"] == 2
+
+
+def test_highlights_are_escaped(world):
+    catalog.create_product(
+        world["merchant"],
+        {
+            "title": "<b>Bold</b> Blender & Co",
+            "price_cents": 100,
+            "category": "kitchen",
+        },
+    )
+    marks = [i["highlight"] for i in search("bold blender")["items"]]
+    assert marks == [
+        "&lt;b&gt;<mark>Bold</mark>&lt;/b&gt; <mark>Blender</mark> &amp; Co"
+    ]
+    stripped = re.sub(r"</?mark>", "", marks[0])
+    assert html.unescape(stripped) == "<b>Bold</b> Blender & Co"
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(q=st.text(max_size=300))
+def test_fuzzed_queries_through_the_api(world, client, q):
+    for path in ("/api/v1/search", "/api/v1/search/suggest", "/search"):
+        resp = client.get(path, query_string={"q": q})
+        assert resp.status_code == 200, (path, q)
+
+
+# --- API and pages -------------------------------------------------------------------
+
+
+def test_api_shape(world, client):
+    resp = client.get(
+        "/api/v1/search",
+        query_string={"q": "blender", "per_page": 1, "sort": "price_desc"},
+    )
+    assert resp.status_code == 200
+    body = resp.get_json()
+    assert set(body) >= {"items", "total", "page", "per_page", "facets", "suggestion"}
+    assert body["total"] == 2 and body["page"] == 1 and body["per_page"] == 1
+    (item,) = body["items"]
+    keys = {"id", "title", "price_cents", "category", "brand", "url", "highlight"}
+    assert set(item) >= keys
+    assert item["price_cents"] == 59900 and item["url"] == f"/products/{item['id']}"
+    assert body["facets"] == {
+        "category": [{"value": "kitchen", "count": 2}],
+        "brand": [{"value": "Lumi", "count": 2}],
+    }
+    assert body["suggestion"] is None
+    typo = client.get("/api/v1/search?q=blendr").get_json()
+    assert typo["suggestion"] == "blender" and typo["items"] == []
+    filtered = client.get(
+        "/api/v1/search?q=demo&category=electronics&brand=Nova&min_price=2000&max_price=20000"
+    ).get_json()
+    found = {i["title"] for i in filtered["items"]}
+    assert found == {CATALOGUE[3][0], CATALOGUE[5][0]}
+
+
+@pytest.mark.parametrize(
+    "qs",
+    [
+        {"sort": "cheapest"},
+        {"min_price": "12.5"},
+        {"max_price": "-1"},
+        {"category": "nope"},
+        {"page": "0"},
+        {"per_page": "101"},
+        {"in_stock": "maybe"},
+    ],
+)
+def test_api_rejects_bad_parameters_with_400(world, client, qs):
+    resp = client.get("/api/v1/search", query_string={"q": "blender", **qs})
+    assert resp.status_code == 400
+    assert "error" in resp.get_json()
+
+
+def test_api_posts_creators_and_suggest(world, client):
+    posts = client.get("/api/v1/search?q=奶昔&type=posts").get_json()
+    assert posts["total"] == 1 and posts["items"][0]["url"].startswith("/posts/")
+    creators = client.get("/api/v1/search?q=lily&type=creators").get_json()
+    assert creators["items"][0]["url"] == "/u/lily_eats"
+    items = client.get("/api/v1/search/suggest?q=blen").get_json()["items"]
+    assert {i["text"] for i in items} == {CATALOGUE[0][0], CATALOGUE[1][0]}
+    assert all(i["url"].startswith("/products/") for i in items)
+    items = client.get("/api/v1/search/suggest?q=li").get_json()["items"]
+    assert items[0] == {
+        "kind": "creator",
+        "text": "莉莉爱吃 lily_eats",
+        "id": world["creator"].id,
+        "username": "lily_eats",
+        "url": "/u/lily_eats",
+    }
+    assert client.get("/api/v1/search/suggest?q=").get_json() == {"items": []}
+
+
+def test_search_page_without_javascript(world, client):
+    page = client.get("/search?q=blender").get_data(as_text=True)
+    assert "2 products" in page
+    assert "Hand <mark>Blender</mark>" in page
+    assert 'href="/search?q=blender&amp;category=kitchen"' in page  # facet link
+    filtered = client.get("/search?q=blender&in_stock=1").get_data(as_text=True)
+    assert "1 product" in filtered and "Countertop" not in filtered
+    priced = client.get("/search?q=blender&min=500").get_data(as_text=True)
+    assert "Countertop" in priced and "Hand <mark>" not in priced
+    typo = client.get("/search?q=blendr").get_data(as_text=True)
+    assert "Did you mean" in typo and 'href="/search?q=blender"' in typo
+    empty = client.get("/search").get_data(as_text=True)
+    assert "Type what you are looking for" in empty
+    posts = client.get("/search?q=奶昔&type=posts").get_data(as_text=True)
+    assert "<mark>奶昔</mark>" in posts
+    creators = client.get("/search?q=莉莉&type=creators").get_data(as_text=True)
+    assert 'href="/u/lily_eats"' in creators
+    header = client.get("/").get_data(as_text=True)
+    assert 'role="search"' in header and "js/search.js" in header
+
+
+def test_search_page_in_chinese(world, client):
+    client.set_cookie("lang", "zh")
+    resp = client.get("/search?q=料理", headers={"Accept-Language": "zh-CN"})
+    assert resp.status_code == 200
+    assert "<mark>料理</mark>" in resp.get_data(as_text=True)

@@ -13,6 +13,7 @@ FTS5 (DESIGN.md asks for whoosh within 2x). The whoosh side is the app's own
     .venv/bin/python bench/search.py             # 100,000 products
     .venv/bin/python bench/search.py --quick     # 5,000 products, a smoke run
     .venv/bin/python bench/search.py --products 20000
+    .venv/bin/python bench/search.py --procs 2  # build as `flask reindex` does
 """
 
 import argparse
@@ -148,12 +149,12 @@ def pct(values, q):
     return values[min(len(values) - 1, int(q * len(values)))]
 
 
-def build_whoosh(path, docs):
+def build_whoosh(path, docs, procs=1):
     si._segment_cached.cache_clear()  # both engines pay for jieba from cold
     si.configure(path)
     ix = si._index("products")
     started = time.perf_counter()
-    writer = ix.writer(limitmb=256, procs=1)
+    writer = ix.writer(limitmb=128, procs=procs, multisegment=procs > 1)
     for p in docs:
         writer.add_document(**whoosh_doc(p))
     writer.commit(mergetype=writing.CLEAR)
@@ -226,19 +227,28 @@ def fts_match(q):
 
 
 def query_fts(con, q, filtered):
+    """Total, top 20 and category + brand facet counts, as search_products gives."""
     match = fts_match(q)
-    where = "product_fts MATCH ?"
-    args = [match]
+    if match is None:
+        return 0
+    matches = (
+        "WITH m AS MATERIALIZED (SELECT rowid AS id, "
+        "bm25(product_fts, 4.0, 3.0, 2.0, 1.0) AS rank "
+        "FROM product_fts WHERE product_fts MATCH ?) "
+    )
+    where, args = "", [match]
     if filtered:
-        where += " AND p.category = ? AND p.price_cents BETWEEN ? AND ? AND p.in_stock"
+        where = "WHERE p.category = ? AND p.price_cents BETWEEN ? AND ? AND p.in_stock"
         args += [FILTERS["category"], FILTERS["min_price"], FILTERS["max_price"]]
-    base = f"FROM product_fts JOIN product p ON p.id = product_fts.rowid WHERE {where}"
-    order = "p.price_cents" if filtered else "bm25(product_fts, 4.0, 3.0, 2.0, 1.0)"
-    con.execute(f"SELECT p.id {base} ORDER BY {order} LIMIT 20", args).fetchall()
-    total = con.execute(f"SELECT count(*) {base}", args).fetchone()[0]
-    # Facets over the whole result set, as the whoosh side computes them.
-    con.execute(f"SELECT p.category, count(*) {base} GROUP BY 1", args).fetchall()
-    con.execute(f"SELECT p.brand, count(*) {base} GROUP BY 1", args).fetchall()
+    base = f"FROM m JOIN product p ON p.id = m.id {where}"
+    order = "p.price_cents, p.id" if filtered else "m.rank"
+    sql = f"{matches}SELECT p.id {base} ORDER BY {order} LIMIT 20"
+    con.execute(sql, args).fetchall()
+    total = con.execute(f"{matches}SELECT count(*) {base}", args).fetchone()[0]
+    con.execute(
+        f"{matches}SELECT p.category, count(*) {base} GROUP BY 1", args
+    ).fetchall()
+    con.execute(f"{matches}SELECT p.brand, count(*) {base} GROUP BY 1", args).fetchall()
     return total
 
 
@@ -257,14 +267,23 @@ def main(argv=None):
     parser.add_argument("--products", type=int, default=100_000)
     parser.add_argument("--quick", action="store_true", help="5,000 products")
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument(
+        "--procs",
+        type=int,
+        default=1,
+        help="whoosh build processes (`flask reindex` uses 2 from 5,000 products)",
+    )
     args = parser.parse_args(argv)
     n = 5000 if args.quick else args.products
     tmp = Path(tempfile.mkdtemp(prefix="livestall-search-bench-"))
     try:
         docs = list(products(n))
-        print(f"{n:,} generated bilingual products; query mix of {len(QUERIES)}")
+        print(
+            f"{n:,} generated bilingual products; query mix of {len(QUERIES)}; "
+            f"whoosh built by {args.procs} process(es), FTS5 by one"
+        )
         segmented("预热 warm up")  # jieba's dictionary loads once, outside timings
-        tw = build_whoosh(tmp / "index", docs)
+        tw = build_whoosh(tmp / "index", docs, args.procs)
         con, tf = build_fts(tmp / "fts.db", docs)
         extra = list(products(n + 10, seed=11))[n:]  # the same 10 added to both
         for i, p in enumerate(extra):

@@ -28,6 +28,16 @@ class Touchpoint(BaseModel):
     utm_campaign = CharField(max_length=100, null=True)
     created_at = DateTimeField(default=utcnow, index=True)
 
+    class Meta:
+        # The dashboard's funnel counts views and clicks per creator, post, live or
+        # share link in a period: covering indexes (schema v6; bench/attribution.py)
+        indexes = (
+            (("creator_id", "created_at", "kind"), False),
+            (("post_id", "created_at", "kind"), False),
+            (("live_session_id", "created_at", "kind"), False),
+            (("sharer_id", "created_at", "kind"), False),
+        )
+
 
 class AttributionCredit(BaseModel):
     """A share of one order line's revenue credited to one touchpoint (or to

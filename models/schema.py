@@ -59,11 +59,25 @@ def _v5_paid_at(migrator):
         migrate(migrator.add_column("order", "paid_at", Order.paid_at))
 
 
+def _v6_touchpoint_funnel_indexes(migrator):
+    """Index touchpoints by creator, post, live and sharer over time (the
+    attribution dashboard's funnel; bench/attribution.py)."""
+    if "touchpoint" not in db.get_tables():  # older databases get the whole table
+        return
+    migrate(
+        *(
+            migrator.add_index("touchpoint", (column, "created_at", "kind"), False)
+            for column in ("creator_id", "post_id", "live_session_id", "sharer_id")
+        )
+    )
+
+
 MIGRATIONS = [
     (2, _v2_locale_and_sales),
     (3, _v3_listing_indexes),
     (4, _v4_share_codes),
     (5, _v5_paid_at),
+    (6, _v6_touchpoint_funnel_indexes),
 ]
 LATEST = MIGRATIONS[-1][0] if MIGRATIONS else 1
 

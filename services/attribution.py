@@ -153,6 +153,37 @@ def _content_maps(touches, product_ids):
     return tags, authors, features, hosts
 
 
+def _content_maps_of(scope, sold):
+    """`_content_maps` for the touchpoints matching `scope` and the products of
+    the `sold` subquery, in four queries with subqueries (no long id lists)."""
+    posts = Touchpoint.select(Touchpoint.post_id).where(
+        scope & Touchpoint.post_id.is_null(False)
+    )
+    lives = Touchpoint.select(Touchpoint.live_session_id).where(
+        scope & Touchpoint.live_session_id.is_null(False)
+    )
+    tags, features = defaultdict(set), defaultdict(set)
+    for post_id, product_id in (
+        PostProduct.select(PostProduct.post, PostProduct.product)
+        .where(PostProduct.post.in_(posts) & PostProduct.product.in_(sold))
+        .tuples()
+    ):
+        tags[post_id].add(product_id)
+    for session_id, product_id in (
+        LiveProduct.select(LiveProduct.session, LiveProduct.product)
+        .where(LiveProduct.session.in_(lives) & LiveProduct.product.in_(sold))
+        .tuples()
+    ):
+        features[session_id].add(product_id)
+    authors = dict(Post.select(Post.id, Post.author).where(Post.id.in_(posts)).tuples())
+    hosts = dict(
+        LiveSession.select(LiveSession.id, LiveSession.host)
+        .where(LiveSession.id.in_(lives))
+        .tuples()
+    )
+    return tags, authors, features, hosts
+
+
 def _relates(touch, product_id, tags, features):
     if touch.product_id == product_id:
         return True
@@ -376,24 +407,56 @@ class Report:
         )
         lines = defaultdict(list)
         if orders:
-            for line in OrderLine.select().where(
-                OrderLine.order.in_([o.id for o in orders])
-            ):
+            for line in OrderLine.select().where(OrderLine.order.in_(self._orders())):
                 lines[line.order_id].append(line)
+        product_ids = {ln.product_id for mine in lines.values() for ln in mine}
         rates = {}
+        if product_ids:
+            rates = dict(
+                Product.select(Product.id, Product.commission_bps)
+                .where(Product.id.in_(list(product_ids)))
+                .tuples()
+            )
+        # every buyer's touchpoints over the period and its window, in one query;
+        # each order then takes its own buyer's inside its own window
+        by_buyer = defaultdict(list)
+        maps = ({}, {}, {}, {})
+        if orders:
+            since = min(o.created_at for o in orders) - self.window
+            until = max(o.created_at for o in orders)
+            buyers = Order.select(Order.buyer).where(Order.id.in_(self._orders()))
+            scope = (
+                Touchpoint.user_id.in_(buyers)
+                & (Touchpoint.created_at >= since)
+                & (Touchpoint.created_at <= until)
+            )
+            for row in (
+                Touchpoint.select(
+                    *(getattr(Touchpoint, f) for f in _Touch.__slots__[:-1]),
+                    # the stored text parsed once by fromisoformat (peewee tries
+                    # strptime formats one by one: most of the time at 10^5 rows)
+                    fn.COALESCE(
+                        Touchpoint.created_at, Touchpoint.created_at
+                    ).python_value(_moment),
+                )
+                .where(scope)
+                .order_by(Touchpoint.created_at, Touchpoint.id)
+                .tuples()
+            ):
+                touch = _Touch(*row)
+                by_buyer[touch.user_id].append(touch)
+            sold = OrderLine.select(OrderLine.product).where(
+                OrderLine.order.in_(self._orders())
+            )
+            maps = _content_maps_of(scope, sold)
         for order in orders:
             mine = lines[order.id]
-            missing = {ln.product_id for ln in mine} - rates.keys()
-            if missing:
-                rates.update(
-                    Product.select(Product.id, Product.commission_bps)
-                    .where(Product.id.in_(list(missing)))
-                    .tuples()
-                )
-            touches = _buyer_touchpoints(
-                order.buyer_id, order.created_at - self.window, order.created_at
-            )
-            maps = _content_maps(touches, {ln.product_id for ln in mine})
+            since = order.created_at - self.window
+            touches = [
+                t
+                for t in by_buyer.get(order.buyer_id, ())
+                if since <= t.created_at <= order.created_at
+            ]
             for line in mine:
                 revenue = line.qty * line.unit_price_cents
                 session = _live_purchase(line, order.created_at)
@@ -529,6 +592,32 @@ class Report:
             slot = "direct_cents" if kind == "direct" else "attributed_cents"
             series[str(date)[:10]][slot] += int(cents or 0)
         return [{"date": d, **v} for d, v in sorted(series.items())]
+
+
+def _moment(value):
+    if value is None or isinstance(value, datetime.datetime):
+        return value
+    return datetime.datetime.fromisoformat(value)
+
+
+class _Touch:
+    """A touchpoint row read for a what-if (plain attributes, no model overhead)."""
+
+    __slots__ = (
+        "id",
+        "kind",
+        "user_id",
+        "creator_id",
+        "post_id",
+        "live_session_id",
+        "product_id",
+        "sharer_id",
+        "created_at",
+    )
+
+    def __init__(self, *values):
+        for name, value in zip(self.__slots__, values, strict=True):
+            setattr(self, name, value)
 
 
 def _excerpt(text, n=60):

@@ -180,7 +180,9 @@ class Query:
             row["what_if_orders"] = alt["orders"] if alt else 0
             row["what_if_revenue_cents"] = alt["revenue_cents"] if alt else 0
             row["what_if_commission_cents"] = alt["commission_cents"] if alt else 0
-            row["difference_cents"] = row["what_if_revenue_cents"] - row["revenue_cents"]
+            row["difference_cents"] = (
+                row["what_if_revenue_cents"] - row["revenue_cents"]
+            )
         rows.sort(
             key=lambda r: (
                 -max(r["revenue_cents"], r["what_if_revenue_cents"]),
@@ -213,9 +215,7 @@ class Query:
         out = []
         for group in ("post", "live"):
             rows, _ = Report(self.merchant_id, start, end, group).stored()
-            out.extend(
-                {**row, "kind": group} for row in rows if row["key"] is not None
-            )
+            out.extend({**row, "kind": group} for row in rows if row["key"] is not None)
         out.sort(key=lambda r: -r["revenue_cents"])
         return out[:n]
 

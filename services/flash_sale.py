@@ -24,14 +24,16 @@ from models import (
     LiveSession,
     Product,
     Reservation,
+    Touchpoint,
     db,
     isoformat,
     transaction,
     utcnow,
 )
-from services import live, touchpoints
+from services import live
 from services.errors import (
     Conflict,
+    DomainError,
     Invalid,
     LimitReached,
     NotAllowed,
@@ -41,7 +43,8 @@ from services.errors import (
 )
 
 QUANTITY_MAX = 1_000_000
-PER_USER_MAX = 99
+PER_USER_MAX = 10_000  # a limit per person (a single grab takes at most QTY_MAX)
+QTY_MAX = 99
 DURATION_S = (10, 6 * 3600)
 DELAY_MAX_S = 3600
 HOLD_S = 300  # default; the app passes config FLASH_HOLD_S
@@ -258,6 +261,11 @@ def _sql():
                 "expires_at, created_at) "
                 f"VALUES ({p}, {p}, {p}, {p}, 'held', {p}, {p}) RETURNING id"
             ),
+            "touch": (
+                f'INSERT INTO "{Touchpoint._meta.table_name}" (kind, visitor_id, '
+                "user_id, creator_id, live_session_id, created_at) "
+                f"VALUES ('flash_grab', {p}, {p}, {p}, {p}, {p})"
+            ),
             "sold_out": (
                 f'UPDATE "{sale}" SET sold_out_at = {p} '
                 f"WHERE id = {p} AND sold_out_at IS NULL"
@@ -270,6 +278,18 @@ def _when(value):
     return FlashSale.starts_at.db_value(value)
 
 
+def check_grab(sale_id, qty):
+    """Refuse a malformed grab before it costs a transaction."""
+    if isinstance(qty, bool) or not isinstance(qty, int) or not 1 <= qty <= QTY_MAX:
+        raise Invalid("qty must be from 1 to %(n)d.", field="qty", n=QTY_MAX)
+    if (
+        isinstance(sale_id, bool)
+        or not isinstance(sale_id, int)
+        or not 0 < sale_id < 2**53
+    ):
+        raise NotFound("No such flash sale.")
+
+
 def grab(sale_id, user, qty, hold_s=HOLD_S, now=None, touch=None):
     """Reserve `qty` units for `user`; returns (reservation dict, remaining).
 
@@ -278,56 +298,75 @@ def grab(sale_id, user, qty, hold_s=HOLD_S, now=None, touch=None):
     (guarded upsert), insert the hold. Any refusal rolls back all three.
     `touch` (visitor_id, creator_id, live_session_id) records the grab as a
     touchpoint in the same transaction (one commit, not two)."""
-    if (
-        isinstance(qty, bool)
-        or not isinstance(qty, int)
-        or not 1 <= qty <= PER_USER_MAX
-    ):
-        raise Invalid("qty must be from 1 to %(n)d.", field="qty", n=PER_USER_MAX)
-    if (
-        isinstance(sale_id, bool)
-        or not isinstance(sale_id, int)
-        or not 0 < sale_id < 2**53
-    ):
-        raise NotFound("No such flash sale.")
+    result, error = grab_batch([(sale_id, user.id, qty, touch)], hold_s, now)[0]
+    if error is not None:
+        raise error
+    return result
+
+
+def grab_batch(requests, hold_s=HOLD_S, now=None):
+    """Run many grabs in ONE transaction (group commit): [(sale_id, user_id, qty,
+    touch)] -> [((reservation, remaining), None) or (None, DomainError)].
+
+    Each grab runs in its own savepoint, so a refused grab rolls back alone and
+    the others stand; the single commit at the end makes them all durable at
+    once (one fsync instead of one per grab). Nothing is acknowledged before it."""
     now = now or utcnow()
-    at = _when(now)
     expires = now + datetime.timedelta(seconds=hold_s)
     sql = _sql()
+    out = []
     with transaction():
-        rows = db.execute_sql(sql["take"], (qty, qty, sale_id, qty, at, at)).fetchall()
-        if not rows:
-            _refusal(sale_id, qty, now)  # raises; the transaction rolls back
-        remaining, price, limit = rows[0]
-        if qty > limit:
-            raise LimitReached(
-                "At most %(n)d per person in this sale.", field="qty", n=limit
-            )
-        counted = db.execute_sql(sql["limit"], (sale_id, user.id, qty, limit))
-        if counted.rowcount != 1:
-            raise LimitReached(
-                "At most %(n)d per person in this sale.", field="qty", n=limit
-            )
-        rid = db.execute_sql(
-            sql["hold"], (sale_id, user.id, qty, price, _when(expires), at)
-        ).fetchall()[0][0]
-        if remaining == 0:
-            db.execute_sql(sql["sold_out"], (at, sale_id))
-        if touch:
-            touchpoints.record(
-                "flash_grab",
+        for sale_id, user_id, qty, touch in requests:
+            try:
+                check_grab(sale_id, qty)
+                with db.atomic():  # a savepoint
+                    out.append(
+                        (
+                            _grab_one(sql, sale_id, user_id, qty, touch, now, expires),
+                            None,
+                        )
+                    )
+            except DomainError as error:
+                out.append((None, error))
+    expires_at = isoformat(expires)
+    for result, _error in out:
+        if result is not None:
+            result[0]["expires_at"] = expires_at
+    return out
+
+
+def _grab_one(sql, sale_id, user_id, qty, touch, now, expires):
+    at = _when(now)
+    rows = db.execute_sql(sql["take"], (qty, qty, sale_id, qty, at, at)).fetchall()
+    if not rows:
+        _refusal(sale_id, qty, now)  # raises; the savepoint rolls back
+    remaining, price, limit = rows[0]
+    if qty > limit:
+        raise LimitReached(
+            "At most %(n)d per person in this sale.", field="qty", n=limit
+        )
+    counted = db.execute_sql(sql["limit"], (sale_id, user_id, qty, limit))
+    if counted.rowcount != 1:
+        raise LimitReached(
+            "At most %(n)d per person in this sale.", field="qty", n=limit
+        )
+    rid = db.execute_sql(
+        sql["hold"], (sale_id, user_id, qty, price, _when(expires), at)
+    ).fetchall()[0][0]
+    if remaining == 0:
+        db.execute_sql(sql["sold_out"], (at, sale_id))
+    if touch:
+        db.execute_sql(
+            sql["touch"],
+            (
                 touch["visitor_id"],
-                user.id,
-                creator_id=touch.get("creator_id"),
-                live_session_id=touch.get("live_session_id"),
-            )
-    reservation = {
-        "id": rid,
-        "sale_id": sale_id,
-        "qty": qty,
-        "price_cents": price,
-        "expires_at": isoformat(expires),
-    }
+                user_id,
+                touch.get("creator_id"),
+                touch.get("live_session_id"),
+                at,
+            ),
+        )
+    reservation = {"id": rid, "sale_id": sale_id, "qty": qty, "price_cents": price}
     return reservation, remaining
 
 

@@ -24,6 +24,7 @@ from models import (
     Product,
     RoomSanction,
     User,
+    db,
     isoformat,
     transaction,
     utcnow,
@@ -475,21 +476,37 @@ def _fold(text):
     )
 
 
+_SQL = {}
+
+
+def _sanctions_sql():
+    """Built once per database: this runs on every chat message and every grab,
+    where building the query with peewee would cost more than running it."""
+    key = ("sanctions", id(db.obj))
+    if key not in _SQL:
+        p = db.obj.param
+        table = RoomSanction._meta.table_name
+        _SQL[key] = (
+            f'SELECT kind, until FROM "{table}" WHERE user_id = {p} AND '
+            f"((host_id = {p} AND kind = 'ban') "
+            f"OR (session_id = {p} AND kind = 'mute'))"
+        )
+    return _SQL[key]
+
+
 def sanction_of(session, user_id):
     """(banned, muted_until) for this user in this session's room."""
-    rows = RoomSanction.select().where(
-        (RoomSanction.user == user_id)
-        & (
-            ((RoomSanction.host == session.host_id) & (RoomSanction.kind == "ban"))
-            | ((RoomSanction.session == session.id) & (RoomSanction.kind == "mute"))
-        )
-    )
+    rows = db.execute_sql(
+        _sanctions_sql(), (user_id, session.host_id, session.id)
+    ).fetchall()
     banned, muted_until, now = False, None, utcnow()
-    for row in rows:
-        if row.kind == "ban":
+    for kind, until in rows:
+        if kind == "ban":
             banned = True
-        elif row.until and row.until > now:
-            muted_until = max(muted_until or row.until, row.until)
+            continue
+        until = RoomSanction.until.python_value(until)
+        if until and until > now:
+            muted_until = max(muted_until or until, until)
     return banned, muted_until
 
 

@@ -24,22 +24,26 @@ next reindex (run it from cron on every node). A rebuild adds every document in 
 writer and commits with `CLEAR`, so searches see the old index until the new one is
 complete.
 
-Reads. A searcher per index is cached and refreshed only when another commit made it
-stale (opening an index and a searcher costs ~40 ms). Queries never use Whoosh's
-query language: the text is normalised, cut to `QUERY_MAX` characters, analysed and
-turned into term queries, so syntax errors, unbalanced quotes, control characters and
-odd Unicode are plain text. Filters go in `filter=` (a NumericRange AND-ed into the
-scored query reports a wrong total in whoosh-reloaded), prices are integer cents
-(a float NUMERIC sortable field crashes), and totals and facet counts are computed
-from the exact set of matching documents.
+Reads. A searcher per index is cached and replaced only when a commit made it stale
+(opening an index and a searcher costs ~40 ms), with the product columns (category,
+brand, price, sales, created, in stock) loaded into lists once per index version.
+Queries never use Whoosh's query language: the text is normalised, cut to
+`QUERY_MAX` characters, analysed and turned into term queries, so syntax errors,
+unbalanced quotes, control characters and odd Unicode are plain text. A query first
+collects the exact set of matching products (no scoring), filters it on the columns
+(integer cents: a float sortable NUMERIC crashes whoosh-reloaded, and a NumericRange
+AND-ed into a scored query reports a wrong total at a small limit), counts the total
+and the facets on that set, and then ranks only the page: by a column, or by BM25
+through Whoosh's collector with the filtered set as `filter=`.
 """
 
 import contextlib
-import functools
 import contextvars
 import datetime
+import functools
 import html
 import logging
+import os
 import re
 import threading
 import unicodedata
@@ -68,10 +72,14 @@ WRITE_TIMEOUT_S = 5.0  # how long a writer waits for another process's lock
 SORTS = ("relevance", "price_asc", "price_desc", "newest", "best_selling")
 KINDS = ("product", "post", "user")
 # Field weights: a word in the title or brand counts far more than in the text.
-# Tags, category names and the shop's name share one field ("extra"): every field
-# a query term is looked up in costs a posting-list read, so fewer fields query
-# faster (bench/search.py).
-PRODUCT_FIELDS = {"title": 4.0, "brand": 3.0, "extra": 1.5, "description": 1.0}
+# Products are matched in one field, "text": the title three times, the brand
+# twice, then tags, category names, the shop's name and the description. Repetition
+# weights title and brand words above description words (BM25 term frequency), and
+# one field per term lets Whoosh skip blocks that cannot reach the top results:
+# measured on 20k products, an OR of the four fields with boosts (title 4, brand 3,
+# extras 1.5, description 1) queried 3-10x slower (bench/search.py).
+PRODUCT_FIELDS = {"text": 1.0}
+TITLE_REPEAT, BRAND_REPEAT = 3, 2
 POST_FIELDS = {"text": 1.0, "author": 2.0, "products": 1.5}
 CREATOR_FIELDS = {"name": 3.0, "bio": 1.0}
 # Chinese function words that match nearly everything.
@@ -201,10 +209,10 @@ def _text():
 SCHEMAS = {
     "products": lambda: Schema(
         id=ID(stored=True, unique=True),
-        title=TEXT(analyzer=ANALYZER, phrase=False, stored=True),
-        description=TEXT(analyzer=ANALYZER, phrase=False, stored=True),
-        brand=_text(),
-        extra=_text(),  # tags, category names (en, zh), merchant name
+        text=_text(),  # see PRODUCT_FIELDS
+        title=STORED(),
+        description=STORED(),
+        brand=STORED(),
         tags=STORED(),
         merchant=STORED(),
         # Filters, facets and sorts read per-document columns, not postings:
@@ -298,11 +306,17 @@ def _index(name):
 
 
 def index_exists():
-    """True when every index has been created in the configured directory."""
+    """True when every index exists, with this release's schema."""
     if not is_configured() or not Path(_state.path).is_dir():
         return False
     storage = FileStorage(_state.path)
-    return all(storage.index_exists(name) for name in SCHEMAS)
+    for name, schema in SCHEMAS.items():
+        if not storage.index_exists(name):
+            return False
+        stored = storage.open_index(name).schema.names()
+        if sorted(stored) != sorted(schema().names()):
+            return False  # an older release's index: rebuild it
+    return True
 
 
 def _searcher(name):
@@ -322,7 +336,14 @@ def _searcher(name):
         return searcher
 
 
-COLUMNS = ("category", "brand_value", "price_cents", "sales_count", "created", "in_stock")
+COLUMNS = (
+    "category",
+    "brand_value",
+    "price_cents",
+    "sales_count",
+    "created",
+    "in_stock",
+)
 
 
 def _columns(name, searcher):
@@ -408,7 +429,11 @@ def make_product_doc(
         "title": title,
         "description": description or "",
         "brand": brand or "",
-        "extra": f"{tags}\n{category} {labels}\n{merchant}",
+        "text": "\n".join(
+            [title] * TITLE_REPEAT
+            + [brand or ""] * BRAND_REPEAT
+            + [tags, f"{category} {labels}", merchant, description or ""]
+        ),
         "tags": tags,
         "merchant": merchant,
         "brand_value": (brand or "").encode(),
@@ -675,7 +700,10 @@ def plan():
     )
 
 
-def rebuild(progress=None, chunk=500):
+PARALLEL_FROM = 5000  # documents from which a rebuild analyses on several cores
+
+
+def rebuild(progress=None, chunk=500, procs=None):
     """Rebuild every index from the database; return {index: documents}.
 
     Each index is filled by one writer and committed with CLEAR, so searches keep
@@ -690,10 +718,16 @@ def rebuild(progress=None, chunk=500):
     last_job = SearchJob.select(SearchJob.id).order_by(SearchJob.id.desc()).first()
     counts = {}
 
-    def fill(name, docs):
+    def fill(name, docs, size):
+        # Analysis (jieba) is the slow part: large indexes are built by
+        # `procs` processes (measured: 630 -> 1,190 docs/s on two cores).
+        n_procs = procs or (min(2, os.cpu_count() or 1) if size > PARALLEL_FROM else 1)
         with _state.write_lock:
             writer = _index(name).writer(
-                timeout=WRITE_TIMEOUT_S * 12, limitmb=128, procs=1
+                timeout=WRITE_TIMEOUT_S * 12,
+                limitmb=128,
+                procs=n_procs,
+                multisegment=n_procs > 1,
             )
             n = 0
             try:
@@ -729,9 +763,9 @@ def rebuild(progress=None, chunk=500):
         for u in _creators_query().order_by(User.id):
             yield creator_doc(u)
 
-    fill("products", products())
-    fill("posts", posts())
-    fill("creators", creators())
+    fill("products", products(), Product.select().count())
+    fill("posts", posts(), Post.select().count())
+    fill("creators", creators(), 0)
     if last_job is not None:
         SearchJob.delete().where(SearchJob.id <= last_job.id).execute()
     return counts
@@ -982,10 +1016,10 @@ def search_products(
         result["suggestion"] = suggestion
         return result
     filters = (category, brand, min_price, max_price, in_stock)
-
     narrowed = False
 
     def matching(query):
+        """Exact matches (no scoring): the total, the facets, the filter set."""
         nonlocal narrowed
         every = list(searcher.docs_for_query(query))
         passed = _filtered(every, columns, *filters)
@@ -1016,8 +1050,9 @@ def search_products(
         ranked = sorted(docnums, key=lambda d: (column[d], d), reverse=descending)
         page_docs = ranked[start : start + per_page]
     else:
-        # Unfiltered, Whoosh may skip blocks that cannot reach the top (block-max
-        # scoring); a filter set turns that off, so it is only passed when needed.
+        # Unfiltered, Whoosh skips blocks that cannot reach the top results
+        # (block-max scoring); a filter set slows that, so it goes in only when
+        # the filters removed something.
         allow = set(docnums) if q_narrowed else None
         hits = searcher.search(q, filter=allow, limit=start + per_page)
         page_docs = [hit.docnum for hit in hits[start : start + per_page]]

@@ -178,7 +178,14 @@ def test_creator_earnings(api, journey):  # noqa: F811
     }
     assert body["total"] == 1 and body["page"] == 1
     (item,) = body["items"]
-    assert set(item) == {"id", "order_id", "state", "kind", "amount_cents", "created_at"}
+    assert set(item) == {
+        "id",
+        "order_id",
+        "state",
+        "kind",
+        "amount_cents",
+        "created_at",
+    }
     assert (item["order_id"], item["state"], item["kind"], item["amount_cents"]) == (
         order.id,
         "pending",

@@ -81,7 +81,11 @@ def test_the_settings_form_sets_model_and_window(client, auth, journey):  # noqa
     form = {"csrf_token": token, "accepts_cod": "1"}
     resp = client.post(
         "/merchant/settings",
-        data={**form, "attribution_model": "time_decay", "attribution_window_days": "14"},
+        data={
+            **form,
+            "attribution_model": "time_decay",
+            "attribution_window_days": "14",
+        },
     )
     assert resp.status_code == 302
     merchant_id = journey["merchant"].id

@@ -124,7 +124,9 @@ def test_a_post_sells_and_the_dashboards_show_it(live_server, new_page, shots):
     creator.wait_for_load_state()
     creator.goto(base + "/creator/earnings")
     assert creator.locator("#bal-pending").inner_text() == "¥16.80"
-    assert creator.locator(".earn-post_id", has_text="My spring tea ritual").is_visible()
+    assert creator.locator(
+        ".earn-post_id", has_text="My spring tea ritual"
+    ).is_visible()
     assert creator.locator("#ledger", has_text="Order placed").is_visible()
     shots(creator, "creator-earnings")
     assert not creator.errors, creator.errors

@@ -496,3 +496,11 @@ def test_search_page_in_chinese(world, client):
     resp = client.get("/search?q=料理", headers={"Accept-Language": "zh-CN"})
     assert resp.status_code == 200
     assert "<mark>料理</mark>" in resp.get_data(as_text=True)
+
+
+def test_ranking_matches_whoosh_own_collector(world):
+    searcher = search_index._searcher("products")
+    for q in ("demo", "blender", "iphone 手机壳", "tea 绿茶"):
+        query = search_index.build_query(q, search_index.PRODUCT_FIELDS)
+        expected = [int(hit["id"]) for hit in searcher.search(query, limit=None)]
+        assert [i["id"] for i in search(q)["items"]] == expected

@@ -42,7 +42,8 @@ function draw(el) {
     series: [
       {
         label: el.dataset.labelDate,
-        value: (u, ts) => (ts == null ? "–" : new Date(ts * 1000).toISOString().slice(0, 10)) },
+        value: (u, ts) => (ts == null ? "–" : new Date(ts * 1000).toISOString().slice(0, 10)),
+      },
       { label: el.dataset.labelAttributed, stroke: accent, width: 2, fill: `${accent}22`, value },
       { label: el.dataset.labelDirect, stroke: muted, width: 2, dash: [6, 4], value },
     ],

@@ -1,0 +1,131 @@
+"""500 real WebSocket clients grab a 50-unit flash sale on a real server (gevent,
+as users run it): exactly 50 reservations, 450 clear refusals, the books add up
+and nobody gets more than the per-user limit."""
+
+import asyncio
+import http.client
+import json
+import sqlite3
+from collections import Counter
+
+import pytest
+
+from bench.sioclient import connect
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.slow
+CLIENTS = 500
+USERS = 250  # two sockets per person: the second must not beat the limit
+UNITS = 50
+
+
+def call(port, method, path, token=None, body=None):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    conn.request(method, path, body=json.dumps(body or {}), headers=headers)
+    resp = conn.getresponse()
+    data = json.loads(resp.read() or b"{}")
+    conn.close()
+    return resp.status, data
+
+
+def user(port, name, role="shopper"):
+    status, data = call(
+        port,
+        "POST",
+        "/api/v1/users",
+        body={
+            "username": name,
+            "email": f"{name}@example.com",
+            "password": PASSWORD,
+            "role": role,
+        },
+    )
+    assert status == 201, data
+    return data["token"]
+
+
+async def crowd(port, tokens, session_id, sale_id):
+    stocks = []
+
+    def on_event(name, payload, _now):
+        if name == "stock":
+            stocks.append(payload)
+
+    clients = []
+    for i, token in enumerate(tokens):
+        clients.append(
+            await connect(
+                "127.0.0.1", port, token=token, on_event=on_event if i == 0 else None
+            )
+        )
+    joins = await asyncio.gather(
+        *(c.emit("join", {"session_id": session_id}) for c in clients)
+    )
+    assert all(ack["ok"] for _, ack in joins)
+    acks = await asyncio.gather(
+        *(c.emit("grab", {"flash_sale_id": sale_id, "qty": 1}) for c in clients)
+    )
+    await asyncio.sleep(1.0)  # let the coalesced stock broadcast arrive
+    for c in clients:
+        c.close()
+    return [ack for _, ack in acks], stocks
+
+
+def test_five_hundred_sockets_grab_fifty_units(live_server):
+    port = live_server.port
+    shop = user(port, "teashop", "merchant")
+    host = user(port, "lily", "creator")
+    people = [user(port, f"fan{i:03d}") for i in range(USERS)]
+    _, product = call(
+        port,
+        "POST",
+        "/api/v1/products",
+        shop,
+        {"title": "龙井", "price_cents": 16800, "stock": 100, "category": "tea-drinks"},
+    )
+    pid = product["product"]["id"]
+    _, live = call(
+        port, "POST", "/api/v1/live", host, {"title": "秒杀", "product_ids": [pid]}
+    )
+    sid = live["session"]["id"]
+    call(port, "POST", f"/api/v1/live/{sid}/start", host)
+    _, sale = call(
+        port,
+        "POST",
+        f"/api/v1/live/{sid}/flash-sales",
+        host,
+        {
+            "product_id": pid,
+            "price_cents": 9900,
+            "quantity": UNITS,
+            "per_user_limit": 1,
+            "duration_s": 600,
+        },
+    )
+    sale_id = sale["flash_sale"]["id"]
+    tokens = people + people  # each person on two sockets
+    acks, stocks = asyncio.run(crowd(port, tokens, sid, sale_id))
+
+    won = [a for a in acks if a["ok"]]
+    refused = Counter(a["error"]["code"] for a in acks if not a["ok"])
+    assert len(won) == UNITS, Counter(str(a.get("error")) for a in acks)
+    assert sum(refused.values()) == CLIENTS - UNITS
+    assert set(refused) <= {"out_of_stock", "limit_reached", "grab_in_flight"}
+    assert stocks and stocks[-1]["remaining"] == 0  # the final broadcast is true
+    assert len(stocks) <= 10  # coalesced: a few, not one per grab
+    status, got = call(port, "GET", f"/api/v1/flash-sales/{sale_id}")
+    books = got["flash_sale"]
+    assert (books["remaining"], books["held"], books["sold"]) == (0, UNITS, 0)
+    db = sqlite3.connect(live_server.data_dir / "livestall.db")
+    try:
+        per_user = db.execute(
+            "SELECT user_id, SUM(qty) FROM reservation GROUP BY user_id"
+        ).fetchall()
+        count = db.execute("SELECT COUNT(*) FROM reservation").fetchone()[0]
+    finally:
+        db.close()
+    assert count == UNITS
+    assert max(q for _, q in per_user) == 1  # the limit held on both sockets

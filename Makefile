@@ -12,6 +12,11 @@ run: setup
 	LIVESTALL_ENV=development $(BIN)/flask --app app seed-demo --if-empty
 	LIVESTALL_ENV=development $(BIN)/python app.py --host $(HOST) --port $(PORT)
 
+# nginx-rtmp for live video (RTMP in, HLS out), in the foreground, next to `make run`
+.PHONY: video
+video: setup
+	LIVESTALL_ENV=development $(BIN)/flask --app app video-server
+
 test: setup-dev chromium
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
@@ -34,6 +39,7 @@ static/vendor/.installed: package.json package-lock.json
 	mkdir -p static/vendor
 	cp node_modules/socket.io-client/dist/socket.io.min.js static/vendor/
 	cp node_modules/uplot/dist/uPlot.iife.min.js node_modules/uplot/dist/uPlot.min.css static/vendor/
+	cp node_modules/hls.js/dist/hls.min.js static/vendor/
 	touch $@
 
 translations: $(VENV)/.runtime

@@ -50,8 +50,10 @@ def register_extensions(app):
     from models import MODELS
     from models.base import open_database
     from models.schema import init_schema
+    from services import shared
 
     db.initialize(open_database(app.config))
+    shared.configure(app.config["MESSAGE_QUEUE"], app.config["MESSAGE_QUEUE_CHANNEL"])
     with db.connection_context():
         init_schema(MODELS)
     configure_search(app)
@@ -63,10 +65,13 @@ def register_extensions(app):
     # exists to that server only. Import them first, so every app gets them.
     from blueprints.live import events, flash_events  # noqa: F401
 
+    # init_app keeps options between calls: a queue of an earlier app is not ours.
+    socketio.server_options.pop("client_manager", None)
     socketio.init_app(
         app,
         async_mode=app.config["ASYNC_MODE"],
         message_queue=app.config["MESSAGE_QUEUE"] or None,
+        channel=app.config["MESSAGE_QUEUE_CHANNEL"],
         max_http_buffer_size=app.config["SOCKET_MAX_FRAME"],
         manage_session=False,
     )

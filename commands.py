@@ -1,4 +1,5 @@
-"""`flask --app app ...` commands: seed-demo, reindex, create-admin, backup."""
+"""`flask --app app ...` commands: seed-demo, reindex, create-admin, backup,
+video-server."""
 
 import sqlite3
 from pathlib import Path
@@ -17,6 +18,7 @@ def register(app):
     app.cli.add_command(reindex)
     app.cli.add_command(create_admin)
     app.cli.add_command(backup)
+    app.cli.add_command(video_server)
 
 
 @click.command("seed-demo")
@@ -120,3 +122,32 @@ def backup(target):
         finally:
             dest.close()
     click.echo(f"Backed up to {target}")
+
+
+@click.command("video-server")
+@with_appcontext
+@click.option("--print-config", is_flag=True, help="Print the nginx config and stop.")
+def video_server(print_config):
+    """Run nginx-rtmp in the foreground for development (docs/DEPLOY-video.md)."""
+    import os
+
+    from services import video_server as vs
+
+    config = current_app.config
+    if print_config:
+        click.echo(vs.render(config))
+        return
+    missing = vs.missing_tools(config)
+    if missing:
+        raise click.ClickException(
+            "install " + " ".join(missing) + " (apt-get install -y nginx "
+            "libnginx-mod-rtmp ffmpeg)"
+        )
+    conf = vs.write_config(config)
+    click.echo(
+        f"nginx-rtmp on {config['VIDEO_RTMP_LISTEN']} (publish to "
+        f"{config['VIDEO_RTMP_URL']}), callbacks to {config['VIDEO_APP_URL']}, "
+        f"files in {vs.video_dir(config)}"
+    )
+    argv = vs.command(config, conf)
+    os.execvp(argv[0], argv)  # noqa: S606 - nginx, in the foreground

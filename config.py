@@ -55,6 +55,8 @@ def load_config():
         "MEDIA_DIR": str(Path(_env("MEDIA_DIR", data_dir / "media")).resolve()),
         "DATABASE_URL": _env("DATABASE_URL", ""),
         "MESSAGE_QUEUE": _env("MESSAGE_QUEUE", ""),
+        # Redis pub/sub channel and key prefix (several sites may share one Redis)
+        "MESSAGE_QUEUE_CHANNEL": _env("MESSAGE_QUEUE_CHANNEL", "livestall"),
         "ASYNC_MODE": _env("ASYNC_MODE", "threading"),
         "SQLITE_SYNCHRONOUS": _env("SQLITE_SYNCHRONOUS", "FULL").upper(),
         "SQLITE_BUSY_TIMEOUT_MS": _env_int("SQLITE_BUSY_TIMEOUT_MS", 10000),
@@ -71,6 +73,15 @@ def load_config():
         "CHAT_REFILL_S": float(_env("CHAT_REFILL_S", "2")),
         # flash sales: how long a grabbed unit is held for its buyer to check out
         "FLASH_HOLD_S": _env_int("FLASH_HOLD_S", 300),
+        # live video (docs/DEPLOY-video.md): nginx-rtmp ingest, HLS under DATA_DIR
+        "VIDEO_DIR": _env("VIDEO_DIR", ""),  # empty: DATA_DIR/video
+        "VIDEO_RTMP_LISTEN": _env("VIDEO_RTMP_LISTEN", "127.0.0.1:1935"),
+        "VIDEO_RTMP_URL": _env("VIDEO_RTMP_URL", "rtmp://127.0.0.1:1935/live"),
+        "VIDEO_APP_URL": _env("VIDEO_APP_URL", "http://127.0.0.1:5000"),
+        "VIDEO_CALLBACK_SECRET": _env("VIDEO_CALLBACK_SECRET", ""),
+        "VIDEO_CALLBACK_NETWORKS": _env("VIDEO_CALLBACK_NETWORKS", "127.0.0.0/8,::1"),
+        "VIDEO_END_GRACE_S": _env_int("VIDEO_END_GRACE_S", 60),
+        "VIDEO_NGINX": _env("VIDEO_NGINX", "nginx"),
         "SOCKET_MAX_FRAME": _env_int("SOCKET_MAX_FRAME", 16 * 1024),
         "SESSION_COOKIE_SECURE": _env_bool("SECURE_COOKIES", not development),
         "SESSION_COOKIE_HTTPONLY": True,

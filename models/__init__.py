@@ -22,6 +22,7 @@ from models.schema import SchemaVersion
 from models.search import SearchJob
 from models.security import RateCounter
 from models.users import ROLES, ApiToken, User, UserRole
+from models.video import LiveVideo, StreamKey
 
 MODELS = [
     SchemaVersion,
@@ -60,9 +61,13 @@ MODELS = [
     SearchJob,
     AttributionCredit,
     CommissionEntry,
+    StreamKey,
+    LiveVideo,
 ]
 
 __all__ = [
+    "LiveVideo",
+    "StreamKey",
     "AttributionCredit",
     "CommissionEntry",
     "SearchJob",

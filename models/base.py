@@ -45,7 +45,11 @@ def open_database(config):
         # A pool keeps connections open across requests (postgresql+pool://).
         if url.startswith(("postgresql://", "postgres://")):
             url = "postgresql+pool://" + url.split("://", 1)[1]
-        return connect_url(url, max_connections=32, stale_timeout=300)
+        # timeout: a full pool makes a request wait for a connection (polling every
+        # 0.1 s, a greenlet under gevent) instead of failing; a crowd of sockets
+        # joining at once is far larger than the pool. 32 per process keeps N
+        # processes under PostgreSQL's max_connections (100 by default).
+        return connect_url(url, max_connections=32, stale_timeout=300, timeout=30)
     path = f"{config['DATA_DIR']}/livestall.db"
     # Pooled: a request reuses an open connection instead of paying for a new one
     # and its pragmas (measured: 5 extra statements on every request).

@@ -19,7 +19,14 @@ from models import (
     utcnow,
 )
 from models.orders import PAYMENT_METHODS
-from services import attribution, commissions, flash_sale, notifications, payments
+from services import (
+    attribution,
+    commissions,
+    flash_sale,
+    notifications,
+    payments,
+    search_index,
+)
 from services.errors import Conflict, Invalid, OutOfStock
 
 QTY_MAX = 99
@@ -148,6 +155,7 @@ def place_order(
             (Checkout.buyer == buyer.id) & (Checkout.idempotency_key == idempotency_key)
         )
         return _replay(previous, digest), False
+    _sold_out_reindexed(orders)
     if reservation_ids:  # a closed sale whose last hold this was settles now
         for (sale_id,) in (
             Reservation.select(Reservation.sale)
@@ -157,6 +165,20 @@ def place_order(
         ):
             flash_sale.settle(sale_id)
     return orders, True
+
+
+def _sold_out_reindexed(orders):
+    """Products this checkout sold out leave "in stock only" search results now
+    (one cheap read; an index write only on a sell-out, which is rare)."""
+    ids = [
+        pid
+        for (pid,) in OrderLine.select(OrderLine.product)
+        .join(Product)
+        .where(OrderLine.order.in_([o.id for o in orders]) & (Product.stock <= 0))
+        .tuples()
+    ]
+    if ids:
+        search_index.product_changed(*ids)
 
 
 def _replay(checkout, digest):

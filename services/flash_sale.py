@@ -30,7 +30,7 @@ from models import (
     transaction,
     utcnow,
 )
-from services import live
+from services import live, search_index
 from services.errors import (
     Conflict,
     DomainError,
@@ -132,6 +132,7 @@ def launch(session, user, data, now=None):
             product=product.id,
             data={"sale_id": sale.id, "quantity": quantity, "price_cents": price},
         )
+    search_index.product_changed(product.id)  # stock moved into the sale
     return sale
 
 
@@ -492,6 +493,8 @@ def settle(sale_id):
                 Product.update(stock=Product.stock + sale.remaining).where(
                     Product.id == sale.product_id
                 ).execute()
+    if won:
+        search_index.product_changed(sale.product_id)
     return bool(won)
 
 

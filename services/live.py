@@ -264,7 +264,9 @@ def start(session, user):
             .execute()
         )
         if not moved:
-            raise Conflict("This live is %(status)s already.", status=session.status)
+            if session.status == "live":
+                raise Conflict("This live has started already.")
+            raise Conflict("This live has ended already.")
         _log(session.id, user, "start")
     return get_session(session.id)
 

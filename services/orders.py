@@ -12,7 +12,7 @@ from models import (
     transaction,
     utcnow,
 )
-from services import commissions, notifications, payments
+from services import commissions, notifications, payments, search_index
 from services.errors import Conflict, Invalid, NotAllowed, NotFound
 
 # (from, to) -> who may make the move: "merchant", "buyer" (admins may do anything).
@@ -115,6 +115,8 @@ def move(user, order, to_status, tracking_number=None, note=""):
         )
         moved = Order.get_by_id(order.id)
         notifications.notify_order(f"order_{to_status}", moved, actor_id=user.id)
+    if to_status in RESTOCK:  # back in stock for "in stock only" searches
+        search_index.product_changed(*[line.product_id for line in lines_of(order)])
     return moved
 
 

@@ -1,7 +1,9 @@
-"""Fixed-window counters in the database, so every server process sees the same count.
+"""Fixed-window counters every server process sees: in the database (the embedded
+default), or in Redis when the processes share one (services.shared).
 
 Used for login throttling (per account and per IP). The weighted sum of the current
 and previous windows approximates a sliding window without storing every hit.
+`buckets()` gives chat its token buckets: in this process, or in Redis.
 """
 
 import random
@@ -9,6 +11,7 @@ import threading
 import time
 
 from models import RateCounter, transaction
+from services import shared
 
 
 def _windows(window_s, now):
@@ -21,6 +24,9 @@ def hit(key, window_s, now=None):
     """Count one event for `key`; return the sliding count including it."""
     now = time.time() if now is None else now
     current, _ = _windows(window_s, now)
+    if shared.redis_client() is not None:
+        shared.rate_hit(key, (current, window_s))
+        return count(key, window_s, now)
     with transaction():
         (
             RateCounter.insert(key=key, window=current, hits=1)
@@ -39,6 +45,9 @@ def count(key, window_s, now=None):
     """Return the approximate number of events for `key` in the last window_s."""
     now = time.time() if now is None else now
     current, elapsed = _windows(window_s, now)
+    if shared.redis_client() is not None:
+        hits, previous = shared.rate_counts(key, current)
+        return hits + int(previous * (1 - elapsed))
     rows = dict(
         RateCounter.select(RateCounter.window, RateCounter.hits)
         .where(
@@ -50,6 +59,9 @@ def count(key, window_s, now=None):
 
 
 def reset(key):
+    if shared.redis_client() is not None:
+        shared.rate_reset(key)
+        return
     RateCounter.delete().where(RateCounter.key == key).execute()
 
 
@@ -59,11 +71,19 @@ def retry_after(window_s, now=None):
     return max(1, int(window_s - (now % window_s)))
 
 
+def buckets(name, capacity, refill_s):
+    """Token buckets named `name`: shared through Redis when configured, else
+    in this process (TokenBuckets)."""
+    if shared.redis_client() is not None:
+        return shared.RedisTokenBuckets(name, capacity, refill_s)
+    return TokenBuckets(capacity, refill_s)
+
+
 class TokenBuckets:
     """In-process token buckets, one per key: `capacity` at once, then one token
     every `refill_s` seconds. Used for chat, where a round trip to shared storage
     per message would cost more than the message; each server process limits its
-    own sockets (a user's sockets usually share one process: sticky sessions)."""
+    own sockets. With several processes, `buckets()` returns the Redis ones."""
 
     def __init__(self, capacity, refill_s, max_keys=100_000):
         self.capacity = capacity

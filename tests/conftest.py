@@ -20,6 +20,105 @@ from extensions import db
 FAST_HASH = "pbkdf2:sha256:1000"  # the strong default is asserted in test_security
 PASSWORD = "correct horse battery"
 
+# The PostgreSQL pass (`make test-postgres`): with this set to a server's admin URL
+# (postgresql://postgres@127.0.0.1:5432), every test gets a fresh database cloned
+# from a migrated template, as LIVESTALL_DATABASE_URL (so `create_app` and
+# LiveServer processes alike use it). Tests of the SQLite file itself are skipped.
+TEST_PG = os.environ.get("LIVESTALL_TEST_DATABASE_URL", "").rstrip("/")
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "sqlite_only: tests the SQLite file itself (not on PostgreSQL)"
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    if not TEST_PG:
+        return
+    skip = pytest.mark.skip(reason="tests the SQLite file; this pass is PostgreSQL")
+    for item in items:
+        if "sqlite_only" in item.keywords:
+            item.add_marker(skip)
+
+
+class PgDatabases:
+    """Fresh PostgreSQL databases per test: CREATE DATABASE ... TEMPLATE of one
+    migrated once per session (~0.1 s instead of running the migrations)."""
+
+    def __init__(self, admin_url, tmp_dir):
+        import psycopg2
+
+        try:
+            self.admin = psycopg2.connect(admin_url + "/postgres", connect_timeout=3)
+        except psycopg2.OperationalError as exc:
+            pytest.exit(f"LIVESTALL_TEST_DATABASE_URL: no PostgreSQL: {exc}", 2)
+        self.admin.autocommit = True
+        self.url = admin_url
+        self.prefix = f"livestall_t{os.getpid()}_"
+        self.template = self.prefix + "template"
+        self.n = 0
+        self._sql(f'DROP DATABASE IF EXISTS "{self.template}" WITH (FORCE)')
+        self._sql(f'CREATE DATABASE "{self.template}"')
+        create_app(
+            {
+                "TESTING": True,
+                "DATA_DIR": str(tmp_dir),
+                "SECRET_KEY": "template",
+                "DATABASE_URL": f"{admin_url}/{self.template}",
+            }
+        )
+        self.close_pool()
+
+    def _sql(self, statement):
+        with self.admin.cursor() as cur:
+            cur.execute(statement)
+
+    @staticmethod
+    def close_pool():
+        if db.obj is not None:
+            if not db.is_closed():
+                db.close()
+            if hasattr(db.obj, "close_all"):
+                db.obj.close_all()
+
+    def fresh(self):
+        self.n += 1
+        name = f"{self.prefix}{self.n}"
+        self._sql(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
+        return name, f"{self.url}/{name}"
+
+    def drop(self, name):
+        self.close_pool()
+        self._sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def close(self):
+        self.close_pool()
+        self._sql(f'DROP DATABASE IF EXISTS "{self.template}" WITH (FORCE)')
+        self.admin.close()
+
+
+@pytest.fixture(scope="session")
+def _pg_databases(tmp_path_factory):
+    if not TEST_PG:
+        yield None
+        return
+    pg = PgDatabases(TEST_PG, tmp_path_factory.mktemp("pg-template"))
+    yield pg
+    pg.close()
+
+
+@pytest.fixture(autouse=True)
+def _test_database(request, _pg_databases, monkeypatch):
+    """On the PostgreSQL pass, point this test at a fresh database of its own."""
+    if _pg_databases is None or "sqlite_only" in request.keywords:
+        yield
+        return
+    name, url = _pg_databases.fresh()
+    monkeypatch.setenv("LIVESTALL_DATABASE_URL", url)
+    yield
+    _pg_databases.drop(name)
+
 
 @pytest.fixture
 def app(tmp_path):

@@ -2,12 +2,15 @@
 
 import shutil
 
+import pytest
+
 from app import create_app
 from extensions import db
 from models import Product, User
 from tests.conftest import FAST_HASH, PASSWORD
 
 
+@pytest.mark.sqlite_only
 def test_backup_is_a_consistent_copy_that_restores(app, api, tmp_path):
     token = api.user("teahouse", role="merchant")
     api.product(token, title="安吉白茶 2026 新茶 100g")

@@ -13,7 +13,7 @@ import pytest
 
 from tests.conftest import PASSWORD, LiveServer
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.sqlite_only]
 ROUNDS = 10
 
 

@@ -13,7 +13,7 @@ import pytest
 from bench.sioclient import connect
 from tests.conftest import PASSWORD
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.sqlite_only]
 CLIENTS = 500
 USERS = 250  # two sockets per person: the second must not beat the limit
 UNITS = 50

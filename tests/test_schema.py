@@ -11,6 +11,7 @@ from models import Product, User
 from models.schema import LATEST, SchemaVersion, current_version
 from tests.conftest import FAST_HASH, PASSWORD
 
+pytestmark = pytest.mark.sqlite_only  # SQLite files of earlier releases
 V1_DUMP = Path(__file__).with_name("data") / "livestall_v1.sql"
 
 

@@ -504,3 +504,25 @@ def test_ranking_matches_whoosh_own_collector(world):
         query = search_index.build_query(q, search_index.PRODUCT_FIELDS)
         expected = [int(hit["id"]) for hit in searcher.search(query, limit=None)]
         assert [i["id"] for i in search(q)["items"]] == expected
+
+
+def test_a_sell_out_and_a_restock_reach_in_stock_only(world):
+    from services import checkout, orders
+
+    lipstick = next(p for p in world["products"] if "Lipstick" in p.title)
+    buyer = _make_user("mei", "shopper")
+    assert titles(search("lipstick", in_stock=True)) == [lipstick.title]
+    placed, _ = checkout.place_order(
+        buyer,
+        [{"product_id": lipstick.id, "qty": lipstick.stock}],
+        {
+            "name": "王小明",
+            "address": "杭州市西湖区龙井路 1 号",
+            "phone": "13800000000",
+        },
+        "key-sell-out-1",
+    )
+    assert titles(search("lipstick", in_stock=True)) == []  # sold out: gone at once
+    assert titles(search("lipstick")) == [lipstick.title]
+    orders.move(buyer, placed[0], "cancelled")  # the units come back
+    assert titles(search("lipstick", in_stock=True)) == [lipstick.title]

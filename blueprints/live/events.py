@@ -25,9 +25,8 @@ from flask_socketio import ConnectionRefusedError, join_room, leave_room
 from blueprints.common import VISITOR_COOKIE, translate
 from extensions import db, socketio
 from models import LiveSession, User, isoformat, utcnow
-from services import accounts, flash_sale, live, touchpoints
+from services import accounts, flash_sale, live, ratelimit, shared, touchpoints
 from services.errors import DomainError, Invalid, NotAuthenticated
-from services.ratelimit import TokenBuckets
 
 NS = "/live"
 log = logging.getLogger(__name__)
@@ -85,8 +84,20 @@ class Presence:
                     del self.rooms[session_id]
 
     def count(self, session_id):
+        """Viewers of the room: in this process, or in every process (Redis)."""
         with self.lock:
-            return len(self.rooms.get(session_id, ()))
+            local = len(self.rooms.get(session_id, ()))
+        if shared.redis_client() is None:
+            return local
+        try:
+            return shared.totals({session_id: local})[session_id]
+        except Exception:  # Redis away: this process's count beats no page
+            log.exception("viewer count from Redis failed")
+            return local
+
+    def local_rooms(self):
+        with self.lock:
+            return {s: len(members) for s, members in self.rooms.items()}
 
     def sids_of_user(self, user_id):
         with self.lock:
@@ -106,21 +117,33 @@ class Presence:
 
 presence = Presence()
 FLUSH_S = 1.0
+REFRESH_EVERY = 3  # flushes between re-counts of every room (several processes)
 _flusher = {"started": False, "lock": threading.Lock()}
 _buckets = {}
 
 
 def _chat_buckets():
     config = current_app.config
-    key = (config["CHAT_BURST"], config["CHAT_REFILL_S"])
+    key = (config["CHAT_BURST"], config["CHAT_REFILL_S"], id(shared.redis_client()))
     if key not in _buckets:
-        _buckets[key] = TokenBuckets(*key)
+        _buckets[key] = ratelimit.buckets("chat", *key[:2])
     return _buckets[key]
 
 
-def flush():
-    """Write batched likes, raise peaks, broadcast viewers and likes (one pass)."""
+def flush(refresh=False):
+    """Write batched likes, raise peaks, broadcast viewers and likes (one pass).
+
+    With several processes each publishes its counts to Redis and broadcasts the
+    rooms' totals; `refresh` re-sends every room of this process (the flusher does
+    every few seconds, so a dead process's viewers leave the count)."""
     counts, likes = presence.take_pending()
+    if shared.redis_client() is not None:
+        if refresh:
+            counts = {**presence.local_rooms(), **counts}
+        if counts:
+            counts = shared.publish_viewers(counts)
+        else:
+            shared.heartbeat()
     with db.connection_context():
         for session_id, n in likes.items():
             total = live.add_likes(session_id, n)
@@ -142,10 +165,12 @@ def flush():
 
 
 def _flush_forever():
+    n = 0
     while True:
         socketio.sleep(FLUSH_S)
+        n += 1
         try:
-            flush()
+            flush(refresh=n % REFRESH_EVERY == 0)
         except Exception:  # keep flushing whatever one pass hit
             log.exception("live flush failed")
 
@@ -157,6 +182,7 @@ def _ensure_flusher():
         if not _flusher["started"]:
             _flusher["started"] = True
             socketio.start_background_task(_flush_forever)
+    shared.ensure_listener(socketio.start_background_task)
 
 
 # --- plumbing -------------------------------------------------------------------------
@@ -299,8 +325,14 @@ def on_disconnect(*_reason):
 
 
 def disconnect_user(user_id):
-    """Tell a user's sockets they are signed out and close those in this process."""
+    """Tell a user's sockets they are signed out and close them, in every process."""
     socketio.emit("signed_out", {}, to=user_room(user_id), namespace=NS)
+    _disconnect_local(user_id)
+    shared.publish("disconnect_user", user_id=user_id)
+
+
+@shared.on_control("disconnect_user")
+def _disconnect_local(user_id):
     for sid in presence.sids_of_user(user_id):
         socketio.server.disconnect(sid, namespace=NS)  # a no-op if already gone
 
@@ -462,18 +494,33 @@ def on_ban(data):
     socketio.emit(
         "banned", {"session_id": session.id}, to=user_room(target.id), namespace=NS
     )
-    for sid in presence.sids_of_user(target.id):  # out of the host's rooms, here
+    _ban_local(target.id, session.id, session.host_id)
+    shared.publish(
+        "ban", user_id=target.id, session_id=session.id, host_id=session.host_id
+    )
+    return {}
+
+
+@shared.on_control("ban")
+def _ban_local(user_id, session_id, host_id):
+    """Take a banned user's sockets in this process out of the host's rooms."""
+    sids = presence.sids_of_user(user_id)
+    if not sids:
+        return
+    if db.is_closed():  # a control message: no handler's connection to borrow
+        with db.connection_context():
+            return _ban_local(user_id, session_id, host_id)
+    for sid in sids:
         conn = presence.conns.get(sid)
         joined = list(conn.rooms) if conn else []
         same_host = LiveSession.select(LiveSession.id).where(
-            LiveSession.id.in_(joined) & (LiveSession.host == session.host_id)
+            LiveSession.id.in_(joined) & (LiveSession.host == host_id)
         )
-        for session_id in {session.id, *(s.id for s in same_host)}:
-            socketio.server.leave_room(sid, room(session_id), namespace=NS)
-            presence.leave(sid, session_id)
+        for sid_session in {session_id, *(s.id for s in same_host)}:
+            socketio.server.leave_room(sid, room(sid_session), namespace=NS)
+            presence.leave(sid, sid_session)
             if conn:
-                conn.rooms.discard(session_id)
-    return {}
+                conn.rooms.discard(sid_session)
 
 
 @event("unban")

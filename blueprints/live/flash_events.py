@@ -17,7 +17,7 @@ from flask import current_app
 from blueprints.live import events
 from extensions import db, socketio
 from models import FlashSale, LiveSession, isoformat
-from services import flash_sale, live
+from services import flash_sale, live, shared
 from services.errors import Conflict, NotFound
 
 log = logging.getLogger(__name__)
@@ -26,7 +26,7 @@ REAP_EVERY = 4  # reap and close every 4th stock flush (about once a second)
 
 _lock = threading.Lock()
 _dirty = set()
-_in_flight = set()
+_in_flight = set()  # and across processes: services.shared.acquire_grab
 _sales = {}  # sale id -> (session id, host id): never change, cached
 _loop = {"started": False}
 
@@ -66,6 +66,18 @@ def grab_for(user, sale_id, qty, visitor_id=None):
         if user.id in _in_flight:
             raise Conflict("Your last grab is still on its way.", code="grab_in_flight")
         _in_flight.add(user.id)
+    guard = None
+    if shared.redis_client() is not None:  # the user's sockets on other processes
+        try:
+            guard = shared.acquire_grab(user.id)
+        except Exception:
+            with _lock:
+                _in_flight.discard(user.id)
+            raise
+        if guard is None:
+            with _lock:
+                _in_flight.discard(user.id)
+            raise Conflict("Your last grab is still on its way.", code="grab_in_flight")
     touch = {
         "visitor_id": visitor_id or f"user:{user.id}",
         "creator_id": room.host_id,
@@ -89,6 +101,11 @@ def grab_for(user, sale_id, qty, visitor_id=None):
     finally:
         with _lock:
             _in_flight.discard(user.id)
+        if guard is not None:
+            try:
+                shared.release_grab(user.id, guard)
+            except Exception:  # it expires by itself (GRAB_GUARD_MS)
+                log.exception("releasing the grab guard failed")
     with _lock:
         _dirty.add(sale_id)
     _ensure_loop()

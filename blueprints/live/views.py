@@ -258,9 +258,16 @@ def room(session_id):
         if session.status == "live"
         else []
     )
-    return render_template(
+    from blueprints.live.video import csp_for, page_video
+
+    video = page_video(session)
+    if session.status == "ended":
+        for chapter in chapters:  # where each chapter is in the recording
+            chapter["seek_s"] = max(0, chapter["offset_s"] - video["offset_s"])
+    page = render_template(
         "live/room.html",
         session=session,
+        video=video,
         products=products,
         flash_sales=sales,
         pinned=live.pinned_card(session) if session.status == "live" else None,
@@ -271,6 +278,7 @@ def room(session_id):
         is_moderator=live.is_moderator(me, session),
         is_host=_is_host(me, session),
     )
+    return page, {"Content-Security-Policy": csp_for(video)}
 
 
 # --- the host console -----------------------------------------------------------------
@@ -311,8 +319,11 @@ def _sale_rows(session):
     return rows
 
 
-def _console_page(session, errors=None, form=None):
+def _console_page(session, errors=None, form=None, new_key=None):
+    from blueprints.live.video import csp_for, page_video
+
     me = _me()
+    video = page_video(session, console=True)
     with_covers([session])
     is_host = _is_host(me, session)
     products = _product_rows(session)
@@ -335,8 +346,11 @@ def _console_page(session, errors=None, form=None):
             flash_form=form or {},
             durations=FLASH_DURATIONS,
             delays=FLASH_DELAYS,
+            video=video,
+            new_key=new_key,
         ),
         400 if errors else 200,
+        {"Content-Security-Policy": csp_for(video)},
     )
 
 
@@ -542,3 +556,6 @@ def end_flash_sale(session_id, sale_id):
         flash_events.announce_ended(sale)
         flash(gettext("The flash sale has ended."), "success")
     return redirect(url_for("live.console", session_id=session.id) + "#flash")
+
+
+from blueprints.live import video as _video  # noqa: E402,F401  (its routes)

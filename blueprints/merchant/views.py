@@ -223,7 +223,7 @@ MODEL_HINTS = {
         "Recent touches get more: a touch a week older counts half as much."
     ),
     "position_based": _l(
-        "40% to the first touch, 40% to the last, 20% shared by those between."
+        "40% to the first touch, 40% to the last; the touches between share 20%."
     ),
 }
 GROUP_LABELS = {

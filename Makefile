@@ -21,6 +21,29 @@ test: setup-dev chromium
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
+# The non-browser suite again on PostgreSQL: each test on a fresh database cloned
+# from a migrated template (tests/conftest.py). The cluster tests ran in `make test`.
+TEST_PG ?= postgresql://postgres@127.0.0.1:5432
+.PHONY: test-postgres
+test-postgres: setup-dev
+	LIVESTALL_TEST_DATABASE_URL=$(TEST_PG) $(BIN)/python -m pytest -m "not browser" \
+	  --ignore=tests/test_cluster.py
+
+# N processes on PostgreSQL + Redis behind nginx (docs/DEPLOY.md); Ctrl-C stops all
+N ?= 2
+CLUSTER_PORT ?= 8080
+.PHONY: run-cluster stop-cluster
+run-cluster: setup
+	$(BIN)/python deploy/cluster.py --nodes $(N) --host $(HOST) --port $(CLUSTER_PORT)
+stop-cluster:
+	$(BIN)/python deploy/cluster.py --stop
+
+# Chat fan-out, flash sale, search and pages on one process and on two (PostgreSQL
+# + Redis); writes bench/RESULTS.md. Quick sizes; FULL=1 for the full ones.
+.PHONY: bench
+bench: setup-dev
+	$(BIN)/python -m bench.run $(if $(FULL),--full)
+
 setup: $(VENV)/.runtime vendor translations
 setup-dev: $(VENV)/.dev vendor translations
 

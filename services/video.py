@@ -343,8 +343,8 @@ def _probe_size(path):
                 text=True,
                 timeout=5,
                 check=False,
-            ).stdout.strip()
-            width, _, height = found.partition(",")
+            ).stdout.split()  # a line per program: the first will do
+            width, _, height = (found[0] if found else "").partition(",")
             if width.isdigit() and height.isdigit():
                 size = (int(width), int(height))
         except (OSError, subprocess.SubprocessError):

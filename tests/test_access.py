@@ -174,6 +174,17 @@ EXPECTED = {
     ("live.end_live", "POST"): by_role(LOGIN, 403, 403, 403, HOME),
     ("live.blocked_words", "POST"): by_role(LOGIN, 403, 403, 403, HOME),
     ("live.moderators", "POST"): by_role(LOGIN, 403, 403, 403, HOME),
+    # live video: files exist only once nginx-rtmp writes them; callbacks need the
+    # nginx secret (tests/test_video.py)
+    ("live.video_state", "GET"): everyone(200),
+    ("live.hls_playlist", "GET"): everyone(404),
+    ("live.hls_segment", "GET"): everyone(404),
+    ("live.recording", "GET"): everyone(404),
+    ("live.video_health", "GET"): by_role(LOGIN, 403, 403, 403, 200),
+    ("live.rotate_stream_key", "POST"): by_role(LOGIN, 403, 403, 403, HOME),
+    ("live.set_video_url", "POST"): by_role(LOGIN, 403, 403, 403, HOME),
+    ("live.on_publish", "POST"): everyone(403),
+    ("live.on_publish_done", "POST"): everyone(403),
     # flash sales: launching needs the host (an admin may, but the walker's session
     # is not live: 409); anyone signed in may grab one unit of another's sale (two
     # units: the first two roles get them, then it is sold out)

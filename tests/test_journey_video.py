@@ -180,13 +180,17 @@ def test_obs_style_stream_goes_live_plays_in_the_room_and_replays(
         viewer.wait_for_timeout(2000)
         later = viewer.eval_on_selector("#live-player", "v => v.currentTime")
         assert later > first + 0.5, (first, later)
-        assert viewer.eval_on_selector("#live-video", "b => b.classList.contains('is-playing')")
+        assert viewer.eval_on_selector(
+            "#live-video", "b => b.classList.contains('is-playing')"
+        )
         shots(viewer, "room-playing")
 
         # The console: stream health and the preview.
         host.goto(base + f"/live/{session_id}/console")
         host.wait_for_selector("#video-health[data-arriving=yes]", timeout=15000)
-        host.wait_for_selector("#video-health [data-role=resolution]:has-text('320 × 240')")
+        host.wait_for_selector(
+            "#video-health [data-role=resolution]:has-text('320 × 240')"
+        )
         host.wait_for_function(
             "() => document.getElementById('video-preview').currentTime > 0.5",
             timeout=20000,

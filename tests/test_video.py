@@ -85,12 +85,8 @@ def test_only_creators_get_stream_keys(app, world):
 
 
 def test_a_valid_key_takes_the_next_scheduled_session_live(app, client, world):
-    later = make_session(
-        "lily", scheduled_at=utcnow() + datetime.timedelta(days=2)
-    )
-    sooner = make_session(
-        "lily", scheduled_at=utcnow() + datetime.timedelta(hours=1)
-    )
+    later = make_session("lily", scheduled_at=utcnow() + datetime.timedelta(days=2))
+    sooner = make_session("lily", scheduled_at=utcnow() + datetime.timedelta(hours=1))
     make_session("rose")
     key = new_key("lily")
 
@@ -114,7 +110,10 @@ def test_wrong_keys_and_hosts_without_a_session_are_refused(app, client, world):
     make_session("lily")
     key = new_key("lily")
     assert hook(client, app, "lsk_not-a-key-at-all-123").status_code == 403
-    assert hook(client, app, key[:-1] + ("A" if key[-1] != "A" else "B")).status_code == 403
+    assert (
+        hook(client, app, key[:-1] + ("A" if key[-1] != "A" else "B")).status_code
+        == 403
+    )
     assert hook(client, app, "").status_code == 403
     rose_key = new_key("rose")  # a creator with nothing scheduled
     assert hook(client, app, rose_key).status_code == 403
@@ -222,7 +221,10 @@ def test_an_external_url_plays_in_the_room_under_its_own_csp(app, client, world)
     assert resp.status_code == 302
     assert "http or https" in text(host.get(f"/live/{session_id}/console"))
     url = "https://cdn.example.com/live/abc.m3u8"
-    assert host.post(f"/live/{session_id}/video-url", {"video_url": url}).status_code == 302
+    assert (
+        host.post(f"/live/{session_id}/video-url", {"video_url": url}).status_code
+        == 302
+    )
     # only the host sets it
     assert (
         world["rival"]
@@ -237,7 +239,9 @@ def test_an_external_url_plays_in_the_room_under_its_own_csp(app, client, world)
     assert f'data-src="{url}"' in text(page)
     assert 'data-external="yes"' in text(page)
     # other pages keep the strict policy
-    assert "cdn.example.com" not in client.get("/live").headers["Content-Security-Policy"]
+    assert (
+        "cdn.example.com" not in client.get("/live").headers["Content-Security-Policy"]
+    )
     # emptied: back to the RTMP stream
     host.post(f"/live/{session_id}/video-url", {"video_url": ""})
     page = client.get(f"/live/{session_id}")
@@ -256,8 +260,11 @@ def test_the_console_shows_the_key_once_then_masked(app, world):
     assert "Create a stream key" in page and 'id="video-health"' in page
 
     resp = host.post(f"/live/{session_id}/stream-key")
-    assert resp.status_code == 200
-    shown = re.search(r'id="stream-key" class="stream-key-new">(lsk_[^<]+)<', text(resp))
+    assert resp.status_code == 302 and resp.location.endswith("/console#video")
+    resp = host.get(f"/live/{session_id}/console")
+    shown = re.search(
+        r'id="stream-key" class="stream-key-new">(lsk_[^<]+)<', text(resp)
+    )
     assert shown
     secret = shown.group(1)
     assert read_db(lambda: video.user_for_key(secret)).username == "lily"

@@ -22,12 +22,14 @@ from flask import (
     send_file,
     url_for,
 )
+from flask import (
+    session as flask_session,
+)
 from flask_babel import gettext
 
 from blueprints.common import CSP, translate
 from blueprints.live import events
 from blueprints.live.views import (
-    _console_page,
     _host_or_refused,
     _me,
     _moderator_or_refused,
@@ -249,7 +251,14 @@ def rotate_stream_key(session_id):
         gettext("Your new stream key is below. Copy it now: it is shown only once."),
         "success",
     )
-    return _console_page(session, new_key=secret)
+    # Post/redirect/get (a reload must not rotate it again): the next console page
+    # shows it once, from the signed session cookie, which drops it right away.
+    flask_session["new_stream_key"] = secret
+    return redirect(url_for("live.console", session_id=session.id) + "#video")
+
+
+def take_new_key():
+    return flask_session.pop("new_stream_key", None)
 
 
 @bp.route("/live/<int:session_id>/video-url", methods=["POST"])

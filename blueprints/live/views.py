@@ -320,10 +320,12 @@ def _sale_rows(session):
 
 
 def _console_page(session, errors=None, form=None, new_key=None):
-    from blueprints.live.video import csp_for, page_video
+    from blueprints.live.video import csp_for, page_video, take_new_key
 
     me = _me()
     video = page_video(session, console=True)
+    if new_key is None and _is_host(me, session):
+        new_key = take_new_key()
     with_covers([session])
     is_host = _is_host(me, session)
     products = _product_rows(session)

@@ -5,7 +5,8 @@ import json
 
 from peewee import Model, SqliteDatabase, TextField
 from playhouse.db_url import connect as connect_url
-from playhouse.pool import PooledSqliteDatabase
+from playhouse.db_url import parse as parse_url
+from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
 
 from extensions import db
 
@@ -38,17 +39,34 @@ class BaseModel(Model):
         legacy_table_names = False
 
 
+class PostgresDatabase(PooledPostgresqlDatabase):
+    """PostgreSQL, pooled. Its text cannot hold NUL characters, which SQLite's can
+    and which arrive in forms, query strings and JSON ("\\u0000"): psycopg2 refuses
+    such a parameter outright (a 500). They become U+FFFD, as a lookup or a stored
+    value, so both engines answer the same input the same way."""
+
+    def execute_sql(self, sql, params=None, *args, **kwargs):
+        if params and isinstance(params, (list, tuple)):
+            params = [
+                p.replace("\x00", "\ufffd") if isinstance(p, str) and "\x00" in p else p
+                for p in params
+            ]
+        return super().execute_sql(sql, params, *args, **kwargs)
+
+
 def open_database(config):
     """Create the peewee database named by the config (SQLite file by default)."""
     url = config.get("DATABASE_URL")
     if url:
-        # A pool keeps connections open across requests (postgresql+pool://).
+        # A pool keeps connections open across requests.
         if url.startswith(("postgresql://", "postgres://")):
-            url = "postgresql+pool://" + url.split("://", 1)[1]
-        # timeout: a full pool makes a request wait for a connection (polling every
-        # 0.1 s, a greenlet under gevent) instead of failing; a crowd of sockets
-        # joining at once is far larger than the pool. 32 per process keeps N
-        # processes under PostgreSQL's max_connections (100 by default).
+            # timeout: a full pool makes a request wait for a connection (polling
+            # every 0.1 s, a greenlet under gevent) instead of failing; a crowd of
+            # sockets joining at once is far larger than the pool. 32 per process
+            # keeps N processes under max_connections (100 by default).
+            return PostgresDatabase(
+                **parse_url(url), max_connections=32, stale_timeout=300, timeout=30
+            )
         return connect_url(url, max_connections=32, stale_timeout=300, timeout=30)
     path = f"{config['DATA_DIR']}/livestall.db"
     # Pooled: a request reuses an open connection instead of paying for a new one

@@ -238,7 +238,7 @@ _SQL = {}
 
 def _sql():
     """The grab's statements, built once per database (paramstyle and names)."""
-    key = id(db.obj)
+    key = db.obj.param  # the SQL differs only by paramstyle (not id(): reused)
     if key not in _SQL:
         p = db.obj.param
         sale = FlashSale._meta.table_name

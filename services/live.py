@@ -484,7 +484,7 @@ _SQL = {}
 def _sanctions_sql():
     """Built once per database: this runs on every chat message and every grab,
     where building the query with peewee would cost more than running it."""
-    key = ("sanctions", id(db.obj))
+    key = ("sanctions", db.obj.param)  # by paramstyle: id() of a freed db recurs
     if key not in _SQL:
         p = db.obj.param
         table = RoomSanction._meta.table_name

@@ -6,12 +6,24 @@ and previous windows approximates a sliding window without storing every hit.
 `buckets()` gives chat its token buckets: in this process, or in Redis.
 """
 
+import hashlib
 import random
 import threading
 import time
 
 from models import RateCounter, transaction
 from services import shared
+
+KEY_MAX = 200  # RateCounter.key: PostgreSQL enforces the length, SQLite does not
+
+
+def _key(key):
+    """A key that fits: a longer one (a pasted novel as a login name) becomes its
+    head and its SHA-256, still one counter per distinct key."""
+    if len(key) <= KEY_MAX:
+        return key
+    digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+    return f"{key[: KEY_MAX - 65]}:{digest}"
 
 
 def _windows(window_s, now):
@@ -23,6 +35,7 @@ def _windows(window_s, now):
 def hit(key, window_s, now=None):
     """Count one event for `key`; return the sliding count including it."""
     now = time.time() if now is None else now
+    key = _key(key)
     current, _ = _windows(window_s, now)
     if shared.redis_client() is not None:
         shared.rate_hit(key, (current, window_s))
@@ -44,6 +57,7 @@ def hit(key, window_s, now=None):
 def count(key, window_s, now=None):
     """Return the approximate number of events for `key` in the last window_s."""
     now = time.time() if now is None else now
+    key = _key(key)
     current, elapsed = _windows(window_s, now)
     if shared.redis_client() is not None:
         hits, previous = shared.rate_counts(key, current)
@@ -59,6 +73,7 @@ def count(key, window_s, now=None):
 
 
 def reset(key):
+    key = _key(key)
     if shared.redis_client() is not None:
         shared.rate_reset(key)
         return

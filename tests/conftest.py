@@ -399,7 +399,16 @@ def new_page(browser):
         contexts.append(context)
         page = context.new_page()
         page.errors = []
+        page.bad_responses = []  # (status, url): the console's 404s name no URL
         page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+        page.on(
+            "response",
+            lambda r: (
+                page.bad_responses.append((r.status, r.url))
+                if r.status >= 400
+                else None
+            ),
+        )
         page.on(
             "console",
             lambda msg: page.errors.append(msg.text) if msg.type == "error" else None,
@@ -409,3 +418,25 @@ def new_page(browser):
     yield make
     for context in contexts:
         context.close()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_live_state():
+    """The live rooms keep per-process state in module globals (presence, chat
+    buckets, cached sale rooms, grabs in flight): every test starts without any,
+    since ids repeat from one test database to the next."""
+    from blueprints.live import events, flash_events
+
+    def reset():
+        for name in ("conns", "rooms", "dirty", "likes"):
+            state = getattr(events.presence, name, None)
+            if state is not None:
+                state.clear()
+        events._buckets.clear()
+        flash_events._sales.clear()
+        flash_events._in_flight.clear()
+        flash_events._dirty.clear()
+
+    reset()
+    yield
+    reset()

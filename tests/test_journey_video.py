@@ -225,4 +225,7 @@ def test_obs_style_stream_goes_live_plays_in_the_room_and_replays(
         timeout=15000,
     )
     shots(viewer, "replay-chapter")
-    assert viewer.errors == [] and host.errors == []
+    assert viewer.errors == [] and host.errors == [], (
+        viewer.bad_responses,
+        host.bad_responses,
+    )

@@ -15,7 +15,7 @@ def nav(client):
     [
         ("shopper", ["Sign out"], ["My products", "Users", "Sign in"]),
         ("creator", ["Sign out"], ["My products", "Users"]),
-        ("merchant", ["My products", "New product", "Sign out"], ["Users"]),
+        ("merchant", ["My products", "Sales by content", "Sign out"], ["Users"]),
     ],
 )
 def test_navigation_by_role(client, auth, role, present, absent):

@@ -255,7 +255,7 @@ def _user_id():
     conn = _conn()
     if conn is None or conn.user_id is None:
         raise NotAuthenticated("Sign in to do this.")
-    key = id(db.obj)
+    key = db.obj.param  # by paramstyle: the id() of a freed database recurs
     if key not in _USER_SQL:
         p = db.obj.param
         _USER_SQL[key] = (

@@ -181,7 +181,9 @@ def csp_for(page):
 def hls_playlist(session_id):
     session = _session_or_404(session_id)
     path = video.paths(_dir(), session.id)["playlist"]
-    if session.status != "live" or not path.is_file():
+    # Still served just after the end: players poll it until the room tells them
+    # the live is over, and a 404 in between would only be noise.
+    if session.status == "scheduled" or not path.is_file():
         abort(404)
     # the playlist names its segments relative to itself: s<ID>-<N>.ts
     response = send_file(

@@ -295,7 +295,7 @@ async def flash_sale(setup, world, sizes):
             "product_id": world["product"],
             "price_cents": 990,
             "quantity": sizes["units"],
-            "per_user_limit": 10_000,
+            "per_user_limit": min(10_000, sizes["units"]),
             "duration_s": 3600,
         },
     )["flash_sale"]

@@ -54,6 +54,35 @@ class PostgresDatabase(PooledPostgresqlDatabase):
         return super().execute_sql(sql, params, *args, **kwargs)
 
 
+def _cooperative_psycopg2():
+    """Under gevent, let psycopg2 wait for the server as a greenlet (psycogreen's
+    recipe): otherwise every query blocks the whole process for its round trip,
+    and every commit for its fsync."""
+    try:
+        from gevent import monkey
+    except ImportError:  # pragma: no cover - gevent is a requirement
+        return
+    if not monkey.is_module_patched("socket"):
+        return
+    import psycopg2
+    from gevent.socket import wait_read, wait_write
+    from psycopg2 import extensions
+
+    def wait(conn, timeout=None):
+        while True:
+            state = conn.poll()
+            if state == extensions.POLL_OK:
+                return
+            if state == extensions.POLL_READ:
+                wait_read(conn.fileno(), timeout=timeout)
+            elif state == extensions.POLL_WRITE:
+                wait_write(conn.fileno(), timeout=timeout)
+            else:
+                raise psycopg2.OperationalError(f"bad state from poll: {state!r}")
+
+    extensions.set_wait_callback(wait)
+
+
 def open_database(config):
     """Create the peewee database named by the config (SQLite file by default)."""
     url = config.get("DATABASE_URL")
@@ -64,6 +93,7 @@ def open_database(config):
             # every 0.1 s, a greenlet under gevent) instead of failing; a crowd of
             # sockets joining at once is far larger than the pool. 32 per process
             # keeps N processes under max_connections (100 by default).
+            _cooperative_psycopg2()
             return PostgresDatabase(
                 **parse_url(url), max_connections=32, stale_timeout=300, timeout=30
             )

@@ -442,3 +442,52 @@ def test_reapers_on_both_processes_return_each_hold_once(cluster, backends):
     assert sql(
         backends, "SELECT status, COUNT(*) FROM reservation GROUP BY status"
     ) == [("expired", 30)]
+
+
+# --- the Redis implementations, in this process ---------------------------------------
+
+
+@pytest.fixture
+def shared_redis():
+    from services import shared
+
+    try:
+        import redis
+
+        redis.Redis.from_url(REDIS, socket_timeout=3).ping()
+    except Exception as exc:  # noqa: BLE001 - any failure to reach it
+        _unavailable(f"Redis at {REDIS}", exc)
+    channel = "lstest-" + uuid.uuid4().hex[:10]
+    shared.configure(f"{REDIS}/{random.randint(1, 15)}", channel)
+    yield shared
+    r = shared.redis_client()
+    for k in r.scan_iter(match=channel + ":*", count=500):
+        r.delete(k)
+    shared.configure("", "livestall")
+
+
+def test_redis_counters_and_buckets_behave_like_the_embedded_ones(shared_redis):
+    from services import ratelimit
+
+    now = 1_000_000.0
+    for expected in (1, 2, 3):
+        assert ratelimit.hit("login:acct:alice", 900, now) == expected
+    assert ratelimit.count("login:acct:alice", 900, now) == 3
+    # half-way through the next window, the previous one counts half
+    assert ratelimit.count("login:acct:alice", 900, now + 900 + 450 - now % 900) == 1
+    long_key = "login:acct:" + "x" * 5000
+    assert ratelimit.hit(long_key, 900, now) == 1
+    ratelimit.reset("login:acct:alice")
+    assert ratelimit.count("login:acct:alice", 900, now) == 0
+    buckets = ratelimit.buckets("chat", 2, 30)
+    assert isinstance(buckets, shared_redis.RedisTokenBuckets)
+    assert buckets.take(7) == 0 and buckets.take(7) == 0
+    wait = buckets.take(7)
+    assert 0 < wait <= 30
+    assert ratelimit.buckets("chat", 2, 30).take(8) == 0  # per key
+    token = shared_redis.acquire_grab(42)
+    assert token and shared_redis.acquire_grab(42) is None
+    shared_redis.release_grab(42, "not-mine")  # only its owner releases it
+    assert shared_redis.acquire_grab(42) is None
+    shared_redis.release_grab(42, token)
+    assert shared_redis.acquire_grab(42)

@@ -119,6 +119,7 @@ presence = Presence()
 FLUSH_S = 1.0
 REFRESH_EVERY = 3  # flushes between re-counts of every room (several processes)
 _flusher = {"started": False, "lock": threading.Lock()}
+_sent = {}  # session id -> the last viewer total this process broadcast
 _buckets = {}
 
 
@@ -138,12 +139,19 @@ def flush(refresh=False):
     every few seconds, so a dead process's viewers leave the count)."""
     counts, likes = presence.take_pending()
     if shared.redis_client() is not None:
+        dirty = set(counts)
         if refresh:
             counts = {**presence.local_rooms(), **counts}
         if counts:
             counts = shared.publish_viewers(counts)
         else:
             shared.heartbeat()
+        counts = {  # a refresh re-sends only the totals that changed
+            s: n for s, n in counts.items() if s in dirty or _sent.get(s) != n
+        }
+        _sent.update(counts)
+        for session_id in set(_sent) - set(presence.local_rooms()):
+            del _sent[session_id]
     with db.connection_context():
         for session_id, n in likes.items():
             total = live.add_likes(session_id, n)

@@ -261,13 +261,18 @@
   // --- the socket ---------------------------------------------------------------------
 
   var socket = window.io("/live");
+  // A form of this page (start, end, pin...) is on its way: its own response
+  // redraws the page, and a reload now would cancel it (and its message).
+  var leaving = false;
+  document.addEventListener("submit", function () { leaving = true; }, true);
+  function reloadSoon() { if (!leaving) window.location.reload(); }
   // flash-console.js (loaded after this file) listens to the room through these.
   window.LiveConsole = { socket: socket, onState: [] };
 
   function render(state) {
     var session = state.session || {};
     if (session.status && session.status !== status) {
-      window.location.reload();  // started or ended elsewhere: the controls change
+      reloadSoon();  // started or ended elsewhere: the controls change
       return;
     }
     seen = {};
@@ -324,7 +329,7 @@
   });
   socket.on("session", function (data) {
     var session = data.session || {};
-    if (session.id === sessionId && session.status !== status) window.location.reload();
+    if (session.id === sessionId && session.status !== status) reloadSoon();
   });
   socket.on("signed_out", function () {
     showError(t("signed_out"));

@@ -3,48 +3,18 @@ as users run it): exactly 50 reservations, 450 clear refusals, the books add up
 and nobody gets more than the per-user limit."""
 
 import asyncio
-import http.client
-import json
 import sqlite3
 from collections import Counter
 
 import pytest
 
 from bench.sioclient import connect
-from tests.conftest import PASSWORD
+from tests.test_flash_crash import call, user
 
 pytestmark = [pytest.mark.slow, pytest.mark.sqlite_only]
 CLIENTS = 500
 USERS = 250  # two sockets per person: the second must not beat the limit
 UNITS = 50
-
-
-def call(port, method, path, token=None, body=None):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    headers = {"Content-Type": "application/json"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    conn.request(method, path, body=json.dumps(body or {}), headers=headers)
-    resp = conn.getresponse()
-    data = json.loads(resp.read() or b"{}")
-    conn.close()
-    return resp.status, data
-
-
-def user(port, name, role="shopper"):
-    status, data = call(
-        port,
-        "POST",
-        "/api/v1/users",
-        body={
-            "username": name,
-            "email": f"{name}@example.com",
-            "password": PASSWORD,
-            "role": role,
-        },
-    )
-    assert status == 201, data
-    return data["token"]
 
 
 async def crowd(port, tokens, session_id, sale_id):

@@ -63,13 +63,22 @@ def test_host_launches_a_flash_sale_and_a_viewer_grabs_and_checks_out(
     viewer.goto(room_url)
     viewer.wait_for_selector("#live-badge .live-badge-live")
     assert viewer.locator("#fsale-stack").is_hidden()
+    # An anonymous visitor and a second viewer (desktop) are in the room too: all
+    # pages are open before the launch, whose 10 s countdown leaves no time to sign up.
+    anon = new_page(viewport=PHONE)
+    anon.goto(room_url)
+    late = new_page()
+    _signup(late, base, "jun", "shopper")
+    late.wait_for_url(base + "/")
+    late.goto(room_url)
+    late.wait_for_selector("#live-badge .live-badge-live")
 
     # The host launches one unit of the tea at ¥99, starting in 10 s.
     host.select_option("#f-product_id", str(tea["id"]))
     host.fill("#f-price", "99")
     host.fill("#f-quantity", "1")
     host.fill("#f-per_user_limit", "1")
-    host.select_option("#f-duration_s", "120")
+    host.select_option("#f-duration_s", "900")
     host.select_option("#f-start_delay_s", "10")
     shots(host, "console-launch-form")
     host.click("#launch-flash")
@@ -82,7 +91,7 @@ def test_host_launches_a_flash_sale_and_a_viewer_grabs_and_checks_out(
     clock = panel.locator(".fsale-clock")
     clock.filter(has_text="Starts in").wait_for()
     first = _seconds(clock.inner_text())
-    assert 5 <= first <= 10, first
+    assert 3 <= first <= 10, first
     assert panel.locator(".fsale-price").inner_text() == "¥99.00"
     assert panel.locator(".fsale-was").inner_text() == "¥168.00"
     assert panel.locator(".fsale-off").inner_text() == "-41%"
@@ -94,19 +103,13 @@ def test_host_launches_a_flash_sale_and_a_viewer_grabs_and_checks_out(
     shots(viewer, "viewer-countdown-phone")
 
     # Anonymous visitors get a link to sign in that comes back to the room.
-    anon = new_page(viewport=PHONE)
-    anon.goto(room_url)
     sign_in = anon.locator(".fsale a.fsale-grab", has_text="Sign in to grab")
     sign_in.wait_for()
     assert sign_in.get_attribute("href") == f"/login?next=/live/{session['id']}"
     anon.locator(".fsale .fsale-clock", has_text="Starts in").wait_for()
     shots(anon, "anonymous-countdown-phone")
 
-    # A second viewer (desktop) is in the room too.
-    late = new_page()
-    _signup(late, base, "jun", "shopper")
-    late.wait_for_url(base + "/")
-    late.goto(room_url)
+    # The second viewer (desktop) sees the same countdown.
     late.locator(".fsale .fsale-clock", has_text="Starts in").wait_for()
 
     # At the start the button opens; the viewer grabs and gets the hold at once.
@@ -115,7 +118,7 @@ def test_host_launches_a_flash_sale_and_a_viewer_grabs_and_checks_out(
     grab.click()
     held = panel.locator(".fsale-held")
     held.wait_for(timeout=5000)
-    assert re.search(r"Reserved! 1 held for you for (5:00|4:5\d)\.", held.inner_text())
+    assert re.search(r"Reserved! 1 held for you for (5:00|4:[3-5]\d)\.", held.inner_text())
     checkout_link = panel.locator("a.fsale-checkout")
     assert checkout_link.get_attribute("href") == "/checkout"
     panel.locator(".fsale-stock", has_text="0 left").wait_for()

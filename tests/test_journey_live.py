@@ -120,7 +120,9 @@ def test_host_goes_live_and_a_viewer_chats_buys_and_watches_the_replay(
     host.wait_for_function(
         "() => parseInt(document.getElementById('stat-likes').textContent) >= 3"
     )
-    assert host.locator("#stat-viewers").inner_text() != "0"
+    host.wait_for_function(
+        "() => document.getElementById('stat-viewers').textContent.trim() !== '0'"
+    )
     shots(host, "host-console-live")
 
     # The host deletes a message: it vanishes for the viewer.

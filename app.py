@@ -144,6 +144,35 @@ def register_commands(app):
     register(app)
 
 
+MAINTENANCE_EVERY_S = 60
+
+
+def maintenance_pass(app):
+    """One round of a serving process's chores: cancel the unpaid orders whose
+    time to pay is over (their stock goes back). Safe in several processes at
+    once: every change is a guarded UPDATE. Returns the orders cancelled."""
+    from services import orders
+
+    with app.app_context(), db.connection_context():
+        return orders.expire_unpaid()
+
+
+def start_maintenance(app):
+    import logging
+
+    log = logging.getLogger("livestall.maintenance")
+
+    def loop():
+        while True:
+            socketio.sleep(MAINTENANCE_EVERY_S)
+            try:
+                maintenance_pass(app)
+            except Exception:  # one bad pass must not stop the chores
+                log.exception("maintenance pass failed")
+
+    socketio.start_background_task(loop)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Serve Livestall.")
     parser.add_argument("--host", default=os.environ.get("LIVESTALL_HOST", "127.0.0.1"))
@@ -153,6 +182,7 @@ def main(argv=None):
     parser.add_argument("--async-mode", choices=("gevent", "threading"))
     args = parser.parse_args(argv)
     app = create_app()
+    start_maintenance(app)
     print(
         f"Livestall on http://{args.host}:{args.port} "
         f"({app.config['ASYNC_MODE']}, data in {app.config['DATA_DIR']})",

@@ -1,5 +1,5 @@
 """`flask --app app ...` commands: seed-demo, reindex, create-admin, backup,
-video-server."""
+video-server, expire-unpaid."""
 
 import sqlite3
 from pathlib import Path
@@ -19,6 +19,7 @@ def register(app):
     app.cli.add_command(create_admin)
     app.cli.add_command(backup)
     app.cli.add_command(video_server)
+    app.cli.add_command(expire_unpaid)
 
 
 @click.command("seed-demo")
@@ -151,3 +152,14 @@ def video_server(print_config):
     )
     argv = vs.command(config, conf)
     os.execvp(argv[0], argv)  # noqa: S606 - nginx, in the foreground
+
+
+@click.command("expire-unpaid")
+@with_appcontext
+def expire_unpaid():
+    """Cancel unpaid orders whose time to pay is over (the server does this every
+    minute too; this is for cron on hosts that run without it)."""
+    from app import maintenance_pass
+
+    cancelled = maintenance_pass(current_app._get_current_object())
+    click.echo(f"Cancelled {len(cancelled)} unpaid order(s).")

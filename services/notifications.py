@@ -15,8 +15,9 @@ ORDER_AUDIENCE = {
 KINDS = tuple(ORDER_AUDIENCE)
 
 
-def notify_order(kind, order, actor_id=None):
-    """Tell the order's buyer and/or merchant about `kind`; returns rows written."""
+def notify_order(kind, order, actor_id=None, reason=None):
+    """Tell the order's buyer and/or merchant about `kind` (`reason`: why, e.g.
+    "unpaid" for an order the system cancelled); returns rows written."""
     people = set()
     for who in ORDER_AUDIENCE[kind]:
         if who == "buyer":
@@ -38,6 +39,7 @@ def notify_order(kind, order, actor_id=None):
                 "currency": order.currency,
                 "tracking_number": order.tracking_number,
                 "role": "merchant" if uid == order.merchant_id else "buyer",
+                **({"reason": reason} if reason else {}),
             },
             "created_at": utcnow(),
         }

@@ -40,6 +40,9 @@ def visible_order(user, order_id):
         user.id in (order.buyer_id, order.merchant_id) or user.has_role("admin")
     ):
         raise NotFound("No such order.")
+    if overdue(order):
+        expire_unpaid(order_ids=[order.id])
+        order = Order.get_by_id(order.id)
     return order
 
 
@@ -75,6 +78,9 @@ def allowed_moves(user, order):
 
 def move(user, order, to_status, tracking_number=None, note=""):
     """Change the status by one guarded UPDATE; restock on cancel/refund, once."""
+    if overdue(order) and _role_in(user, order):  # its time ran out, not yet swept
+        expire_unpaid(order_ids=[order.id])
+        raise Conflict("This order was cancelled: it was not paid in time.")
     if to_status not in allowed_moves(user, order):
         if _role_in(user, order):
             raise NotAllowed("You cannot move this order to %(to)s now.", to=to_status)
@@ -89,6 +95,12 @@ def move(user, order, to_status, tracking_number=None, note=""):
         changes["tracking_number"] = tracking
     if payments.provider(order.payment_method).paid_on(to_status):
         changes["paid_at"] = changes["updated_at"]
+    return _apply(order, to_status, changes, user.id, note)
+
+
+def _apply(order, to_status, changes, actor_id, note, reason=None):
+    """The guarded UPDATE from `order.status`, its side effects and its event
+    (actor None: the system, e.g. an unpaid order's time ran out)."""
     with transaction():
         moved = (
             Order.update(changes)
@@ -110,22 +122,80 @@ def move(user, order, to_status, tracking_number=None, note=""):
             order=order.id,
             from_status=order.status,
             to_status=to_status,
-            actor=user.id,
+            actor=actor_id,
             note=(note or "")[:200],
         )
         moved = Order.get_by_id(order.id)
-        notifications.notify_order(f"order_{to_status}", moved, actor_id=user.id)
+        notifications.notify_order(
+            f"order_{to_status}", moved, actor_id=actor_id, reason=reason
+        )
     if to_status in RESTOCK:  # back in stock for "in stock only" searches
         search_index.product_changed(*[line.product_id for line in lines_of(order)])
     return moved
 
 
+# --- unpaid orders run out of time ----------------------------------------------------
+
+UNPAID_NOTE = "Not paid in time"
+
+
+def pay_by(order):
+    """When this unpaid order is cancelled if still unpaid (None: never)."""
+    within = payments.provider(order.payment_method).pay_within()
+    if within is None or order.status != "pending_payment":
+        return None
+    return order.created_at + within
+
+
+def overdue(order, now=None):
+    deadline = pay_by(order)
+    return deadline is not None and deadline <= (now or utcnow())
+
+
+def expire_unpaid(now=None, order_ids=None, buyer_id=None, merchant_id=None, limit=200):
+    """Cancel unpaid orders whose time to pay is over, returning their stock once.
+
+    Each is the same guarded `pending_payment -> cancelled` UPDATE as a person's
+    cancel, so a sweep racing another process, the buyer or the merchant changes
+    an order at most once. Called by the server's maintenance loop, by
+    `flask expire-unpaid`, and lazily before an order or a list of orders is read.
+    Returns the cancelled orders."""
+    now = now or utcnow()
+    cancelled = []
+    for code, provider_ in payments.PROVIDERS.items():
+        within = provider_.pay_within()
+        if within is None:
+            continue
+        query = Order.select().where(
+            (Order.status == "pending_payment")
+            & (Order.payment_method == code)
+            & (Order.created_at <= now - within)
+        )
+        if order_ids is not None:
+            query = query.where(Order.id.in_(list(order_ids)))
+        if buyer_id is not None:
+            query = query.where(Order.buyer == buyer_id)
+        if merchant_id is not None:
+            query = query.where(Order.merchant == merchant_id)
+        for order in list(query.order_by(Order.created_at).limit(limit)):
+            changes = {"status": "cancelled", "updated_at": utcnow()}
+            try:
+                cancelled.append(
+                    _apply(order, "cancelled", changes, None, UNPAID_NOTE, "unpaid")
+                )
+            except Conflict:  # paid, cancelled or swept elsewhere meanwhile
+                continue
+    return cancelled
+
+
 def orders_of_buyer(user, page=1, per_page=20):
+    expire_unpaid(buyer_id=user.id)
     query = Order.select().where(Order.buyer == user.id)
     return _page(query, page, per_page)
 
 
 def orders_of_merchant(user, status=None, page=1, per_page=50):
+    expire_unpaid(merchant_id=user.id)
     query = Order.select().where(Order.merchant == user.id)
     if status:
         query = query.where(Order.status == status)

@@ -7,7 +7,9 @@ was charged. A provider answers four questions the order flow asks:
 - `instructions(order, profile)`: what the buyer must do (plain values for
   pages and the API);
 - `ships_before_payment`: may the merchant ship while the order is unpaid?
-- `paid_on(to_status)`: which status change means the money arrived.
+- `paid_on(to_status)`: which status change means the money arrived;
+- `pay_within()`: how long an unpaid order waits before it is cancelled and
+  its stock returned (None: it never expires).
 
 Decisions, as small shops run them on Taobao/Pinduoduo-style marketplaces and
 in Shopify's manual methods:
@@ -18,10 +20,17 @@ in Shopify's manual methods:
 - Bank transfer: the buyer sees the merchant's account and a reference (the
   order number) to put in the transfer memo; the merchant checks the bank
   statement and marks the order paid (`pending_payment -> paid`), and only then
-  ships. A merchant without bank details cannot be paid this way.
+  ships. A merchant without bank details cannot be paid this way. An order
+  not paid within `BANK_TRANSFER_PAY_WITHIN_H` hours (72) is cancelled and its
+  stock returned, as Taobao closes unpaid orders: otherwise a buyer who never
+  pays would keep units from everyone else.
 """
 
-from models import MerchantProfile
+from datetime import timedelta
+
+from flask import current_app, has_app_context
+
+from models import MerchantProfile, isoformat
 
 
 class PaymentProvider:
@@ -40,6 +49,9 @@ class PaymentProvider:
         """True when an order moving to `to_status` has now been paid."""
         return to_status == self.paid_status
 
+    def pay_within(self):
+        return None
+
 
 class CashOnDelivery(PaymentProvider):
     code = "cod"
@@ -56,6 +68,13 @@ class CashOnDelivery(PaymentProvider):
 
 class BankTransfer(PaymentProvider):
     code = "bank_transfer"
+    DEFAULT_PAY_WITHIN_H = 72
+
+    def pay_within(self):
+        hours = self.DEFAULT_PAY_WITHIN_H
+        if has_app_context():
+            hours = current_app.config.get("BANK_TRANSFER_PAY_WITHIN_H", hours)
+        return timedelta(hours=hours)
 
     def available(self, profile):
         return profile.has_bank_details
@@ -69,7 +88,15 @@ class BankTransfer(PaymentProvider):
             "account_name": profile.bank_account_name,
             "account_number": profile.bank_account_number,
             "note": profile.bank_note,
+            "pay_by": _pay_by(order, self),
         }
+
+
+def _pay_by(order, provider_):
+    within = provider_.pay_within()
+    if within is None or order.status != "pending_payment":
+        return None
+    return isoformat(order.created_at + within)
 
 
 PROVIDERS = {p.code: p for p in (CashOnDelivery(), BankTransfer())}

@@ -128,6 +128,7 @@ def test_bank_transfer_from_shop_settings_to_paid_with_notifications(
     box = shopper.locator(".pay-box")
     assert box.locator("dd", has_text="6225 8801 2345 6789").is_visible()
     assert box.locator(".pay-reference").inner_text() == f"LS-{oid:06d}"
+    assert "or the order is cancelled" in box.locator(".pay-by").inner_text()
     shots(shopper, "bank-transfer-details")
 
     merchant.reload()

@@ -337,6 +337,8 @@ def order(order_id):
         moves=orders.allowed_moves(me, item),
         move_labels=MOVE_LABELS,
         payment=payments.instructions(item),
+        pay_by=orders.pay_by(item),
+        unpaid_note=orders.UNPAID_NOTE,
         buyer=User.get_by_id(item.buyer_id),
         merchant=User.get_by_id(item.merchant_id),
         is_seller=me.id == item.merchant_id or me.has_role("admin"),

@@ -183,6 +183,10 @@ def main(argv=None):
     args = parser.parse_args(argv)
     app = create_app()
     start_maintenance(app)
+    # messages from the other processes (search index changes, sign-outs, bans)
+    from services import shared
+
+    shared.ensure_listener(socketio.start_background_task)
     print(
         f"Livestall on http://{args.host}:{args.port} "
         f"({app.config['ASYNC_MODE']}, data in {app.config['DATA_DIR']})",

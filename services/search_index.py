@@ -63,6 +63,8 @@ from whoosh.analysis import (
 from whoosh.fields import COLUMN, ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 
+from services import shared
+
 log = logging.getLogger(__name__)
 jieba.setLogLevel(logging.WARNING)
 
@@ -355,9 +357,10 @@ def _columns(name, searcher):
         if cached is not None and cached[0] is searcher:
             return cached[1]
         reader = searcher.reader()
+        empty = reader.doc_count_all() == 0  # no segment: no column readers either
         loaded = {}
         for field in COLUMNS:
-            values = list(reader.column_reader(field, translate=True))
+            values = [] if empty else list(reader.column_reader(field, translate=True))
             if values and isinstance(values[0], bytes):
                 values = [v.decode() for v in values]
             loaded[field] = values
@@ -566,7 +569,8 @@ def _documents(jobs):
 
 def changed(kind, *ids):
     """Bring the index in line with the committed rows of `kind` ("product", "post",
-    "user") `ids`. Never raises: a failure is recorded and retried later."""
+    "user") `ids`, here and in every other process (through Redis, when there is
+    one). Never raises: a failure is recorded and retried later."""
     if not is_configured() or not ids:
         return
     jobs = {(kind, int(i)) for i in ids}
@@ -575,6 +579,30 @@ def changed(kind, *ids):
         pending |= jobs
         return
     _apply(jobs)
+    _tell_others(jobs)
+
+
+def _tell_others(jobs):
+    """Other processes keep their own index: send them the changed ids; each
+    re-reads those rows from the database, which stays the truth."""
+    try:
+        shared.publish("search_changed", jobs=sorted([k, i] for k, i in jobs))
+    except Exception:  # Redis away: the others catch up at their next reindex
+        log.exception("search: could not tell other processes of %d changes", len(jobs))
+
+
+@shared.on_control("search_changed")
+def apply_remote(jobs=()):
+    """Index changes another process made (its `search_changed` message)."""
+    from extensions import db
+
+    if not is_configured():
+        return
+    jobs = {(str(k), int(i)) for k, i in jobs if k in ("product", "post", "user")}
+    if not jobs:
+        return
+    with db.connection_context():
+        _write(_documents(_expand(jobs)))
 
 
 def product_changed(*ids):
@@ -604,6 +632,7 @@ def batch(apply=True):
         _batch.reset(token)
     if apply and jobs and is_configured():
         _apply(jobs)
+        _tell_others(jobs)
 
 
 def _pending_jobs(limit=500):

@@ -11,6 +11,7 @@ import os
 import random
 import signal
 import time
+import urllib.parse
 import uuid
 from collections import Counter
 
@@ -272,6 +273,57 @@ def test_login_throttling_is_shared_through_redis(cluster, backends):
     # the counters live in Redis, not in the database
     assert sql(backends, "SELECT COUNT(*) FROM rate_counter") == [(0,)]
     assert list(backends["redis"].scan_iter(match=backends["channel"] + ":rate:*"))
+
+
+# --- search ------------------------------------------------------------------------
+
+
+def _search(port, q):
+    status, body = call(port, "GET", "/api/v1/search?q=" + urllib.parse.quote(q))
+    assert status == 200, body
+    return [item["title"] for item in body["items"]]
+
+
+def _eventually(check, limit_s=10):
+    deadline = time.monotonic() + limit_s
+    while True:
+        got = check()
+        if got or time.monotonic() > deadline:
+            return got
+        time.sleep(0.1)
+
+
+def test_a_catalog_change_on_one_process_is_searchable_on_the_other(cluster):
+    a, b = cluster()
+    shop = user(a.port, "teashop", "merchant")
+    status, made = call(
+        a.port,
+        "POST",
+        "/api/v1/products",
+        shop,
+        {
+            "title": "安吉白茶 Anji white tea",
+            "price_cents": 9900,
+            "stock": 5,
+            "category": "tea-drinks",
+        },
+    )
+    assert status == 201, made
+    pid = made["product"]["id"]
+    # made through A, found through B (and A) a moment later
+    assert _eventually(lambda: _search(b.port, "白茶") == ["安吉白茶 Anji white tea"])
+    assert _search(a.port, "anji") == ["安吉白茶 Anji white tea"]
+    # renamed through B: A finds it by its new name and no longer by the old one
+    status, _ = call(
+        b.port, "PATCH", f"/api/v1/products/{pid}", shop, {"title": "黄山毛峰 Maofeng"}
+    )
+    assert status == 200
+    assert _eventually(lambda: _search(a.port, "毛峰") == ["黄山毛峰 Maofeng"])
+    assert _search(a.port, "白茶") == []
+    # archived through A: gone from B's results
+    status, _ = call(a.port, "DELETE", f"/api/v1/products/{pid}", shop)
+    assert status == 204
+    assert _eventually(lambda: _search(b.port, "毛峰") == [])
 
 
 # --- flash sales -------------------------------------------------------------------

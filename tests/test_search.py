@@ -526,3 +526,21 @@ def test_a_sell_out_and_a_restock_reach_in_stock_only(world):
     assert titles(search("lipstick")) == [lipstick.title]
     orders.move(buyer, placed[0], "cancelled")  # the units come back
     assert titles(search("lipstick", in_stock=True)) == [lipstick.title]
+
+
+def test_an_empty_catalogue_searches_without_error(app, client):
+    """A new site (no product ever indexed) answers every search with nothing."""
+    with app.app_context(), db.connection_context():
+        search_index.rebuild()
+    for path in (
+        "/api/v1/search?q=tea",
+        "/api/v1/search?q=&sort=price_asc&category=kitchen",
+        "/api/v1/search?q=龙井&type=posts",
+        "/api/v1/search?q=lily&type=creators",
+    ):
+        resp = client.get(path)
+        assert resp.status_code == 200, (path, resp.get_data(as_text=True)[:300])
+        assert resp.get_json()["items"] == [] and resp.get_json()["total"] == 0
+    page = client.get("/search?q=tea")
+    assert page.status_code == 200
+    assert "No products match" in page.get_data(as_text=True)

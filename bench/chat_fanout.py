@@ -22,10 +22,11 @@ the server to idle and (at most --quiet-wait s) for the machine to idle; the
 it is not ~0, wall-clock figures (deliveries/s, latencies) are noisy and CPU per
 delivery is the figure to trust.
 
-The load comes from thin asyncio clients speaking Engine.IO 4 / Socket.IO 5 over a
-hand-written WebSocket client (asyncio.Protocol, no polling, no python-socketio
-Client: that one costs ~0.3 ms CPU per message and saturates before the server
-does): ~10-17 us client CPU per delivery in bursts, ~35-65 us at a steady trickle
+The load comes from bench/sioclient.py's thin asyncio clients, Engine.IO 4 /
+Socket.IO 5 over a hand-written WebSocket (asyncio.Protocol, no polling, no
+python-socketio Client: that one costs ~0.3 ms CPU per message and saturates before
+the server does), here reading chat events from their bytes without decoding the
+JSON: ~10-17 us client CPU per delivery in bursts, ~35-65 us at a steady trickle
 (one wake-up per frame). All clients share one event loop by default; on this 2-core
 box a second client process (--client-procs 2) only steals the server's core (bare
 burst CPU per delivery rose 0.016 -> 0.028 ms), so one is used. `client busy` is
@@ -74,14 +75,13 @@ delivery ratio was 1.05-1.45x at the fixed rate and 1.23-1.76x in bursts):
 
 import argparse
 import asyncio
-import base64
+import functools
 import http.client
 import json
 import math
 import multiprocessing
 import os
 import re
-import struct
 import subprocess
 import sys
 import tempfile
@@ -90,7 +90,10 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-NS = b"/live"
+sys.path.insert(0, str(ROOT))
+
+from bench.sioclient import SocketClient, connect  # noqa: E402
+
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 PASSWORD = "tea-garden-2026"  # noqa: S105 - bench accounts on a temp site
 BUCKET_REFILL_S = 2.0  # Livestall: one chat token back per 2 s, 5 at most
@@ -108,168 +111,35 @@ def cpu_seconds(pid):
 # --------------------------------------------------------------------------- client
 
 
-class WSClient(asyncio.Protocol):
-    """One Socket.IO client on one WebSocket, with the least work per frame."""
+class ChatClient(SocketClient):
+    """bench/sioclient.py's client, reading chat events straight from their bytes
+    (no JSON decoding: the least work per delivery) and counting into its worker's
+    stats."""
 
-    def __init__(self, host, port, stats, token=None):
-        self.host, self.port, self.stats, self.token = host, port, stats, token
-        self.transport = None
-        self.buf = b""
-        self.upgraded = False
-        self.frag = None
-        loop = asyncio.get_running_loop()
-        self.connected = loop.create_future()  # resolves on "40/live,{...}"
-        self.acks = {}
-        self.next_ack = 1
-        self.closed = False
-
-    # ---- transport
-    def connection_made(self, transport):
-        self.transport = transport
-        key = base64.b64encode(os.urandom(16)).decode()
-        transport.write(
-            (
-                "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\n"
-                f"Host: {self.host}:{self.port}\r\n"
-                "Upgrade: websocket\r\nConnection: Upgrade\r\n"
-                f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
-            ).encode()
-        )
+    def __init__(self, host, port, namespace, token=None, on_event=None, *, stats):
+        super().__init__(host, port, namespace, token, on_event)
+        self.stats = stats
 
     def connection_lost(self, exc):
-        self.closed = True
         self.stats["disconnects"] += 1
-        if not self.connected.done():
-            self.connected.set_exception(ConnectionError("closed before connect"))
-        for fut in self.acks.values():
-            if not fut.done():
-                fut.set_exception(ConnectionError("closed"))
+        super().connection_lost(exc)
 
-    def data_received(self, data):
-        now = time.monotonic_ns()
-        buf = self.buf + data if self.buf else data
-        if not self.upgraded:
-            end = buf.find(b"\r\n\r\n")
-            if end < 0:
-                self.buf = buf
-                return
-            if not buf.startswith(b"HTTP/1.1 101"):
-                self.stats["errors"].append(buf[:200].decode("latin-1"))
-                self.transport.close()
-                return
-            self.upgraded = True
-            buf = buf[end + 4 :]
-        pos, n = 0, len(buf)
-        while n - pos >= 2:
-            b0, b1 = buf[pos], buf[pos + 1] & 0x7F
-            head = 2
-            if b1 == 126:
-                if n - pos < 4:
-                    break
-                (b1,) = struct.unpack_from("!H", buf, pos + 2)
-                head = 4
-            elif b1 == 127:
-                if n - pos < 10:
-                    break
-                (b1,) = struct.unpack_from("!Q", buf, pos + 2)
-                head = 10
-            if n - pos < head + b1:
-                break
-            payload = buf[pos + head : pos + head + b1]
-            pos += head + b1
-            opcode = b0 & 0x0F
-            if opcode == 0:  # continuation
-                self.frag += payload
-                if b0 & 0x80:
-                    payload, self.frag = self.frag, None
-                    self.on_packet(payload, now)
-            elif opcode in (1, 2):
-                if b0 & 0x80:
-                    self.on_packet(payload, now)
-                else:
-                    self.frag = payload
-            elif opcode == 9:
-                self.send_frame(payload, opcode=0xA)
-            elif opcode == 8:
-                self.transport.close()
-                return
-        self.buf = buf[pos:] if pos < n else b""
+    def handshake_failed(self, response):
+        self.stats["errors"].append(response[:200].decode("latin-1"))
 
-    def send_frame(self, payload, opcode=1):
-        n = len(payload)
-        if n < 126:
-            head = struct.pack("!BB", 0x80 | opcode, 0x80 | n)
-        elif n < 65536:
-            head = struct.pack("!BBH", 0x80 | opcode, 0x80 | 126, n)
+    def namespace_disconnected(self):
+        self.stats["ns_disconnects"] += 1
+
+    def event_received(self, raw, now):
+        if raw.startswith(b'["chat"'):
+            m = BODY_RE.search(raw)
+            if m:
+                self.stats["on_chat"](int(m.group(1)), int(m.group(2)), now)
+            else:
+                self.stats["other"]["chat?"] += 1
         else:
-            head = struct.pack("!BBQ", 0x80 | opcode, 0x80 | 127, n)
-        mask = os.urandom(4)
-        if n:
-            rep = (mask * (n // 4 + 1))[:n]
-            payload = (
-                int.from_bytes(payload, "big") ^ int.from_bytes(rep, "big")
-            ).to_bytes(n, "big")
-        self.transport.write(head + mask + payload)
-
-    # ---- Engine.IO / Socket.IO
-    def on_packet(self, p, now):
-        c = p[:1]
-        if c == b"4":
-            kind = p[1:2]
-            rest = p[2 + len(NS) + 1 :]  # after "4X/live,"
-            if kind == b"2":
-                if rest.startswith(b'["chat"'):
-                    m = BODY_RE.search(rest)
-                    if m:
-                        self.stats["on_chat"](int(m.group(1)), int(m.group(2)), now)
-                    else:
-                        self.stats["other"]["chat?"] += 1
-                else:
-                    name = rest[2 : rest.find(b'"', 2)].decode()
-                    self.stats["other"][name] = self.stats["other"].get(name, 0) + 1
-            elif kind == b"3":
-                i = 0
-                while rest[i : i + 1].isdigit():
-                    i += 1
-                fut = self.acks.pop(int(rest[:i]), None)
-                if fut is not None and not fut.done():
-                    fut.set_result((now, json.loads(rest[i:])[0]))
-            elif kind == b"0":
-                if not self.connected.done():
-                    self.connected.set_result(True)
-            elif kind == b"4":
-                if not self.connected.done():
-                    self.connected.set_exception(
-                        ConnectionError(rest.decode(errors="replace"))
-                    )
-            elif kind == b"1":
-                self.stats["ns_disconnects"] += 1
-        elif c == b"2":
-            self.send_frame(b"3")
-        elif c == b"0":
-            auth = json.dumps({"token": self.token}) if self.token else ""
-            self.send_frame(b"40" + NS + b"," + auth.encode())
-        elif c == b"1":
-            self.transport.close()
-
-    def emit(self, event, data):
-        """Send an event with an ack id; return a future for (recv_ns, ack)."""
-        i = self.next_ack
-        self.next_ack += 1
-        fut = asyncio.get_running_loop().create_future()
-        self.acks[i] = fut
-        body = json.dumps([event, data], separators=(",", ":"))
-        self.send_frame(b"42" + NS + b"," + str(i).encode() + body.encode())
-        return fut
-
-
-async def open_client(host, port, stats, token=None):
-    loop = asyncio.get_running_loop()
-    _, client = await loop.create_connection(
-        lambda: WSClient(host, port, stats, token), host, port
-    )
-    await asyncio.wait_for(client.connected, 60)
-    return client
+            name = raw[2 : raw.find(b'"', 2)].decode()
+            self.stats["other"][name] = self.stats["other"].get(name, 0) + 1
 
 
 def percentile(sorted_values, q):
@@ -293,6 +163,7 @@ class Worker:
             "disconnects": 0,
             "ns_disconnects": 0,
         }
+        self.client_factory = functools.partial(ChatClient, stats=self.stats)
         self.viewers, self.senders = [], []
 
     def on_chat(self, phase, sent_ns, now):
@@ -315,7 +186,9 @@ class Worker:
         async def one(token):
             async with sem:
                 try:
-                    client = await open_client(host, port, self.stats, token)
+                    client = await connect(
+                        host, port, "/live", token, factory=self.client_factory
+                    )
                     t0 = time.monotonic_ns()
                     now, ack = await asyncio.wait_for(
                         client.emit("join", {"session_id": cfg["session_id"]}), 120
@@ -427,7 +300,7 @@ def worker_main(conn, cfg):
                 conn.send(worker.report())
             elif cmd == "quit":
                 for c in worker.viewers + worker.senders:
-                    c.transport.close()
+                    c.close()
                 await asyncio.sleep(0.2)
                 conn.send("bye")
                 return

@@ -9,7 +9,14 @@ namespace connect with `auth`, events with ack ids and acks.
     client = await connect("127.0.0.1", port, "/live", token=None, on_event=None)
     recv_ns, ack = await client.emit("join", {"session_id": 1})
 
-Used by bench/flash_sale.py and tests/test_flash_load.py.
+`on_event(name, data, recv_ns)` gets each event with its receive time
+(time.monotonic_ns() when its bytes arrived). `emit` sends at once and returns the
+ack's future, so many can be in flight before any is awaited. A subclass can take
+over `event_received` (the raw JSON bytes, to skip decoding), `handshake_failed`
+and `namespace_disconnected`; connect(..., factory=Subclass) builds it.
+
+Used by bench/flash_sale.py, bench/chat_fanout.py, bench/run.py and
+tests/test_flash_load.py, tests/test_cluster.py.
 """
 
 import asyncio
@@ -66,6 +73,7 @@ class SocketClient(asyncio.Protocol):
                 self.buf = buf
                 return
             if not buf.startswith(b"HTTP/1.1 101"):
+                self.handshake_failed(buf)
                 self.transport.close()
                 return
             self.upgraded = True
@@ -139,9 +147,7 @@ class SocketClient(asyncio.Protocol):
                 if fut is not None and not fut.done():
                     fut.set_result((now, json.loads(rest[i:])[0]))
             elif sub == b"2":
-                if self.on_event is not None:
-                    name, *args = json.loads(rest)
-                    self.on_event(name, args[0] if args else None, now)
+                self.event_received(rest, now)
             elif sub == b"0":
                 if not self.connected.done():
                     self.connected.set_result(True)
@@ -150,6 +156,8 @@ class SocketClient(asyncio.Protocol):
                     self.connected.set_exception(
                         ConnectionError(rest.decode(errors="replace"))
                     )
+            elif sub == b"1":
+                self.namespace_disconnected()
         elif kind == b"2":
             self._frame(b"3")
         elif kind == b"0":
@@ -158,11 +166,30 @@ class SocketClient(asyncio.Protocol):
         elif kind == b"1":
             self.transport.close()
 
+    # --- hooks for subclasses -----------------------------------------------------
+
+    def event_received(self, raw, now):
+        """An event packet: `raw` is its JSON array as bytes, `now` its receive
+        time in monotonic ns."""
+        if self.on_event is not None:
+            name, *args = json.loads(raw)
+            self.on_event(name, args[0] if args else None, now)
+
+    def handshake_failed(self, response):
+        """The server answered the upgrade with something other than 101;
+        `response` is the bytes received so far. The socket is closed next."""
+
+    def namespace_disconnected(self):
+        """The server disconnected the namespace ("41")."""
+
     def emit(self, event, data):
         """Send an event with an ack id; returns a future of (recv_ns, ack)."""
         i = self.next_ack
         self.next_ack += 1
         fut = asyncio.get_running_loop().create_future()
+        if self.closed:  # lost already: no ack will ever come
+            fut.set_exception(ConnectionError("closed"))
+            return fut
         self.acks[i] = fut
         body = json.dumps([event, data], separators=(",", ":"))
         self._frame(b"42" + self.ns + b"," + str(i).encode() + body.encode())
@@ -173,10 +200,20 @@ class SocketClient(asyncio.Protocol):
             self.transport.close()
 
 
-async def connect(host, port, namespace="/live", token=None, on_event=None, timeout=60):
+async def connect(
+    host,
+    port,
+    namespace="/live",
+    token=None,
+    on_event=None,
+    timeout=60,
+    factory=SocketClient,
+):
+    """Open a socket and connect the namespace; `factory(host, port, namespace,
+    token, on_event)` builds the protocol (SocketClient or a subclass)."""
     loop = asyncio.get_running_loop()
     _, client = await loop.create_connection(
-        lambda: SocketClient(host, port, namespace, token, on_event), host, port
+        lambda: factory(host, port, namespace, token, on_event), host, port
     )
     await asyncio.wait_for(client.connected, timeout)
     return client

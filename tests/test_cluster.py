@@ -7,6 +7,7 @@ skipped with the reason elsewhere, failed under CI (env CI) when they are missin
 """
 
 import asyncio
+import io
 import os
 import random
 import signal
@@ -378,6 +379,7 @@ def test_killing_a_process_mid_sale_loses_nothing_acknowledged(cluster, backends
     room = live_room(a.port, units=units, limit=limit)
     people = [user(a.port, f"fan{i:03d}") for i in range(users)]
     acked = []  # every reservation the server acknowledged
+    where = {}  # token -> what its shopper is doing, on which port
     refusals = Counter()
 
     async def shopper(token, start_port):
@@ -386,14 +388,18 @@ def test_killing_a_process_mid_sale_loses_nothing_acknowledged(cluster, backends
         port = start_port
         while True:
             try:
+                where[token] = ("connect", port)
                 client = await connect("127.0.0.1", port, token=token)
+                where[token] = ("join", port)
                 _, ack = await client.emit("join", {"session_id": room["session_id"]})
+                where[token] = ("grab", port)
                 assert ack["ok"], ack
                 sale = [
                     s for s in ack["state"]["flash_sales"] if s["id"] == room["sale_id"]
                 ]
                 if not sale or sale[0]["remaining"] == 0:
                     client.close()
+                    where[token] = ("done",)
                     return
                 while True:
                     _, ack = await client.emit(
@@ -404,11 +410,13 @@ def test_killing_a_process_mid_sale_loses_nothing_acknowledged(cluster, backends
                         await asyncio.sleep(0.02)
                         continue
                     code = ack["error"]["code"]
+                    where[token] = ("grab", port, code)
                     if code in ("grab_in_flight", "busy"):
                         await asyncio.sleep(0.05)
                         continue
                     refusals[code] += 1
                     client.close()
+                    where[token] = ("done",)
                     return
             except (ConnectionError, OSError):
                 port = a.port  # the survivor
@@ -424,7 +432,26 @@ def test_killing_a_process_mid_sale_loses_nothing_acknowledged(cluster, backends
         ]
         await asyncio.sleep(1.0)
         b.proc.send_signal(signal.SIGKILL)  # mid-sale: grabs in flight on B
-        await asyncio.wait_for(asyncio.gather(*tasks), 120)
+        # (the grabs in flight on B block their users until the guard lapses, 15 s)
+        done, stuck = await asyncio.wait(tasks, timeout=180)
+        if stuck:  # say where each one waits, and what the database does, then fail
+            busy = {t[-6:]: w for t, w in where.items() if w[0] != "done"}
+            busy["ports"] = (a.port, b.port)
+            activity = sql(
+                backends,
+                "SELECT pid, state, wait_event_type, wait_event, xact_start,"
+                " left(query, 100) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()",
+            )
+            stacks = io.StringIO()
+            for task in stuck:
+                task.print_stack(file=stacks)
+            pytest.fail(
+                f"{len(stuck)} shoppers never finished; where: {busy}; "
+                f"stacks: {stacks.getvalue()}; database: {activity}"
+            )
+        for task in done:
+            task.result()
         # Everyone left but the watcher: the dead process's viewers aged out too.
         await on_a.wait(
             lambda n, p: n == "viewers" and p["count"] == 1,

@@ -157,7 +157,10 @@ class SocketClient(asyncio.Protocol):
                         ConnectionError(rest.decode(errors="replace"))
                     )
             elif sub == b"1":
+                # The server dropped us (sign-out, ban). As socket.io-client
+                # does, give the connection up: pending acks fail.
                 self.namespace_disconnected()
+                self.transport.close()
         elif kind == b"2":
             self._frame(b"3")
         elif kind == b"0":
@@ -180,7 +183,8 @@ class SocketClient(asyncio.Protocol):
         `response` is the bytes received so far. The socket is closed next."""
 
     def namespace_disconnected(self):
-        """The server disconnected the namespace ("41")."""
+        """The server disconnected the namespace ("41"); the connection closes
+        next."""
 
     def emit(self, event, data):
         """Send an event with an ack id; returns a future of (recv_ns, ack)."""

@@ -7,19 +7,22 @@ skipped with the reason elsewhere, failed under CI (env CI) when they are missin
 """
 
 import asyncio
+import http.cookiejar
 import io
 import os
 import random
+import re
 import signal
 import time
 import urllib.parse
+import urllib.request
 import uuid
 from collections import Counter
 
 import pytest
 
 from bench.sioclient import connect
-from tests.conftest import LiveServer
+from tests.conftest import PASSWORD, LiveServer
 from tests.test_flash_load import call, user
 
 pytestmark = pytest.mark.slow
@@ -252,6 +255,52 @@ def test_chat_pin_viewers_and_ban_cross_processes(cluster, backends):
         )
         for c in (ca, cb, ca2, host):
             c.close()
+
+    asyncio.run(scenario())
+
+
+def _browser(port):
+    """A cookie-keeping opener on `port` and a way to read a page's CSRF token."""
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+    )
+    base = f"http://127.0.0.1:{port}"
+
+    def post_form(path, fields):
+        page = opener.open(base + path, timeout=10).read().decode()
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        body = urllib.parse.urlencode({"csrf_token": token, **fields}).encode()
+        return opener.open(base + path, data=body, timeout=10)
+
+    return post_form
+
+
+def test_a_password_change_on_one_process_signs_out_sockets_on_the_other(cluster):
+    a, b = cluster()
+    token = user(a.port, "mei")
+    post_form = _browser(a.port)
+    post_form("/login", {"login": "mei", "password": PASSWORD})
+
+    async def scenario():
+        inbox = Inbox()
+        on_b = await connect("127.0.0.1", b.port, token=token, on_event=inbox)
+        _, ack = await on_b.emit("clock", {})
+        assert ack["ok"]
+        # the password changes through a page served by A
+        resp = await asyncio.to_thread(
+            post_form,
+            "/settings/password",
+            {"current_password": PASSWORD, "new_password": PASSWORD + " 2"},
+        )
+        assert resp.status == 200 and b"Password changed" in resp.read()
+        await inbox.wait(lambda n, _p: n == "signed_out")
+        deadline = time.monotonic() + 10
+        while not on_b.closed and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        assert on_b.closed  # B closed the socket of the signed-out user
+        # and its token is gone: a new socket with it is refused
+        with pytest.raises((ConnectionError, OSError)):
+            await connect("127.0.0.1", b.port, token=token, timeout=10)
 
     asyncio.run(scenario())
 

@@ -334,14 +334,16 @@ def on_disconnect(*_reason):
 
 def disconnect_user(user_id):
     """Tell a user's sockets they are signed out and close them, in every process."""
-    socketio.emit("signed_out", {}, to=user_room(user_id), namespace=NS)
     _disconnect_local(user_id)
     shared.publish("disconnect_user", user_id=user_id)
 
 
 @shared.on_control("disconnect_user")
 def _disconnect_local(user_id):
+    """Each process tells its own sockets, straight (not through the message queue:
+    a queued `signed_out` could arrive after the disconnect), then closes them."""
     for sid in presence.sids_of_user(user_id):
+        socketio.emit("signed_out", {}, to=sid, namespace=NS, ignore_queue=True)
         socketio.server.disconnect(sid, namespace=NS)  # a no-op if already gone
 
 

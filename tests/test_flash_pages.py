@@ -242,6 +242,10 @@ def test_the_host_ends_a_sale_and_the_console_shows_its_summary(world, app, api)
     row = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row.group(0)))
     assert "Sold 1 / 3" in row and "GMV ¥99.00" in row
     assert "Sold out in —" in row
+    # the moderation log names the product of the launch and of the end
+    log = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html.split("console-log", 1)[1]))
+    assert "launched a flash sale of 明前龙井 Longjing" in log
+    assert "ended the flash sale of 明前龙井 Longjing" in log
 
     # again: a message, not an error page
     resp = world["host"].post(path)

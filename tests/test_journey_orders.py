@@ -68,6 +68,9 @@ def test_shopper_buys_two_products_and_the_merchant_ships(live_server, new_page,
     row = merchant.locator("tr", has_text="Longjing")
     assert row.locator(".status", has_text="Pending payment").is_visible()
     shots(merchant, "merchant-orders")
+    # the merchant's long nav still shows the language switch on screen
+    box = merchant.locator(".lang-switch button[value=zh]").bounding_box()
+    assert box and box["x"] + box["width"] <= merchant.viewport_size["width"]
     row.locator("a").first.click()
     merchant.wait_for_url(order_url)
     merchant.fill("#f-tracking", "SF1234567890")

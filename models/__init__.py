@@ -1,7 +1,16 @@
 """Peewee models, one module per domain. `MODELS` lists them in creation order."""
 
 from models.attribution import AttributionCredit, CommissionEntry, Touchpoint
-from models.base import BaseModel, JSONField, db, isoformat, transaction, utcnow
+from models.base import (
+    BaseModel,
+    JSONField,
+    Prepared,
+    PreparedInsert,
+    db,
+    isoformat,
+    transaction,
+    utcnow,
+)
 from models.catalog import Product, ProductImage
 from models.content import Comment, Follow, Like, Post, PostImage, PostProduct
 from models.flash import FlashBuyer, FlashSale, Reservation
@@ -103,6 +112,8 @@ __all__ = [
     "Image",
     "ImageUpload",
     "JSONField",
+    "Prepared",
+    "PreparedInsert",
     "Product",
     "ProductImage",
     "RateCounter",

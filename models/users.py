@@ -14,7 +14,7 @@ from peewee import (
     TextField,
 )
 
-from models.base import BaseModel, utcnow
+from models.base import BaseModel, Prepared, utcnow
 
 ROLES = ("shopper", "creator", "merchant", "admin")
 SELF_SERVICE_ROLES = ("shopper", "creator", "merchant")
@@ -47,7 +47,7 @@ class User(UserMixin, BaseModel):
     @property
     def roles(self):
         if not hasattr(self, "_roles"):
-            self._roles = sorted(r.role for r in UserRole.for_user(self))
+            self._roles = sorted(r.role for r in _ROLES_OF.rows(self.id))
         return self._roles
 
     def has_role(self, *roles):
@@ -101,3 +101,9 @@ class ApiToken(BaseModel):
             .where(cls.digest == cls.digest_of(secret))
             .first()
         )
+
+
+# a user's roles are read on most requests and socket events: compiled once
+_ROLES_OF = Prepared(
+    lambda uid: UserRole.select(UserRole.role).where(UserRole.user == uid)
+)

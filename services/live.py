@@ -21,6 +21,8 @@ from models import (
     Moderator,
     Order,
     OrderLine,
+    Prepared,
+    PreparedInsert,
     Product,
     RoomSanction,
     User,
@@ -206,6 +208,35 @@ def _link_products(session, products):
         ).execute()
 
 
+# The hot lookups of the chat and join paths, compiled once (models.base.Prepared).
+_SESSION = Prepared(
+    lambda sid: (
+        LiveSession.select(LiveSession, User)
+        .join(User, on=(LiveSession.host == User.id))
+        .where(LiveSession.id == sid)
+    )
+)
+_MODERATOR = Prepared(
+    lambda host_id, user_id: Moderator.select(Moderator.id).where(
+        (Moderator.host == host_id) & (Moderator.user == user_id)
+    )
+)
+_INSERT_CHAT = PreparedInsert(
+    ChatMessage.session,
+    ChatMessage.user,
+    ChatMessage.body,
+    ChatMessage.status,
+    ChatMessage.created_at,
+)
+_BLOCKED_WORDS = Prepared(
+    lambda host_id: (
+        BlockedWord.select(BlockedWord.word)
+        .where(BlockedWord.host == host_id)
+        .order_by(BlockedWord.word)
+    )
+)
+
+
 def get_session(session_id):
     if isinstance(session_id, bool) or not isinstance(session_id, int):
         try:
@@ -214,12 +245,7 @@ def get_session(session_id):
             raise NotFound("No such live session.") from None
     if not 0 < session_id < 2**53:
         raise NotFound("No such live session.")
-    session = (
-        LiveSession.select(LiveSession, User)
-        .join(User, on=(LiveSession.host == User.id))
-        .where(LiveSession.id == session_id)
-        .first()
-    )
+    session = _SESSION.first(session_id)
     if session is None:
         raise NotFound("No such live session.")
     return session
@@ -231,11 +257,7 @@ def is_moderator(user, session):
         return False
     if user.id == session.host_id or user.has_role("admin"):
         return True
-    return (
-        Moderator.select()
-        .where((Moderator.host == session.host_id) & (Moderator.user == user.id))
-        .exists()
-    )
+    return bool(_MODERATOR.rows(session.host_id, user.id))
 
 
 def _require_host(user, session):
@@ -557,9 +579,10 @@ def post_chat(session, user, body, now=None):
             if _fold(word) and _fold(word) in folded:
                 status = "held"
                 break
-    message = ChatMessage.create(
+    message = ChatMessage(
         session=session.id, user=user.id, body=body, status=status, created_at=now
     )
+    message.id = _INSERT_CHAT(session.id, user.id, body, status, now)
     message.user = user
     return message
 
@@ -755,12 +778,7 @@ def set_slow_mode(user, session, seconds):
 
 
 def blocked_words(host_id):
-    return [
-        w.word
-        for w in BlockedWord.select()
-        .where(BlockedWord.host == host_id)
-        .order_by(BlockedWord.word)
-    ]
+    return [w.word for w in _BLOCKED_WORDS.rows(host_id)]
 
 
 def set_blocked_words(host, words, session=None, actor=None):

@@ -24,7 +24,7 @@ from flask_socketio import ConnectionRefusedError, join_room, leave_room
 
 from blueprints.common import VISITOR_COOKIE, translate
 from extensions import db, socketio
-from models import LiveSession, User, isoformat, utcnow
+from models import LiveSession, Prepared, User, isoformat, utcnow
 from services import accounts, flash_sale, live, ratelimit, shared, touchpoints
 from services.errors import DomainError, Invalid, NotAuthenticated
 
@@ -239,6 +239,9 @@ def _conn():
     return presence.conns.get(request.sid)
 
 
+_USER = Prepared(lambda uid: User.select().where(User.id == uid))
+
+
 def _user(required=True):
     """The socket's user, re-read: None for anonymous sockets (or raises)."""
     conn = _conn()
@@ -246,7 +249,7 @@ def _user(required=True):
         if required:
             raise NotAuthenticated("Sign in to do this.")
         return None
-    user = User.get_or_none(User.id == conn.user_id)
+    user = _USER.first(conn.user_id)
     if user is None or user.session_version != conn.version or not user.is_active:
         socketio.emit("signed_out", {}, to=request.sid, namespace=NS)
         _disconnect_later(request.sid)

@@ -598,15 +598,32 @@ def message_dict(message):
     }
 
 
-def recent_chat(session, limit=RECENT_CHAT):
-    rows = list(
-        ChatMessage.select(ChatMessage, User)
+def _recent_chat_query(session_id, status, limit):
+    # only what a message shows: every join (and the room page) reads these rows,
+    # and each column more is one more value to parse per message
+    return (
+        ChatMessage.select(
+            ChatMessage.id,
+            ChatMessage.session,
+            ChatMessage.body,
+            ChatMessage.status,
+            ChatMessage.created_at,
+            User.id,
+            User.username,
+            User.display_name,
+        )
         .join(User)
-        .where((ChatMessage.session == session.id) & (ChatMessage.status == "visible"))
+        .where((ChatMessage.session == session_id) & (ChatMessage.status == status))
         .order_by(ChatMessage.id.desc())
         .limit(limit)
     )
-    return rows[::-1]
+
+
+_RECENT_CHAT = Prepared(_recent_chat_query)
+
+
+def recent_chat(session, limit=RECENT_CHAT):
+    return _RECENT_CHAT.rows(session.id, "visible", limit)[::-1]
 
 
 def held_messages(session, limit=50):

@@ -154,18 +154,15 @@ class Prepared:
 
     def rows(self, *args):
         key = db.obj.param  # SQLite and PostgreSQL differ by paramstyle only
-        compiled = self.compiled.get(key, False)
-        if compiled is False:
+        if key not in self.compiled:
             query = self.build(*args)
             sql, params = query.sql()
-            compiled = self.compiled[key] = (
-                (sql, query) if list(params) == list(args) else None
-            )
-            if compiled is None:
-                return list(query)
-        if compiled is None:
+            reusable = list(params) == list(args)
+            self.compiled[key] = (sql, query) if reusable else None
+            return list(query)
+        if self.compiled[key] is None:
             return list(self.build(*args))
-        sql, query = compiled
+        sql, query = self.compiled[key]
         return list(query._get_cursor_wrapper(db.execute_sql(sql, args)))
 
     def first(self, *args):

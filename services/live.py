@@ -26,7 +26,6 @@ from models import (
     Product,
     RoomSanction,
     User,
-    db,
     isoformat,
     transaction,
     utcnow,
@@ -500,35 +499,29 @@ def _fold(text):
     )
 
 
-_SQL = {}
-
-
-def _sanctions_sql():
-    """Built once per database: this runs on every chat message and every grab,
-    where building the query with peewee would cost more than running it."""
-    key = ("sanctions", db.obj.param)  # by paramstyle: id() of a freed db recurs
-    if key not in _SQL:
-        p = db.obj.param
-        table = RoomSanction._meta.table_name
-        _SQL[key] = (
-            f'SELECT kind, until FROM "{table}" WHERE user_id = {p} AND '
-            f"((host_id = {p} AND kind = 'ban') "
-            f"OR (session_id = {p} AND kind = 'mute'))"
+# on every chat message and every grab (the kinds are parameters: see Prepared)
+_SANCTIONS = Prepared(
+    lambda user_id, host_id, ban, session_id, mute: RoomSanction.select(
+        RoomSanction.kind, RoomSanction.until
+    ).where(
+        (RoomSanction.user == user_id)
+        & (
+            ((RoomSanction.host == host_id) & (RoomSanction.kind == ban))
+            | ((RoomSanction.session == session_id) & (RoomSanction.kind == mute))
         )
-    return _SQL[key]
+    )
+)
 
 
 def sanction_of(session, user_id):
     """(banned, muted_until) for this user in this session's room."""
-    rows = db.execute_sql(
-        _sanctions_sql(), (user_id, session.host_id, session.id)
-    ).fetchall()
+    rows = _SANCTIONS.rows(user_id, session.host_id, "ban", session.id, "mute")
     banned, muted_until, now = False, None, utcnow()
-    for kind, until in rows:
-        if kind == "ban":
+    for row in rows:
+        if row.kind == "ban":
             banned = True
             continue
-        until = RoomSanction.until.python_value(until)
+        until = row.until
         if until and until > now:
             muted_until = max(muted_until or until, until)
     return banned, muted_until

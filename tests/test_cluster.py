@@ -23,7 +23,7 @@ import pytest
 
 from bench.sioclient import connect
 from tests.conftest import PASSWORD, LiveServer
-from tests.test_flash_load import call, user
+from tests.test_flash_crash import call, live_room, user
 
 pytestmark = pytest.mark.slow
 PG = os.environ.get("LIVESTALL_TEST_PG", "postgresql://postgres@127.0.0.1:5432")
@@ -106,49 +106,6 @@ def sql(backends, query, args=()):
             return cur.fetchall()
     finally:
         conn.close()
-
-
-def live_room(port, units=40, limit=1, products=True):
-    """A merchant, a creator whose live is on, and (optionally) a flash sale."""
-    shop = user(port, "teashop", "merchant")
-    host = user(port, "lily", "creator")
-    _, product = call(
-        port,
-        "POST",
-        "/api/v1/products",
-        shop,
-        {
-            "title": "龙井",
-            "price_cents": 16800,
-            "stock": 5000,
-            "category": "tea-drinks",
-        },
-    )
-    pid = product["product"]["id"]
-    _, live = call(
-        port, "POST", "/api/v1/live", host, {"title": "秒杀", "product_ids": [pid]}
-    )
-    sid = live["session"]["id"]
-    status, _ = call(port, "POST", f"/api/v1/live/{sid}/start", host)
-    assert status == 200
-    room = {"host": host, "session_id": sid, "product_id": pid, "sale_id": None}
-    if units:
-        status, sale = call(
-            port,
-            "POST",
-            f"/api/v1/live/{sid}/flash-sales",
-            host,
-            {
-                "product_id": pid,
-                "price_cents": 9900,
-                "quantity": units,
-                "per_user_limit": limit,
-                "duration_s": 600,
-            },
-        )
-        assert status == 201, sale
-        room["sale_id"] = sale["flash_sale"]["id"]
-    return room
 
 
 class Inbox:

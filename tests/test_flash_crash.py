@@ -45,6 +45,50 @@ def user(port, name, role="shopper"):
     return data["token"]
 
 
+def live_room(port, units=40, limit=1, stock=5000, duration_s=600):
+    """Over HTTP: a merchant's product, a creator whose live is on, and (unless
+    `units` is 0) a flash sale of `units` at ¥99 with `limit` per person."""
+    shop = user(port, "teashop", "merchant")
+    host = user(port, "lily", "creator")
+    _, product = call(
+        port,
+        "POST",
+        "/api/v1/products",
+        shop,
+        {
+            "title": "龙井",
+            "price_cents": 16800,
+            "stock": stock,
+            "category": "tea-drinks",
+        },
+    )
+    pid = product["product"]["id"]
+    _, live = call(
+        port, "POST", "/api/v1/live", host, {"title": "秒杀", "product_ids": [pid]}
+    )
+    sid = live["session"]["id"]
+    status, _ = call(port, "POST", f"/api/v1/live/{sid}/start", host)
+    assert status == 200
+    room = {"host": host, "session_id": sid, "product_id": pid, "sale_id": None}
+    if units:
+        status, sale = call(
+            port,
+            "POST",
+            f"/api/v1/live/{sid}/flash-sales",
+            host,
+            {
+                "product_id": pid,
+                "price_cents": 9900,
+                "quantity": units,
+                "per_user_limit": limit,
+                "duration_s": duration_s,
+            },
+        )
+        assert status == 201, sale
+        room["sale_id"] = sale["flash_sale"]["id"]
+    return room
+
+
 def grabber(port, tokens, sale_id, acked, stop):
     """Grab one unit at a time on a keep-alive connection until the server dies."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
@@ -76,42 +120,9 @@ def test_sigkill_during_a_sale_loses_no_acknowledged_grab(tmp_path):
     server = LiveServer(data)
     try:
         port = server.port
-        shop = user(port, "teashop", "merchant")
-        host = user(port, "lily", "creator")
         tokens = [user(port, f"fan{i:02d}") for i in range(30)]
-        _, product = call(
-            port,
-            "POST",
-            "/api/v1/products",
-            shop,
-            {
-                "title": "龙井",
-                "price_cents": 16800,
-                "stock": 5000,
-                "category": "tea-drinks",
-            },
-        )
-        pid = product["product"]["id"]
-        _, live = call(
-            port, "POST", "/api/v1/live", host, {"title": "秒杀", "product_ids": [pid]}
-        )
-        sid = live["session"]["id"]
-        call(port, "POST", f"/api/v1/live/{sid}/start", host)
-        status, sale = call(
-            port,
-            "POST",
-            f"/api/v1/live/{sid}/flash-sales",
-            host,
-            {
-                "product_id": pid,
-                "price_cents": 9900,
-                "quantity": 3000,
-                "per_user_limit": 99,
-                "duration_s": 3600,
-            },
-        )
-        assert status == 201, sale
-        sale_id = sale["flash_sale"]["id"]
+        room = live_room(port, units=3000, limit=99, duration_s=3600)
+        pid, sale_id = room["product_id"], room["sale_id"]
         acked = []
         rng = random.Random(4242)
         for _ in range(ROUNDS):

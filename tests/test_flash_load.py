@@ -9,7 +9,7 @@ from collections import Counter
 import pytest
 
 from bench.sioclient import connect
-from tests.test_flash_crash import call, user
+from tests.test_flash_crash import call, live_room, user
 
 pytestmark = [pytest.mark.slow, pytest.mark.sqlite_only]
 CLIENTS = 500
@@ -46,36 +46,9 @@ async def crowd(port, tokens, session_id, sale_id):
 
 def test_five_hundred_sockets_grab_fifty_units(live_server):
     port = live_server.port
-    shop = user(port, "teashop", "merchant")
-    host = user(port, "lily", "creator")
     people = [user(port, f"fan{i:03d}") for i in range(USERS)]
-    _, product = call(
-        port,
-        "POST",
-        "/api/v1/products",
-        shop,
-        {"title": "龙井", "price_cents": 16800, "stock": 100, "category": "tea-drinks"},
-    )
-    pid = product["product"]["id"]
-    _, live = call(
-        port, "POST", "/api/v1/live", host, {"title": "秒杀", "product_ids": [pid]}
-    )
-    sid = live["session"]["id"]
-    call(port, "POST", f"/api/v1/live/{sid}/start", host)
-    _, sale = call(
-        port,
-        "POST",
-        f"/api/v1/live/{sid}/flash-sales",
-        host,
-        {
-            "product_id": pid,
-            "price_cents": 9900,
-            "quantity": UNITS,
-            "per_user_limit": 1,
-            "duration_s": 600,
-        },
-    )
-    sale_id = sale["flash_sale"]["id"]
+    room = live_room(port, units=UNITS, limit=1, stock=100)
+    sid, sale_id = room["session_id"], room["sale_id"]
     tokens = people + people  # each person on two sockets
     acks, stocks = asyncio.run(crowd(port, tokens, sid, sale_id))
 

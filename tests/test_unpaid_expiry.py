@@ -1,6 +1,7 @@
 """Unpaid bank-transfer orders run out of time: cancelled by the system, stock
 returned exactly once, both parties told, from the sweep and lazily on read."""
 
+import itertools
 from datetime import datetime, timedelta
 
 import pytest
@@ -15,6 +16,7 @@ from tests.test_order_pages import Browser, plain
 from tests.test_payments import move, notes, place
 
 HOURS = 72
+_KEYS = itertools.count(1)  # a fresh idempotency key per order
 
 
 @pytest.fixture
@@ -37,7 +39,7 @@ def _order(shop, payment="bank_transfer", qty=2, key=None):
         shop["buyer"],
         [{"product_id": shop["tea"], "qty": qty}],
         payment,
-        key or f"key-{payment}-{qty}-{id(object())}",
+        key or f"unpaid-key-{next(_KEYS):04d}",
     )
     assert resp.status_code == 201, resp.get_json()
     return resp.get_json()["order"]

@@ -240,16 +240,24 @@ def _conn():
 
 
 _USER = Prepared(lambda uid: User.select().where(User.id == uid))
+# the grab's fast path needs the id only: just the columns that say "still signed in"
+_USER_STATE = Prepared(
+    lambda uid: User.select(User.id, User.session_version, User.status).where(
+        User.id == uid
+    )
+)
 
 
-def _user(required=True):
-    """The socket's user, re-read: None for anonymous sockets (or raises)."""
+def _signed_in(query, required=True):
+    """The socket's user, re-read with `query`: None for anonymous sockets (or
+    raises); a socket whose user signed out, changed password or was suspended is
+    told so and disconnected."""
     conn = _conn()
     if conn is None or conn.user_id is None:
         if required:
             raise NotAuthenticated("Sign in to do this.")
         return None
-    user = _USER.first(conn.user_id)
+    user = query.first(conn.user_id)
     if user is None or user.session_version != conn.version or not user.is_active:
         socketio.emit("signed_out", {}, to=request.sid, namespace=NS)
         _disconnect_later(request.sid)
@@ -257,28 +265,12 @@ def _user(required=True):
     return user
 
 
-_USER_SQL = {}
+def _user(required=True):
+    return _signed_in(_USER, required)
 
 
 def _user_id():
-    """The socket's user id, checked still signed in with one pre-built query (the
-    grab's fast path: it needs the id, not the whole user)."""
-    conn = _conn()
-    if conn is None or conn.user_id is None:
-        raise NotAuthenticated("Sign in to do this.")
-    key = db.obj.param  # by paramstyle: the id() of a freed database recurs
-    if key not in _USER_SQL:
-        p = db.obj.param
-        _USER_SQL[key] = (
-            f'SELECT session_version, status FROM "{User._meta.table_name}" '
-            f"WHERE id = {p}"
-        )
-    row = db.execute_sql(_USER_SQL[key], (conn.user_id,)).fetchone()
-    if row is None or row[0] != conn.version or row[1] != "active":
-        socketio.emit("signed_out", {}, to=request.sid, namespace=NS)
-        _disconnect_later(request.sid)
-        raise NotAuthenticated("You were signed out. Sign in again.")
-    return conn.user_id
+    return _signed_in(_USER_STATE).id
 
 
 def _disconnect_later(sid):

@@ -93,6 +93,8 @@ def load_config():
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": _env_bool("SECURE_COOKIES", not development),
         "PERMANENT_SESSION_LIFETIME": _env_int("SESSION_LIFETIME_S", 14 * 24 * 3600),
+        # written only when it changes (blueprints/common.py: _renew_session)
+        "SESSION_REFRESH_EACH_REQUEST": False,
         "WTF_CSRF_TIME_LIMIT": None,
         "DEBUG": False,
         "BABEL_DEFAULT_LOCALE": "en",

@@ -318,10 +318,37 @@ def _share_link():
     return redirect(target)
 
 
+SESSION_RENEW_S = 24 * 3600
+
+
+def _renew_session(response):
+    """Slide a signed-in session's expiry, at most once a day, on a page view.
+
+    The session cookie is written only when the session changes
+    (SESSION_REFRESH_EACH_REQUEST is off). Re-sent on every response, a response
+    that was slow to finish (a stream-health poll, an image) put back the session as
+    it was when it started, undoing what a request in between wrote: the message of
+    the form just sent, a followed share link. Renewing only on the first page of
+    the day keeps "signed in for 14 days after the last visit" with that window
+    down to one page a day."""
+    if (
+        session.permanent
+        and request.method == "GET"
+        and response.mimetype == "text/html"
+        and response.status_code == 200
+        and current_user.is_authenticated
+    ):
+        today = int(time.time() // SESSION_RENEW_S)
+        if session.get("_day") != today:
+            session["_day"] = today
+    return response
+
+
 def register_hooks(app):
     app.before_request(_open_db)
     app.before_request(_share_link)
     app.teardown_request(_close_db)
+    app.after_request(_renew_session)
     app.after_request(_visitor_cookie)
     app.after_request(_security_headers)
     app.context_processor(_template_context)

@@ -375,10 +375,10 @@ class LiveServer:
         self.stop()
         raise RuntimeError(f"server did not start: {self.output()}")
 
-    def output(self):
+    def output(self, limit=4000):
         self.log.flush()
         self.log.seek(0)
-        return self.log.read().decode(errors="replace")[-4000:]
+        return self.log.read().decode(errors="replace")[-limit:]
 
     def stop(self):
         if self.proc.poll() is None:
@@ -391,10 +391,11 @@ class LiveServer:
 
 
 @pytest.fixture
-def live_server(tmp_path):
+def live_server(tmp_path, request):
     data = tmp_path / "live"
     data.mkdir()
     server = LiveServer(data)
+    request.node.live_servers = [*getattr(request.node, "live_servers", []), server]
     yield server
     server.stop()
 
@@ -427,6 +428,50 @@ def browser():
         browser.close()
 
 
+_DESCRIBE_PAGE = """() => Array.from(
+  document.querySelectorAll('.flash, .error, .has-error, [role=alert], .alert')
+).map(e => e.textContent.trim().replace(/\\s+/g, ' ')).filter(Boolean).slice(0, 8)"""
+
+
+def _describe_failure(item):
+    """What a failed journey's pages and server showed: a screenshot of each page
+    into its artifacts, and a few lines for the report (CI logs keep only a tail)."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    lines = []
+    shot_dir = ARTIFACTS / item.name.replace("[", "-").replace("]", "")
+    for n, page in enumerate(getattr(item, "open_pages", []), 1):
+        try:
+            if page.is_closed():
+                continue
+            shot_dir.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(shot_dir / f"failed-page{n}.png"), full_page=True)
+            notes = page.evaluate(_DESCRIBE_PAGE)
+            lines.append(f"page {n}: {page.url} | {page.title()} | {notes}")
+        except PlaywrightError as e:  # a crashed page leaves the others to describe
+            lines.append(f"page {n}: not described ({type(e).__name__}: {e})")
+        if page.errors or page.bad_responses:
+            lines.append(f"  errors {page.errors[-5:]} bad {page.bad_responses[-5:]}")
+    for server in getattr(item, "live_servers", []):
+        if not server.log.closed:
+            kept = [
+                line
+                for line in server.output(60000).splitlines()
+                if "GET /static/" not in line and "/socket.io/" not in line
+            ]
+            tail = "\n".join(kept[-25:])
+            lines.append(f"server {server.url} log, static files left out:\n{tail}")
+    return "\n".join(lines)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call" and report.failed and hasattr(item, "open_pages"):
+        report.sections.append(("pages at failure", _describe_failure(item)))
+
+
 class Shots:
     """Screenshots of a journey into tests/artifacts/<journey>/NN-step.png."""
 
@@ -446,9 +491,10 @@ def shots(request):
 
 
 @pytest.fixture
-def new_page(browser):
+def new_page(browser, request):
     """Open pages in fresh browser contexts; fail on console errors (CSP included)."""
     contexts = []
+    request.node.open_pages = pages = []
 
     def make(locale="en-US", viewport=None):
         context = browser.new_context(
@@ -471,6 +517,7 @@ def new_page(browser):
             "console",
             lambda msg: page.errors.append(msg.text) if msg.type == "error" else None,
         )
+        pages.append(page)
         return page
 
     yield make

@@ -75,6 +75,7 @@ def load_config():
         "FLASH_HOLD_S": _env_int("FLASH_HOLD_S", 300),
         # orders paid by bank transfer are cancelled (stock returned) if unpaid by then
         "BANK_TRANSFER_PAY_WITHIN_H": _env_int("BANK_TRANSFER_PAY_WITHIN_H", 72),
+        "RETURN_WINDOW_DAYS": _env_int("RETURN_WINDOW_DAYS", 7),
         # live video (docs/DEPLOY-video.md): nginx-rtmp ingest, HLS under DATA_DIR
         "VIDEO_DIR": _env("VIDEO_DIR", ""),  # empty: DATA_DIR/video
         "VIDEO_RTMP_LISTEN": _env("VIDEO_RTMP_LISTEN", "127.0.0.1:1935"),

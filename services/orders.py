@@ -1,5 +1,8 @@
 """Order life: a guarded state machine, stock returned exactly once, access rules."""
 
+import datetime
+
+from flask import current_app, has_app_context
 from peewee import JOIN
 
 from models import (
@@ -25,8 +28,29 @@ TRANSITIONS = {
     ("pending_payment", "cancelled"): {"merchant", "buyer"},
     ("paid", "refunded"): {"merchant"},
     ("shipped", "refunded"): {"merchant"},
+    # a return: the goods came back within the return window (returns_until)
+    ("delivered", "refunded"): {"merchant"},
 }
 RESTOCK = {"cancelled", "refunded"}
+DEFAULT_RETURN_WINDOW_DAYS = 7  # 七天无理由退货: seven days, no reason needed
+
+
+def returns_until(order):
+    """Until when a delivered order can be returned and refunded (None: it is not
+    delivered). A delivered order only ever moves to refunded, so its updated_at is
+    the time it was delivered."""
+    if order.status != "delivered":
+        return None
+    days = DEFAULT_RETURN_WINDOW_DAYS
+    if has_app_context():
+        days = current_app.config.get("RETURN_WINDOW_DAYS", days)
+    return order.updated_at + datetime.timedelta(days=days)
+
+
+def returns_open_until(order, now=None):
+    """returns_until(order) while it is still ahead, else None."""
+    until = returns_until(order)
+    return until if until is not None and until > (now or utcnow()) else None
 
 
 def visible_order(user, order_id):
@@ -73,6 +97,7 @@ def allowed_moves(user, order):
         and not (
             frm == "pending_payment" and to == "paid" and not pay.merchant_marks_paid
         )
+        and not (frm == "delivered" and returns_open_until(order) is None)
     ]
 
 
@@ -82,7 +107,15 @@ def move(user, order, to_status, tracking_number=None, note=""):
         expire_unpaid(order_ids=[order.id])
         raise Conflict("This order was cancelled: it was not paid in time.")
     if to_status not in allowed_moves(user, order):
-        if _role_in(user, order):
+        roles = _role_in(user, order)
+        window = returns_until(order)
+        if to_status == "refunded" and roles & {"merchant", "admin"} and window:
+            raise NotAllowed(
+                "Returns closed on %(date)s, %(days)d days after delivery.",
+                date=window.strftime("%Y-%m-%d"),
+                days=(window - order.updated_at).days,
+            )
+        if roles:
             raise NotAllowed("You cannot move this order to %(to)s now.", to=to_status)
         raise NotFound("No such order.")
     changes = {"status": to_status, "updated_at": utcnow()}
@@ -255,6 +288,7 @@ def order_dict(order):
         "payment_method": order.payment_method,
         "paid_at": isoformat(order.paid_at) if order.paid_at else None,
         "payment": payments.instructions(order),
+        "returns_until": isoformat(returns_until(order)),
         "tracking_number": order.tracking_number,
         "shipping": {
             "name": order.ship_name,

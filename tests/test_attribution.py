@@ -270,6 +270,39 @@ def test_the_ledger_moves_by_new_rows_only(journey):
     ]
 
 
+def test_a_return_after_delivery_reverses_the_payable_commission(journey):
+    order = buy(journey, "linear")
+    a = journey["users"]["creator_a"].id
+    merchant = journey["merchant"]
+    for to, tracking in (("shipped", "SF1234567"), ("delivered", None)):
+        read_db(
+            lambda to=to, tracking=tracking: orders.move(
+                merchant, orders.visible_order(merchant, order.id), to, tracking
+            )
+        )
+    assert read_db(lambda: commissions.balances(a))["payable_cents"] == 333
+    read_db(
+        lambda: orders.move(
+            merchant, orders.visible_order(merchant, order.id), "refunded"
+        )
+    )
+    assert read_db(lambda: commissions.balances(a)) == {
+        "pending_cents": 0,
+        "payable_cents": 0,
+        "reversed_cents": 333,
+    }
+    last = read_db(
+        lambda: [
+            (e.state, e.kind, e.amount_cents)
+            for e in CommissionEntry.select()
+            .where(CommissionEntry.earner_id == a)
+            .order_by(CommissionEntry.id.desc())
+            .limit(1)
+        ]
+    )
+    assert last == [("payable", "reversal", -333)]
+
+
 # --- the arithmetic -----------------------------------------------------------------
 
 

@@ -86,6 +86,23 @@ def test_shopper_buys_two_products_and_the_merchant_ships(live_server, new_page,
     assert shopper.locator(".order-history li").count() == 2
     shots(shopper, "shopper-sees-shipped")
 
+    # The parcel arrives; the shopper sends it back within the 7 days and the
+    # merchant refunds the order when it is back.
+    shopper.click("button:has-text('Mark as delivered')")
+    shopper.wait_for_selector("text=is now: Delivered.")
+    returns = shopper.locator(".returns-until", has_text="send the goods back")
+    assert returns.is_visible()
+    shots(shopper, "shopper-delivered-returns-open")
+    merchant.reload()
+    assert merchant.locator(".returns-until", has_text="goods come back").is_visible()
+    merchant.click("button:has-text('Refund')")
+    merchant.wait_for_selector("text=is now: Refunded.")
+    assert merchant.locator(".returns-until").count() == 0
+    shots(merchant, "merchant-refunded-return")
+    shopper.reload()
+    assert shopper.locator(".order-status", has_text="Refunded").is_visible()
+    assert shopper.locator(".order-history li").count() == 4
+
     assert not shopper.errors and not merchant.errors
 
 

@@ -1,6 +1,7 @@
 """The cart, checkout and order pages over HTTP: every route and role."""
 
 import csv
+import datetime
 import io
 import re
 from html import unescape
@@ -337,6 +338,55 @@ def test_buyer_cancels_and_the_stock_returns_once(app, shop):
     mei.post(f"/orders/{oid}/status", {"status": "cancelled"})
     assert stock(shop["tea"]) == 20
     assert "Cancelled" in plain(mei.get(f"/orders/{oid}"))
+
+
+def test_a_delivered_order_is_returned_and_refunded_within_seven_days(app, shop):
+    mei, oid = _placed(app, shop, qty=2)
+    merchant = shop["merchant"]
+    merchant.post(
+        f"/orders/{oid}/status", {"status": "shipped", "tracking_number": "SF123456"}
+    )
+    mei.post(f"/orders/{oid}/status", {"status": "delivered"})
+    assert read_db(lambda: Order.get_by_id(oid).status) == "delivered"
+    buyer_page = plain(mei.get(f"/orders/{oid}"))
+    assert "send the goods back to the shop, which refunds the order" in buyer_page
+    assert 'value="refunded"' not in text(mei.get(f"/orders/{oid}"))
+    seller_page = text(merchant.get(f"/orders/{oid}"))
+    assert 'value="refunded"' in seller_page
+    assert "refund the order when the goods come back" in plain(
+        merchant.get(f"/orders/{oid}")
+    )
+    # the buyer cannot refund themselves; the merchant can, once
+    mei.post(f"/orders/{oid}/status", {"status": "refunded"})
+    assert stock(shop["tea"]) == 18
+    resp = merchant.post(f"/orders/{oid}/status", {"status": "refunded"})
+    assert resp.status_code == 302
+    assert stock(shop["tea"]) == 20
+    assert "Refunded" in plain(mei.get(f"/orders/{oid}"))
+    assert "Returns:" not in plain(mei.get(f"/orders/{oid}"))
+
+
+def test_after_the_return_window_there_is_no_refund(app, shop):
+    mei, oid = _placed(app, shop, qty=1)
+    merchant = shop["merchant"]
+    merchant.post(
+        f"/orders/{oid}/status", {"status": "shipped", "tracking_number": "SF123456"}
+    )
+    mei.post(f"/orders/{oid}/status", {"status": "delivered"})
+    delivered = read_db(lambda: Order.get_by_id(oid).updated_at)
+    read_db(
+        lambda: (
+            Order.update(updated_at=delivered - datetime.timedelta(days=8))
+            .where(Order.id == oid)
+            .execute()
+        )
+    )
+    page = merchant.get(f"/orders/{oid}")
+    assert 'value="refunded"' not in text(page) and "Returns:" not in plain(page)
+    resp = merchant.post(f"/orders/{oid}/status", {"status": "refunded"})
+    assert "Returns closed on" in plain(merchant.get(resp.location))
+    assert read_db(lambda: Order.get_by_id(oid).status) == "delivered"
+    assert stock(shop["tea"]) == 19
 
 
 def test_merchant_order_list_filter_and_csv(app, shop):

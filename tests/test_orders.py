@@ -1,12 +1,14 @@
 """Checkout and orders through the API: idempotency, no oversell, the state machine."""
 
+import datetime
+import itertools
 import threading
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from models import Order, Product
+from models import Order, Product, isoformat, utcnow
 from tests.conftest import read_db
 
 SHIP = {
@@ -212,9 +214,63 @@ def test_life_of_an_order_and_who_may_move_it(api, shop):
     assert move(api, shop["merchant"], oid, "shipped").status_code == 400
     resp = move(api, shop["merchant"], oid, "shipped", tracking_number="SF1234567")
     assert resp.get_json()["order"]["tracking_number"] == "SF1234567"
-    assert move(api, shop["buyer"], oid, "delivered").status_code == 200
-    assert move(api, shop["merchant"], oid, "refunded").status_code == 403
+    delivered = move(api, shop["buyer"], oid, "delivered")
+    assert delivered.status_code == 200
+    assert delivered.get_json()["order"]["returns_until"].endswith("Z")
+    # a return: only the merchant refunds it, once, and the units are back
+    assert move(api, shop["buyer"], oid, "refunded").status_code == 403
     assert stock(shop["tea"]) == 18
+    refunded = move(api, shop["merchant"], oid, "refunded")
+    assert refunded.status_code == 200
+    assert refunded.get_json()["order"]["returns_until"] is None
+    assert move(api, shop["merchant"], oid, "refunded").status_code == 403
+    assert stock(shop["tea"]) == 20
+
+
+_keys = itertools.count()
+
+
+def _delivered(api, shop, qty=2, days_ago=0):
+    placed = order(
+        api,
+        shop["buyer"],
+        [{"product_id": shop["tea"], "qty": qty}],
+        key=f"key-delivered-{next(_keys)}",
+        payment_method="bank_transfer",
+    )
+    oid = placed.get_json()["order"]["id"]
+    assert move(api, shop["merchant"], oid, "paid").status_code == 200
+    shipped = move(api, shop["merchant"], oid, "shipped", tracking_number="SF1")
+    assert shipped.status_code == 200
+    assert move(api, shop["buyer"], oid, "delivered").status_code == 200
+    when = utcnow() - datetime.timedelta(days=days_ago)
+    read_db(lambda: Order.update(updated_at=when).where(Order.id == oid).execute())
+    return oid
+
+
+def test_returns_close_seven_days_after_delivery(api, shop):
+    open_oid = _delivered(api, shop, days_ago=6)
+    closed_oid = _delivered(api, shop, days_ago=8)
+    until = api.call("GET", f"/api/v1/orders/{closed_oid}", token=shop["buyer"])
+    delivered_on = read_db(lambda: Order.get_by_id(closed_oid).updated_at)
+    expected = isoformat(delivered_on + datetime.timedelta(days=7))
+    assert until.get_json()["order"]["returns_until"] == expected
+    late = move(api, shop["merchant"], closed_oid, "refunded")
+    assert late.status_code == 403
+    assert "Returns closed" in late.get_json()["error"]["message"]
+    assert read_db(lambda: Order.get_by_id(closed_oid).status) == "delivered"
+    assert stock(shop["tea"]) == 16
+    assert move(api, shop["merchant"], open_oid, "refunded").status_code == 200
+    assert stock(shop["tea"]) == 18
+
+
+def test_the_return_window_is_a_setting(app, api, shop):
+    app.config["RETURN_WINDOW_DAYS"] = 30
+    oid = _delivered(api, shop, days_ago=20)
+    assert move(api, shop["merchant"], oid, "refunded").status_code == 200
+    app.config["RETURN_WINDOW_DAYS"] = 0  # no returns at all
+    oid = _delivered(api, shop)
+    assert move(api, shop["merchant"], oid, "refunded").status_code == 403
 
 
 def test_cancel_and_refund_return_stock_exactly_once(api, shop):

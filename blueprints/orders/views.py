@@ -338,6 +338,7 @@ def order(order_id):
         move_labels=MOVE_LABELS,
         payment=payments.instructions(item),
         pay_by=orders.pay_by(item),
+        returns_until=orders.returns_open_until(item),
         unpaid_note=orders.UNPAID_NOTE,
         buyer=User.get_by_id(item.buyer_id),
         merchant=User.get_by_id(item.merchant_id),

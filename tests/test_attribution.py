@@ -219,6 +219,18 @@ def test_a_creator_earns_nothing_on_their_own_purchase(journey):
     assert credits(order.id) == [("post_view", 10000, 0)]
 
 
+def ledger(earner_id):
+    """The creator's commission rows, oldest first: (state, kind, amount)."""
+    return read_db(
+        lambda: [
+            (e.state, e.kind, e.amount_cents)
+            for e in CommissionEntry.select()
+            .where(CommissionEntry.earner_id == earner_id)
+            .order_by(CommissionEntry.id)
+        ]
+    )
+
+
 def test_the_ledger_moves_by_new_rows_only(journey):
     order = buy(journey, "linear")
     users = journey["users"]
@@ -253,15 +265,7 @@ def test_the_ledger_moves_by_new_rows_only(journey):
         "payable_cents": 333,
         "reversed_cents": 333,
     }
-    kinds = read_db(
-        lambda: [
-            (e.state, e.kind, e.amount_cents)
-            for e in CommissionEntry.select()
-            .where(CommissionEntry.earner_id == a)
-            .order_by(CommissionEntry.id)
-        ]
-    )
-    assert kinds == [
+    assert ledger(a) == [
         ("pending", "accrual", 333),
         ("pending", "release", -333),
         ("payable", "release", 333),
@@ -291,16 +295,7 @@ def test_a_return_after_delivery_reverses_the_payable_commission(journey):
         "payable_cents": 0,
         "reversed_cents": 333,
     }
-    last = read_db(
-        lambda: [
-            (e.state, e.kind, e.amount_cents)
-            for e in CommissionEntry.select()
-            .where(CommissionEntry.earner_id == a)
-            .order_by(CommissionEntry.id.desc())
-            .limit(1)
-        ]
-    )
-    assert last == [("payable", "reversal", -333)]
+    assert ledger(a)[-1] == ("payable", "reversal", -333)
 
 
 # --- the arithmetic -----------------------------------------------------------------

@@ -149,12 +149,17 @@ MAINTENANCE_EVERY_S = 60
 
 def maintenance_pass(app):
     """One round of a serving process's chores: cancel the unpaid orders whose
-    time to pay is over (their stock goes back). Safe in several processes at
-    once: every change is a guarded UPDATE. Returns the orders cancelled."""
+    time to pay is over (their stock goes back), and end the lives whose stream
+    stayed away past its grace period. Safe in several processes at once: every
+    change is a guarded UPDATE. Returns what it changed."""
+    from blueprints.live import video
     from services import orders
 
     with app.app_context(), db.connection_context():
-        return orders.expire_unpaid()
+        return {
+            "unpaid_cancelled": orders.expire_unpaid(),
+            "lives_ended": video.end_gone_streams(app),
+        }
 
 
 def start_maintenance(app):

@@ -157,9 +157,11 @@ def video_server(print_config):
 @click.command("expire-unpaid")
 @with_appcontext
 def expire_unpaid():
-    """Cancel unpaid orders whose time to pay is over (the server does this every
-    minute too; this is for cron on hosts that run without it)."""
+    """Cancel unpaid orders whose time to pay is over, and end lives whose stream
+    stayed away past its grace period (the server does both every minute too; this
+    is for cron on hosts that run without it)."""
     from app import maintenance_pass
 
-    cancelled = maintenance_pass(current_app._get_current_object())
-    click.echo(f"Cancelled {len(cancelled)} unpaid order(s).")
+    done = maintenance_pass(current_app._get_current_object())
+    click.echo(f"Cancelled {len(done['unpaid_cancelled'])} unpaid order(s).")
+    click.echo(f"Ended {len(done['lives_ended'])} live(s) whose stream stayed away.")

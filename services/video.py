@@ -199,6 +199,24 @@ def end_if_gone(session_id, grace_s, now=None):
     return live.get_session(session_id)
 
 
+def end_gone_streams(grace_s, now=None):
+    """End every live whose stream stopped more than `grace_s` ago and did not come
+    back: the sweep behind the per-stream grace timer, which dies with its process.
+    Returns the ended sessions (each ends once, whoever gets there first)."""
+    now = now or utcnow()
+    due = (
+        LiveVideo.select(LiveVideo.session_id)
+        .join(LiveSession)
+        .where(
+            (LiveVideo.publishing == False)  # noqa: E712
+            & (LiveVideo.unpublished_at <= now - datetime.timedelta(seconds=grace_s))
+            & (LiveSession.status == "live")
+        )
+    )
+    ended = (end_if_gone(row.session_id, grace_s, now) for row in list(due))
+    return [session for session in ended if session is not None]
+
+
 # --- an external HLS URL --------------------------------------------------------------
 
 

@@ -89,8 +89,9 @@ def test_the_sweep_cancels_only_overdue_unpaid_transfers_and_restocks_once(app, 
     _backdate(fresh["id"], HOURS - 1)  # an hour left
 
     with app.app_context():
-        first = maintenance_pass(app)
-        again = maintenance_pass(app)  # a second process sweeping too: nothing
+        first = maintenance_pass(app)["unpaid_cancelled"]
+        # a second process sweeping too: nothing
+        again = maintenance_pass(app)["unpaid_cancelled"]
     assert [o.id for o in first] == [late["id"]] and again == []
     assert _status(late["id"]) == "cancelled"
     assert [_status(o["id"]) for o in (fresh, paid, cod)] == [
@@ -128,10 +129,11 @@ def test_the_time_to_pay_is_a_setting(app, shop):
     order = _order(shop)
     _backdate(order["id"], 1)
     with app.app_context():
-        assert maintenance_pass(app) == []
+        assert maintenance_pass(app)["unpaid_cancelled"] == []
     _backdate(order["id"], 1)
     with app.app_context():
-        assert [o.id for o in maintenance_pass(app)] == [order["id"]]
+        cancelled = maintenance_pass(app)["unpaid_cancelled"]
+        assert [o.id for o in cancelled] == [order["id"]]
 
 
 def test_reading_an_overdue_order_cancels_it_first(shop):

@@ -12,6 +12,7 @@ import time
 
 import pytest
 
+from app import maintenance_pass
 from models import LiveAction, LiveSession, User, utcnow
 from models.video import LiveVideo, StreamKey
 from services import live, video
@@ -173,6 +174,42 @@ def test_a_stream_that_comes_back_keeps_the_live_on(app, world):
     read_db(lambda: video.publish(key))  # back within the grace period
     later = gone + datetime.timedelta(seconds=600)
     assert read_db(lambda: video.end_if_gone(session_id, 60, later)) is None
+    assert status_of(session_id) == "live"
+
+
+def test_the_maintenance_pass_ends_a_live_whose_grace_timer_died(app, world):
+    """The grace timer runs in the process nginx told; if that process restarts in
+    the grace period, any process's maintenance pass still ends the live, once."""
+    gone_id, back_id, fresh_id = (make_session(u) for u in ("lily", "rose", "lily"))
+    keys = {"lily": new_key("lily"), "rose": new_key("rose")}
+    grace = app.config["VIDEO_END_GRACE_S"]
+    long_ago = utcnow() - datetime.timedelta(seconds=grace + 5)
+    for user in ("lily", "rose"):
+        read_db(lambda user=user: video.publish(keys[user]))
+        read_db(lambda user=user: video.publish_done(keys[user], now=long_ago))
+    read_db(lambda: video.publish(keys["rose"]))  # rose's stream came back
+    assert status_of(fresh_id) == "scheduled"  # lily's next live, not on air
+
+    first = maintenance_pass(app)["lives_ended"]
+    again = maintenance_pass(app)["lives_ended"]  # another process: nothing left
+    assert [s.id for s in first] == [gone_id] and again == []
+    assert [status_of(i) for i in (gone_id, back_id, fresh_id)] == [
+        "ended",
+        "live",
+        "scheduled",
+    ]
+    ends = read_db(
+        lambda: [a.data for a in LiveAction.select().where(LiveAction.kind == "end")]
+    )
+    assert ends == [{"via": "stream_stopped"}]
+
+
+def test_within_the_grace_period_the_maintenance_pass_waits(app, world):
+    session_id = make_session("lily")
+    key = new_key("lily")
+    read_db(lambda: video.publish(key))
+    read_db(lambda: video.publish_done(key, now=utcnow()))
+    assert maintenance_pass(app)["lives_ended"] == []
     assert status_of(session_id) == "live"
 
 

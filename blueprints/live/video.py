@@ -115,6 +115,16 @@ def _end_later(app, session_id, grace_s):
             _finish_soon(app, session_id)
 
 
+def end_gone_streams(app):
+    """The maintenance loop's part: lives whose stream stayed away past the grace
+    period end, even when the process that ran their grace timer is gone."""
+    ended = video.end_gone_streams(app.config["VIDEO_END_GRACE_S"])
+    for session in ended:
+        events.broadcast_session(session)
+        _finish_soon(app, session.id)
+    return ended
+
+
 def _finish_soon(app, session_id):
     """Remux the recording in the background (once at a time per session)."""
     with _finishing_lock:

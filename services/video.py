@@ -14,6 +14,7 @@ media server is nginx with the RTMP module (deploy/nginx-rtmp.conf.tmpl):
 """
 
 import datetime
+import json
 import os
 import re
 import secrets
@@ -277,6 +278,7 @@ def paths(video_dir, session_id):
         "hls": root / "hls",
         "rec": sorted((root / "rec").glob(f"{name}-*.flv")),
         "mp4": root / "recordings" / f"{int(session_id)}.mp4",
+        "parts": root / "recordings" / f"{int(session_id)}.parts.json",
     }
 
 
@@ -392,6 +394,7 @@ def finish_recording(video_dir, session_id, ffmpeg=None):
     if not parts or not ffmpeg:
         return None
     mp4.parent.mkdir(parents=True, exist_ok=True)
+    _write_parts(info["parts"], parts)
     work = mp4.with_suffix(f".{os.getpid()}.tmp.mp4")
     listing = mp4.with_suffix(f".{os.getpid()}.txt")
     listing.write_text("".join(f"file '{p.as_posix()}'\n" for p in parts))
@@ -455,6 +458,50 @@ def _duration(path):
         return float(out)
     except (OSError, subprocess.SubprocessError, ValueError):
         return 0.0
+
+
+def _part_start(path):
+    """When a recorded part began: nginx's `record_unique` ends its name with the
+    Unix time (`live_<ID>-1763880000.flv`)."""
+    tail = path.stem.rsplit("-", 1)[-1]
+    return int(tail) if tail.isdigit() else None
+
+
+def _write_parts(target, parts):
+    """Note when each part began and how long it runs, for chapters after a
+    reconnect (the gaps between parts are not in the recording). Nothing is written
+    if a part's time or length is unknown: chapters then count from the first frame."""
+    listed = [{"at": _part_start(p), "duration_s": _duration(p)} for p in parts]
+    if all(part["at"] and part["duration_s"] > 0 for part in listed):
+        tmp = target.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(listed))
+        os.replace(tmp, target)
+
+
+def recording_parts(video_dir, session_id):
+    """[(began, Unix time; duration_s)] of the recording's parts, or None."""
+    try:
+        listed = json.loads(paths(video_dir, session_id)["parts"].read_text())
+        return [(int(p["at"]), float(p["duration_s"])) for p in listed] or None
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+
+
+def recording_position(session, row, offset_s, parts=None):
+    """Where the moment `offset_s` seconds after the session's start is in the
+    recording, in whole seconds. With the parts known, the time between them (the
+    host's stream dropped and came back) is skipped, and a moment inside such a gap
+    plays from the next part; without them, the first frame is the only anchor."""
+    if not parts or session.started_at is None:
+        return max(0, offset_s - recording_offset(session, row))
+    start = session.started_at.replace(tzinfo=datetime.UTC).timestamp()
+    position = 0.0
+    for began, duration in parts:
+        into = offset_s - (began - start)
+        if into < duration:
+            return int(position + max(0.0, into))
+        position += duration
+    return int(position)
 
 
 def recording_offset(session, row):

@@ -8,11 +8,14 @@ The end-to-end run with nginx-rtmp, ffmpeg and Chromium is tests/test_journey_vi
 import datetime
 import os
 import re
+import shutil
+import subprocess
 import time
 
 import pytest
 
 from app import maintenance_pass
+from blueprints.live.video import seek_positions
 from models import LiveAction, LiveSession, User, utcnow
 from models.video import LiveVideo, StreamKey
 from services import live, video
@@ -389,6 +392,101 @@ def test_chapter_offsets_account_for_a_late_stream(app, world):
         return video.recording_offset(session, video.video_of(session_id))
 
     assert read_db(run) == 42
+
+
+def _started(world, seconds_ago=0):
+    """A live started `seconds_ago` (whole seconds, as stored)."""
+    session_id = make_session("lily")
+
+    def run():
+        session = live.start(
+            live.get_session(session_id), User.get_by_id(world["host"].id)
+        )
+        at = session.started_at.replace(microsecond=0)
+        at -= datetime.timedelta(seconds=seconds_ago)
+        LiveSession.update(started_at=at).where(LiveSession.id == session_id).execute()
+        return live.get_session(session_id)
+
+    return read_db(run)
+
+
+def _epoch(moment):
+    return int(moment.replace(tzinfo=datetime.UTC).timestamp())
+
+
+def test_chapters_after_a_reconnect_skip_the_gap(app, world):
+    session = _started(world)
+    t0 = _epoch(session.started_at)
+    # on air 10 s after the start for 100 s; the stream dropped; back at 150 s for 50 s
+    parts = [(t0 + 10, 100.0), (t0 + 150, 50.0)]
+
+    def at(offset_s, parts=parts):
+        return video.recording_position(session, None, offset_s, parts)
+
+    assert at(5) == 0  # before the first frame: the start of the recording
+    assert at(60) == 50
+    assert at(120) == 100  # inside the gap: where the stream came back
+    assert at(160) == 110  # 10 s into the second part
+    assert at(500) == 150  # after the end: the end
+    # without the parts, only the first frame anchors (the stream came 10 s late)
+    row = read_db(
+        lambda: LiveVideo.create(
+            session=session.id,
+            first_publish_at=session.started_at + datetime.timedelta(seconds=10),
+        )
+    )
+    assert video.recording_position(session, row, 160) == 150
+    assert at(160, parts=None) == 160  # nothing known: the recording is the live
+
+
+def _flv(path, seconds):
+    ffmpeg = shutil.which("ffmpeg")
+    subprocess.run(  # noqa: S603 - fixed arguments
+        [
+            ffmpeg, "-nostdin", "-loglevel", "error", "-y",
+            "-f", "lavfi", "-i", f"testsrc=size=160x90:rate=10:duration={seconds}",
+            "-c:v", "libx264", "-pix_fmt", "yuv420p", "-f", "flv", str(path),
+        ],
+        check=True,
+        timeout=60,
+    )  # fmt: skip
+
+
+def test_a_recording_in_two_parts_seeks_its_chapters_across_the_gap(app, world):
+    if not (shutil.which("ffmpeg") and shutil.which("ffprobe")):
+        message = "needs ffmpeg and ffprobe (apt-get install -y ffmpeg)"
+        if os.environ.get("CI") or os.environ.get("LIVESTALL_REQUIRE_VIDEO"):
+            pytest.fail(message + "; required here")
+        pytest.skip(message)
+    session = _started(world, seconds_ago=60)
+    t0 = _epoch(session.started_at)
+    root = vs.video_dir(app.config)
+    (root / "rec").mkdir(parents=True, exist_ok=True)
+    name = video.stream_name(session.id)
+    _flv(root / "rec" / f"{name}-{t0 + 5}.flv", 2)  # 5 s after the start, 2 s long
+    _flv(root / "rec" / f"{name}-{t0 + 20}.flv", 3)  # back at 20 s, 3 s long
+
+    def finish():
+        LiveVideo.create(
+            session=session.id,
+            first_publish_at=session.started_at + datetime.timedelta(seconds=5),
+        )
+        live.end(live.get_session(session.id), User.get_by_id(world["host"].id))
+        return video.finish_recording(root, session.id)
+
+    mp4 = read_db(finish)
+    assert mp4 is not None and mp4.is_file()
+    parts = video.recording_parts(root, session.id)
+    assert [at for at, _ in parts] == [t0 + 5, t0 + 20]
+    assert [round(d) for _, d in parts] == [2, 3]
+    assert read_db(
+        lambda: LiveVideo.get(LiveVideo.session == session.id).recording_s
+    ) == (pytest.approx(5, abs=0.3))
+    chapters = [{"offset_s": 6}, {"offset_s": 12}, {"offset_s": 21}]
+    with app.test_request_context():
+        read_db(lambda: seek_positions(live.get_session(session.id), chapters))
+    # 1 s into the first part; in the gap: where it came back; 1 s into the second
+    assert [c["seek_s"] for c in chapters] == [1, 2, 3]
 
 
 # --- the nginx config -----------------------------------------------------------------

@@ -146,6 +146,16 @@ def _finish_soon(app, session_id):
 # --- what the pages need --------------------------------------------------------------
 
 
+def seek_positions(session, chapters):
+    """Each chapter's place in the replay's recording (`seek_s`)."""
+    parts = video.recording_parts(_dir(), session.id)
+    row = video.video_of(session.id)
+    for chapter in chapters:
+        chapter["seek_s"] = video.recording_position(
+            session, row, chapter["offset_s"], parts
+        )
+
+
 def page_video(session, console=False):
     """The player's sources and state for the room (and the console)."""
     row = video.video_of(session.id)

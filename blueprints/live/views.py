@@ -258,12 +258,11 @@ def room(session_id):
         if session.status == "live"
         else []
     )
-    from blueprints.live.video import csp_for, page_video
+    from blueprints.live.video import csp_for, page_video, seek_positions
 
     video = page_video(session)
     if session.status == "ended":
-        for chapter in chapters:  # where each chapter is in the recording
-            chapter["seek_s"] = max(0, chapter["offset_s"] - video["offset_s"])
+        seek_positions(session, chapters)
     page = render_template(
         "live/room.html",
         session=session,

@@ -445,7 +445,9 @@ def _describe_failure(item):
             if page.is_closed():
                 continue
             shot_dir.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(shot_dir / f"failed-page{n}.png"), full_page=True)
+            page.set_default_timeout(5000)  # a hung page must not hang the report
+            shot = shot_dir / f"failed-page{n}.png"
+            page.screenshot(path=str(shot), full_page=True, timeout=5000)
             notes = page.evaluate(_DESCRIBE_PAGE)
             lines.append(f"page {n}: {page.url} | {page.title()} | {notes}")
         except PlaywrightError as e:  # a crashed page leaves the others to describe

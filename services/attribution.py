@@ -430,6 +430,25 @@ class Report:
                 & (Touchpoint.created_at >= since)
                 & (Touchpoint.created_at <= until)
             )
+            sold = OrderLine.select(OrderLine.product).where(
+                OrderLine.order.in_(self._orders())
+            )
+            # only touchpoints that can relate to a product sold (_relates): of the
+            # product, of a post tagging it or of a live featuring it; the others
+            # would be read only to be dropped
+            may_relate = (
+                Touchpoint.product_id.in_(sold)
+                | Touchpoint.post_id.in_(
+                    PostProduct.select(PostProduct.post).where(
+                        PostProduct.product.in_(sold)
+                    )
+                )
+                | Touchpoint.live_session_id.in_(
+                    LiveProduct.select(LiveProduct.session).where(
+                        LiveProduct.product.in_(sold)
+                    )
+                )
+            )
             for row in (
                 Touchpoint.select(
                     *(getattr(Touchpoint, f) for f in _Touch.__slots__[:-1]),
@@ -439,15 +458,12 @@ class Report:
                         Touchpoint.created_at, Touchpoint.created_at
                     ).python_value(_moment),
                 )
-                .where(scope)
+                .where(scope & may_relate)
                 .order_by(Touchpoint.created_at, Touchpoint.id)
                 .tuples()
             ):
                 touch = _Touch(*row)
                 by_buyer[touch.user_id].append(touch)
-            sold = OrderLine.select(OrderLine.product).where(
-                OrderLine.order.in_(self._orders())
-            )
             maps = _content_maps_of(scope, sold)
         for order in orders:
             mine = lines[order.id]

@@ -24,7 +24,9 @@ from models import (
     User,
     utcnow,
 )
+from models.merchants import ATTRIBUTION_MODELS
 from services import attribution, checkout, commissions, orders
+from services.attribution import GROUPS
 from tests.conftest import read_db
 
 SHIP = {
@@ -365,6 +367,59 @@ def test_the_report_shows_stored_credits_and_what_if(journey):
     assert read_db(lambda: AttributionCredit.select().count()) == 1  # untouched
     rows, _ = read_db(lambda: report(journey, "creator").stored())
     assert rows[0]["revenue_cents"] == 10000
+
+
+@pytest.mark.parametrize("model", ATTRIBUTION_MODELS)
+def test_the_what_if_of_the_stored_model_is_the_stored_result(journey, api, model):
+    """Recomputed from the touchpoints, the model the orders were stored with gives
+    back exactly what was stored, with noise about other products around."""
+    other = api.user("potshop", role="merchant")
+    pot = api.product(other, title="紫砂壶", price_cents=39900, stock=5)["id"]
+
+    def noise():
+        users = journey["users"]
+        mei = users["mei"].id
+        cup_post = Post.create(
+            author=users["creator_b"], body="杯", body_html="<p>杯</p>"
+        )
+        PostProduct.create(post=cup_post, product=journey["cup"], position=0)
+        pot_live = LiveSession.create(
+            host=users["creator_b"], title="壶", scheduled_at=utcnow() - DAY
+        )
+        LiveProduct.create(session=pot_live, product=pot)
+        for kind, fields in (
+            (
+                "post_view",
+                {"post_id": cup_post.id, "creator_id": users["creator_b"].id},
+            ),
+            ("product_click", {"product_id": pot}),
+            ("live_watch", {"live_session_id": pot_live.id}),
+        ):
+            Touchpoint.create(
+                kind=kind, visitor_id="v-mei", user_id=mei, created_at=utcnow() - DAY,
+                **fields,
+            )  # fmt: skip
+
+    read_db(noise)
+    buy(journey, model)
+    buy(
+        journey,
+        model,
+        items=[{"product_id": journey["cup"], "qty": 2}],
+        key="key-journey-2",
+    )
+    for group in GROUPS:
+        stored, stored_totals = read_db(lambda g=group: report(journey, g).stored())
+        again, again_totals = read_db(lambda g=group: report(journey, g).what_if(model))
+
+        def numbers(rows):
+            return sorted(
+                (str(r["key"]), r["orders"], r["revenue_cents"], r["commission_cents"])
+                for r in rows
+            )
+
+        assert numbers(again) == numbers(stored), (model, group)
+        assert again_totals["revenue_cents"] == stored_totals["revenue_cents"] == 20000
 
 
 def test_cancelled_orders_leave_the_report_and_the_funnel_counts(journey):

@@ -153,32 +153,34 @@ def _content_maps(touches, product_ids):
     return tags, authors, features, hosts
 
 
-def _content_maps_of(scope, sold):
-    """`_content_maps` for the touchpoints matching `scope` and the products of
-    the `sold` subquery, in four queries with subqueries (no long id lists)."""
-    posts = Touchpoint.select(Touchpoint.post_id).where(
-        scope & Touchpoint.post_id.is_null(False)
-    )
-    lives = Touchpoint.select(Touchpoint.live_session_id).where(
-        scope & Touchpoint.live_session_id.is_null(False)
+def _content_maps_of(sold):
+    """`_content_maps` for the products of the `sold` subquery: every post tagging
+    one and every live featuring one, with their authors and hosts. Four queries
+    over the content tables (far smaller than the touchpoints); entries for content
+    nobody touched are never looked up."""
+    tagging = PostProduct.select(PostProduct.post).where(PostProduct.product.in_(sold))
+    featuring = LiveProduct.select(LiveProduct.session).where(
+        LiveProduct.product.in_(sold)
     )
     tags, features = defaultdict(set), defaultdict(set)
     for post_id, product_id in (
         PostProduct.select(PostProduct.post, PostProduct.product)
-        .where(PostProduct.post.in_(posts) & PostProduct.product.in_(sold))
+        .where(PostProduct.product.in_(sold))
         .tuples()
     ):
         tags[post_id].add(product_id)
     for session_id, product_id in (
         LiveProduct.select(LiveProduct.session, LiveProduct.product)
-        .where(LiveProduct.session.in_(lives) & LiveProduct.product.in_(sold))
+        .where(LiveProduct.product.in_(sold))
         .tuples()
     ):
         features[session_id].add(product_id)
-    authors = dict(Post.select(Post.id, Post.author).where(Post.id.in_(posts)).tuples())
+    authors = dict(
+        Post.select(Post.id, Post.author).where(Post.id.in_(tagging)).tuples()
+    )
     hosts = dict(
         LiveSession.select(LiveSession.id, LiveSession.host)
-        .where(LiveSession.id.in_(lives))
+        .where(LiveSession.id.in_(featuring))
         .tuples()
     )
     return tags, authors, features, hosts
@@ -402,12 +404,33 @@ class Report:
         if model not in ATTRIBUTION_MODELS:
             raise ValueError(model)
         totals = {}
-        orders = list(
-            Order.select().where(Order.id.in_(self._orders())).order_by(Order.id)
-        )
+        # plain rows, not models: at 10^4 orders building models cost more than
+        # the crediting (peewee parses each date with strptime; _moment does not)
+        orders = [
+            _Row(("id", "buyer_id", "created_at"), row)
+            for row in Order.select(
+                Order.id,
+                Order.buyer,
+                fn.COALESCE(Order.created_at, Order.created_at).python_value(_moment),
+            )
+            .where(Order.id.in_(self._orders()))
+            .order_by(Order.id)
+            .tuples()
+        ]
         lines = defaultdict(list)
         if orders:
-            for line in OrderLine.select().where(OrderLine.order.in_(self._orders())):
+            for row in (
+                OrderLine.select(
+                    OrderLine.order,
+                    OrderLine.product,
+                    OrderLine.qty,
+                    OrderLine.unit_price_cents,
+                    OrderLine.source,
+                )
+                .where(OrderLine.order.in_(self._orders()))
+                .tuples()
+            ):
+                line = _Row(_LINE_NAMES, row)
                 lines[line.order_id].append(line)
         product_ids = {ln.product_id for mine in lines.values() for ln in mine}
         rates = {}
@@ -464,7 +487,7 @@ class Report:
             ):
                 touch = _Touch(*row)
                 by_buyer[touch.user_id].append(touch)
-            maps = _content_maps_of(scope, sold)
+            maps = _content_maps_of(sold)
         for order in orders:
             mine = lines[order.id]
             since = order.created_at - self.window
@@ -614,6 +637,17 @@ def _moment(value):
     if value is None or isinstance(value, datetime.datetime):
         return value
     return datetime.datetime.fromisoformat(value)
+
+
+_LINE_NAMES = ("order_id", "product_id", "qty", "unit_price_cents", "source")
+
+
+class _Row:
+    """A row read for a what-if, as plain attributes."""
+
+    def __init__(self, names, values):
+        for name, value in zip(names, values, strict=True):
+            setattr(self, name, value)
 
 
 class _Touch:

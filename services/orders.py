@@ -35,16 +35,19 @@ RESTOCK = {"cancelled", "refunded"}
 DEFAULT_RETURN_WINDOW_DAYS = 7  # 七天无理由退货: seven days, no reason needed
 
 
+def return_window_days():
+    if has_app_context():
+        return current_app.config.get("RETURN_WINDOW_DAYS", DEFAULT_RETURN_WINDOW_DAYS)
+    return DEFAULT_RETURN_WINDOW_DAYS
+
+
 def returns_until(order):
     """Until when a delivered order can be returned and refunded (None: it is not
     delivered). A delivered order only ever moves to refunded, so its updated_at is
     the time it was delivered."""
     if order.status != "delivered":
         return None
-    days = DEFAULT_RETURN_WINDOW_DAYS
-    if has_app_context():
-        days = current_app.config.get("RETURN_WINDOW_DAYS", days)
-    return order.updated_at + datetime.timedelta(days=days)
+    return order.updated_at + datetime.timedelta(days=return_window_days())
 
 
 def returns_open_until(order, now=None):
@@ -113,7 +116,7 @@ def move(user, order, to_status, tracking_number=None, note=""):
             raise NotAllowed(
                 "Returns closed on %(date)s, %(days)d days after delivery.",
                 date=window.strftime("%Y-%m-%d"),
-                days=(window - order.updated_at).days,
+                days=return_window_days(),
             )
         if roles:
             raise NotAllowed("You cannot move this order to %(to)s now.", to=to_status)

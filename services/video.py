@@ -487,13 +487,14 @@ def recording_parts(video_dir, session_id):
         return None
 
 
-def recording_position(session, row, offset_s, parts=None):
+def recording_position(session, offset_s, parts=None, first_frame_s=0):
     """Where the moment `offset_s` seconds after the session's start is in the
     recording, in whole seconds. With the parts known, the time between them (the
     host's stream dropped and came back) is skipped, and a moment inside such a gap
-    plays from the next part; without them, the first frame is the only anchor."""
+    plays from the next part; without them, the first frame (`first_frame_s` after
+    the start: recording_offset) is the only anchor."""
     if not parts or session.started_at is None:
-        return max(0, offset_s - recording_offset(session, row))
+        return max(0, offset_s - first_frame_s)
     start = session.started_at.replace(tzinfo=datetime.UTC).timestamp()
     position = 0.0
     for began, duration in parts:

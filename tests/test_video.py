@@ -421,7 +421,7 @@ def test_chapters_after_a_reconnect_skip_the_gap(app, world):
     parts = [(t0 + 10, 100.0), (t0 + 150, 50.0)]
 
     def at(offset_s, parts=parts):
-        return video.recording_position(session, None, offset_s, parts)
+        return video.recording_position(session, offset_s, parts)
 
     assert at(5) == 0  # before the first frame: the start of the recording
     assert at(60) == 50
@@ -435,7 +435,8 @@ def test_chapters_after_a_reconnect_skip_the_gap(app, world):
             first_publish_at=session.started_at + datetime.timedelta(seconds=10),
         )
     )
-    assert video.recording_position(session, row, 160) == 150
+    first_frame = video.recording_offset(session, row)
+    assert video.recording_position(session, 160, first_frame_s=first_frame) == 150
     assert at(160, parts=None) == 160  # nothing known: the recording is the live
 
 
@@ -484,7 +485,7 @@ def test_a_recording_in_two_parts_seeks_its_chapters_across_the_gap(app, world):
     ) == (pytest.approx(5, abs=0.3))
     chapters = [{"offset_s": 6}, {"offset_s": 12}, {"offset_s": 21}]
     with app.test_request_context():
-        read_db(lambda: seek_positions(live.get_session(session.id), chapters))
+        read_db(lambda: seek_positions(live.get_session(session.id), chapters, 5))
     # 1 s into the first part; in the gap: where it came back; 1 s into the second
     assert [c["seek_s"] for c in chapters] == [1, 2, 3]
 

@@ -146,13 +146,13 @@ def _finish_soon(app, session_id):
 # --- what the pages need --------------------------------------------------------------
 
 
-def seek_positions(session, chapters):
-    """Each chapter's place in the replay's recording (`seek_s`)."""
+def seek_positions(session, chapters, first_frame_s):
+    """Each chapter's place in the replay's recording (`seek_s`); `first_frame_s`
+    is page_video's `offset_s`, the anchor when the parts are not known."""
     parts = video.recording_parts(_dir(), session.id)
-    row = video.video_of(session.id)
     for chapter in chapters:
         chapter["seek_s"] = video.recording_position(
-            session, row, chapter["offset_s"], parts
+            session, chapter["offset_s"], parts, first_frame_s
         )
 
 

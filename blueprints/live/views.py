@@ -262,7 +262,7 @@ def room(session_id):
 
     video = page_video(session)
     if session.status == "ended":
-        seek_positions(session, chapters)
+        seek_positions(session, chapters, video["offset_s"])
     page = render_template(
         "live/room.html",
         session=session,

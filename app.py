@@ -47,10 +47,10 @@ def configure(app, test_config):
 
 
 def register_extensions(app):
-    from models import MODELS
-    from models.base import open_database
-    from models.schema import init_schema
-    from services import shared
+    from livestall.db.base import open_database
+    from livestall.db.migrations import init_schema
+    from livestall.platform import shared
+    from livestall.registry import MODELS
 
     db.initialize(open_database(app.config))
     shared.configure(app.config["MESSAGE_QUEUE"], app.config["MESSAGE_QUEUE_CHANNEL"])
@@ -84,7 +84,7 @@ def register_extensions(app):
 
 def configure_search(app):
     """Point the search index at DATA_DIR/index; build it if it is missing."""
-    from services import search_index
+    from livestall.search import index as search_index
 
     search_index.configure(Path(app.config["DATA_DIR"]) / "index")
     with db.connection_context():
@@ -153,7 +153,7 @@ def maintenance_pass(app):
     stayed away past its grace period. Safe in several processes at once: every
     change is a guarded UPDATE. Returns what it changed."""
     from blueprints.live import video
-    from services import orders
+    from livestall.orders import lifecycle as orders
 
     with app.app_context(), db.connection_context():
         return {
@@ -189,7 +189,7 @@ def main(argv=None):
     app = create_app()
     start_maintenance(app)
     # messages from the other processes (search index changes, sign-outs, bans)
-    from services import shared
+    from livestall.platform import shared
 
     shared.ensure_listener(socketio.start_background_task)
     print(

@@ -9,8 +9,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from extensions import db
-from models import User
-from models.base import is_sqlite
+from livestall.accounts.models import User
+from livestall.db.base import is_sqlite
 
 
 def register(app):
@@ -28,8 +28,9 @@ def register(app):
 @click.option("--products", default=160, show_default=True, help="How many products.")
 def seed_demo(if_empty, products):
     """Create a bilingual demo world: merchants, creators, shoppers, products."""
-    from services import demo, search_index
-    from services.errors import DomainError
+    from demo import seed as demo
+    from livestall.errors import DomainError
+    from livestall.search import index as search_index
 
     with db.connection_context():
         if if_empty and User.select().exists():
@@ -58,7 +59,7 @@ def seed_demo(if_empty, products):
 
 def _rebuild_index():
     """Rebuild the search index from the database with a progress bar."""
-    from services import search_index
+    from livestall.search import index as search_index
 
     with click.progressbar(
         length=search_index.plan(), label="Building the search index"
@@ -87,8 +88,8 @@ def reindex():
 @click.password_option()
 def create_admin(username, email, password):
     """Create an administrator account."""
-    from services import accounts
-    from services.errors import DomainError
+    from livestall.accounts import rules as accounts
+    from livestall.errors import DomainError
 
     with db.connection_context():
         try:
@@ -132,7 +133,7 @@ def video_server(print_config):
     """Run nginx-rtmp in the foreground for development (docs/DEPLOY-video.md)."""
     import os
 
-    from services import video_server as vs
+    from livestall.live import video_server as vs
 
     config = current_app.config
     if print_config:

@@ -28,23 +28,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app import create_app  # noqa: E402
 from extensions import db  # noqa: E402
-from models import (  # noqa: E402
-    AttributionCredit,
-    Checkout,
-    CommissionEntry,
-    LiveProduct,
-    LiveSession,
-    Order,
-    OrderLine,
-    Post,
-    PostProduct,
-    Product,
-    Touchpoint,
-    User,
-    UserRole,
-)
-from services import commissions, dashboards  # noqa: E402
-from services.attribution import GROUPS, Report, split_cents, weights  # noqa: E402
+from livestall.accounts.models import User, UserRole
+from livestall.attribution import commissions, dashboards  # noqa: E402
+from livestall.attribution.engine import GROUPS, Report, split_cents, weights  # noqa: E402
+from livestall.attribution.models import AttributionCredit, CommissionEntry, Touchpoint  # noqa: E402
+from livestall.catalog.models import Product
+from livestall.content.models import Post, PostProduct
+from livestall.live.models import LiveProduct, LiveSession
+from livestall.orders.models import Checkout, Order, OrderLine
 
 DAYS = 90
 KINDS = (

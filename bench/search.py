@@ -30,8 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from whoosh import writing  # noqa: E402
 
-from services import search_index as si  # noqa: E402
-from services.catalog import CATEGORIES  # noqa: E402
+from livestall.catalog.rules import CATEGORIES  # noqa: E402
+from livestall.search import index as si  # noqa: E402
 
 ITEMS = [
     ("手持料理棒", "Hand Blender", "kitchen"),

@@ -11,8 +11,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from extensions import db, login_manager
-from models import User
-from services import accounts, catalog, checkout, images, social, touchpoints
+from livestall.accounts import rules as accounts
+from livestall.accounts.models import User
+from livestall.attribution import touchpoints
+from livestall.catalog import rules as catalog
+from livestall.content import social
+from livestall.media import images
+from livestall.orders import checkout
 
 VISITOR_COOKIE = "lsv"
 LABELS = {

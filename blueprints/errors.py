@@ -7,7 +7,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from blueprints.common import translate
-from services.errors import DomainError
+from livestall.errors import DomainError
 
 CODES = {
     400: "bad_request",

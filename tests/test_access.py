@@ -15,17 +15,17 @@ from flask import url_for
 from werkzeug.routing import Rule
 
 from extensions import db
-from models import Comment, Post, Product, User
-from services import (
-    accounts,
-    catalog,
-    checkout,
-    content,
-    flash_sale,
-    live,
-    orders,
-    social,
-)
+from livestall.accounts import rules as accounts
+from livestall.accounts.models import User
+from livestall.catalog import rules as catalog
+from livestall.catalog.models import Product
+from livestall.content import rules as content
+from livestall.content import social
+from livestall.content.models import Comment, Post
+from livestall.flash import rules as flash_sale
+from livestall.live import rules as live
+from livestall.orders import checkout
+from livestall.orders import lifecycle as orders
 from tests.conftest import Api, AuthActions, csrf_token, image_bytes
 
 ROLES = ("anonymous", "shopper", "creator", "merchant", "admin")

@@ -6,8 +6,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from models import ApiToken, Image, User
-from services import accounts
+from livestall.accounts import rules as accounts
+from livestall.accounts.models import ApiToken, User
+from livestall.media.models import Image
 from tests.conftest import PASSWORD, AuthActions, csrf_token, read_db
 
 SESSION_COOKIE = "livestall_session"

@@ -12,21 +12,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from models import (
-    AttributionCredit,
-    CommissionEntry,
-    LiveProduct,
-    LiveSession,
-    MerchantProfile,
-    Post,
-    PostProduct,
-    Touchpoint,
-    User,
-    utcnow,
-)
-from models.merchants import ATTRIBUTION_MODELS
-from services import attribution, checkout, commissions, orders
-from services.attribution import GROUPS
+from livestall.accounts.models import User
+from livestall.attribution import commissions
+from livestall.attribution import engine as attribution
+from livestall.attribution.engine import GROUPS
+from livestall.attribution.models import AttributionCredit, CommissionEntry, Touchpoint
+from livestall.content.models import Post, PostProduct
+from livestall.db.base import utcnow
+from livestall.live.models import LiveProduct, LiveSession
+from livestall.merchants.models import ATTRIBUTION_MODELS, MerchantProfile
+from livestall.orders import checkout
+from livestall.orders import lifecycle as orders
 from tests.conftest import read_db
 
 SHIP = {

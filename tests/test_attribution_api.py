@@ -12,8 +12,9 @@ import io
 
 import pytest
 
-from models import AttributionCredit, Post
-from services import accounts
+from livestall.accounts import rules as accounts
+from livestall.attribution.models import AttributionCredit
+from livestall.content.models import Post
 from tests.conftest import PASSWORD, read_db
 from tests.test_attribution import buy, journey  # noqa: F401 - the fixture
 
@@ -209,7 +210,7 @@ def test_creator_earnings(api, journey):  # noqa: F811
 
 
 def test_the_ledger_is_newest_first_and_paginated(api, journey):  # noqa: F811
-    from services import orders
+    from livestall.orders import lifecycle as orders
 
     order = buy(journey, "last_touch")
     merchant = journey["merchant"]

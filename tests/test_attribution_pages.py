@@ -6,7 +6,11 @@ import html
 import json
 import re
 
-from models import FlashSale, LiveSession, MerchantProfile, User, utcnow
+from livestall.accounts.models import User
+from livestall.db.base import utcnow
+from livestall.flash.models import FlashSale
+from livestall.live.models import LiveSession
+from livestall.merchants.models import MerchantProfile
 from tests.conftest import read_db
 from tests.test_attribution import buy, journey  # noqa: F401 - the fixture
 
@@ -115,7 +119,7 @@ def test_the_orders_page_links_to_sales_by_content(client, auth, journey):  # no
 
 
 def test_the_creators_earnings_page(client, auth, journey):  # noqa: F811
-    from services import orders
+    from livestall.orders import lifecycle as orders
 
     order = buy(journey, "last_touch")
     merchant = journey["merchant"]

@@ -15,8 +15,11 @@ import pytest
 
 from blueprints.shop.views import PER_PAGE
 from extensions import db
-from models import Image, Product, User
-from services import accounts, catalog
+from livestall.accounts import rules as accounts
+from livestall.accounts.models import User
+from livestall.catalog import rules as catalog
+from livestall.catalog.models import Product
+from livestall.media.models import Image
 from tests.conftest import Api, AuthActions, csrf_token, image_bytes
 
 PRODUCT_KEYS = {

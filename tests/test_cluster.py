@@ -534,7 +534,7 @@ def test_reapers_on_both_processes_return_each_hold_once(cluster, backends):
 
 @pytest.fixture
 def shared_redis():
-    from services import shared
+    from livestall.platform import shared
 
     try:
         import redis
@@ -552,7 +552,7 @@ def shared_redis():
 
 
 def test_redis_counters_and_buckets_behave_like_the_embedded_ones(shared_redis):
-    from services import ratelimit
+    from livestall.platform import ratelimit
 
     now = 1_000_000.0
     for expected in (1, 2, 3):

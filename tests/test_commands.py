@@ -6,7 +6,8 @@ import pytest
 
 from app import create_app
 from extensions import db
-from models import Product, User
+from livestall.accounts.models import User
+from livestall.catalog.models import Product
 from tests.conftest import FAST_HASH, PASSWORD
 
 

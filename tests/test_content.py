@@ -5,9 +5,13 @@ import re
 import pytest
 
 from extensions import db
-from models import Like, Post, User
-from services import accounts, catalog, content, social
-from services.errors import Invalid, NotAllowed, NotFound
+from livestall.accounts import rules as accounts
+from livestall.accounts.models import User
+from livestall.catalog import rules as catalog
+from livestall.content import rules as content
+from livestall.content import social
+from livestall.content.models import Like, Post
+from livestall.errors import Invalid, NotAllowed, NotFound
 from tests.conftest import FAST_HASH, PASSWORD
 
 XSS_CORPUS = [

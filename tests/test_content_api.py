@@ -5,7 +5,9 @@ import io
 import pytest
 
 from extensions import db
-from models import Post, Touchpoint, User
+from livestall.accounts.models import User
+from livestall.attribution.models import Touchpoint
+from livestall.content.models import Post
 from tests.conftest import image_bytes, read_db
 
 XSS = "<script>alert(1)</script><img src=x onerror=alert(1)> [x](javascript:alert(1))"

@@ -9,22 +9,17 @@ from pathlib import Path
 import pytest
 
 from app import create_app
+from demo import seed as demo
+from demo.data import PASSWORD
 from extensions import db
-from models import (
-    Comment,
-    Follow,
-    Image,
-    Like,
-    Post,
-    PostImage,
-    PostProduct,
-    Product,
-    ProductImage,
-    User,
-    utcnow,
-)
-from services import catalog, demo, passwords, payments
-from services.demo_data import PASSWORD
+from livestall.accounts import passwords
+from livestall.accounts.models import User
+from livestall.catalog import rules as catalog
+from livestall.catalog.models import Product, ProductImage
+from livestall.content.models import Comment, Follow, Like, Post, PostImage, PostProduct
+from livestall.db.base import utcnow
+from livestall.media.models import Image
+from livestall.orders import payments
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

@@ -4,8 +4,8 @@
 import pytest
 
 from extensions import db
-from models import User
-from services import accounts
+from livestall.accounts import rules as accounts
+from livestall.accounts.models import User
 from tests.conftest import AuthActions
 
 ROLES = ("anonymous", "shopper", "creator", "merchant", "admin")

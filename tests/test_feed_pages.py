@@ -13,8 +13,14 @@ from urllib.parse import urlsplit
 import pytest
 
 from blueprints.feed.views import PER_PAGE, parse_product_refs
-from models import Comment, Image, Post, PostImage, PostProduct, Touchpoint, User
-from services import accounts, content, images, social
+from livestall.accounts import rules as accounts
+from livestall.accounts.models import User
+from livestall.attribution.models import Touchpoint
+from livestall.content import rules as content
+from livestall.content import social
+from livestall.content.models import Comment, Post, PostImage, PostProduct
+from livestall.media import images
+from livestall.media.models import Image
 from tests.conftest import AuthActions, csrf_token, image_bytes, read_db
 from tests.test_content import XSS_CORPUS
 

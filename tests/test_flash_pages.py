@@ -11,8 +11,11 @@ from urllib.parse import urlsplit
 import pytest
 
 from blueprints.live import flash_events
-from models import FlashSale, Product, User
-from services import flash_sale, live
+from livestall.accounts.models import User
+from livestall.catalog.models import Product
+from livestall.flash import rules as flash_sale
+from livestall.flash.models import FlashSale
+from livestall.live import rules as live
 from tests.conftest import read_db
 from tests.test_feed_pages import Person, error_of, make_admin, text
 

@@ -9,16 +9,13 @@ import pytest
 
 from blueprints.live import flash_events
 from extensions import socketio
-from models import (
-    FlashBuyer,
-    FlashSale,
-    OrderLine,
-    Product,
-    Reservation,
-    Touchpoint,
-    User,
-)
-from services import flash_sale, live
+from livestall.accounts.models import User
+from livestall.attribution.models import Touchpoint
+from livestall.catalog.models import Product
+from livestall.flash import rules as flash_sale
+from livestall.flash.models import FlashBuyer, FlashSale, Reservation
+from livestall.live import rules as live
+from livestall.orders.models import OrderLine
 from tests.conftest import read_db
 
 SHIP = {

@@ -17,8 +17,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from extensions import db
-from models import Image, Product, User
-from services import accounts, catalog
+from livestall.accounts import rules as accounts
+from livestall.accounts.models import User
+from livestall.catalog import rules as catalog
+from livestall.catalog.models import Product
+from livestall.media.models import Image
 from tests.conftest import PASSWORD, AuthActions, csrf_token, image_bytes
 
 FUZZ_SETTINGS = settings(

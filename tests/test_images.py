@@ -16,9 +16,10 @@ from PIL import Image as PILImage
 from PIL import ImageFile, PngImagePlugin
 
 from extensions import db
-from models import Image, User
-from services import images
-from services.errors import Invalid, TooLarge, UnsupportedMedia
+from livestall.accounts.models import User
+from livestall.errors import Invalid, TooLarge, UnsupportedMedia
+from livestall.media import images
+from livestall.media.models import Image
 from tests.conftest import image_bytes
 
 GPS_IFD = 0x8825

@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from services import video_server as vs
+from livestall.live import video_server as vs
 from tests.conftest import LiveServer, _free_port
 from tests.test_journey_content import _merchant_with_two_products
 from tests.test_journey_foundation import _signup

@@ -5,8 +5,9 @@ import io
 
 import pytest
 
-from models import LiveSession, User
-from services import accounts
+from livestall.accounts import rules as accounts
+from livestall.accounts.models import User
+from livestall.live.models import LiveSession
 from tests.conftest import image_bytes, read_db
 
 

@@ -8,8 +8,11 @@ import pytest
 
 from blueprints.live import events
 from extensions import socketio
-from models import ChatMessage, LiveSession, RoomSanction, Touchpoint, User
-from services import accounts, live
+from livestall.accounts import rules as accounts
+from livestall.accounts.models import User
+from livestall.attribution.models import Touchpoint
+from livestall.live import rules as live
+from livestall.live.models import ChatMessage, LiveSession, RoomSanction
 from tests.conftest import PASSWORD, read_db
 
 NS = "/live"

@@ -13,8 +13,12 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from models import LiveAction, LiveSession, User, utcnow
-from services import checkout, live, social
+from livestall.accounts.models import User
+from livestall.content import social
+from livestall.db.base import utcnow
+from livestall.live import rules as live
+from livestall.live.models import LiveAction, LiveSession
+from livestall.orders import checkout
 from tests.conftest import image_bytes, read_db
 from tests.test_feed_pages import Person, error_of, make_admin, plain, text
 

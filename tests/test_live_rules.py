@@ -4,8 +4,9 @@ outlive their product, forgotten sessions, who the log names, covers by admins."
 import datetime
 
 from extensions import socketio
-from models import LiveAction, LiveSession, User
-from services import live
+from livestall.accounts.models import User
+from livestall.live import rules as live
+from livestall.live.models import LiveAction, LiveSession
 from tests import test_live_api
 from tests.conftest import FAST_HASH, read_db
 from tests.test_live_api import act, created, upload

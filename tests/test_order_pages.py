@@ -8,8 +8,10 @@ from html import unescape
 
 import pytest
 
-from models import CartItem, Order, OrderEvent, Product, User
-from services import checkout
+from livestall.accounts.models import User
+from livestall.catalog.models import Product
+from livestall.orders import checkout
+from livestall.orders.models import CartItem, Order, OrderEvent
 from tests.conftest import AuthActions, csrf_token, read_db
 
 SHIP = {
@@ -463,8 +465,8 @@ def test_pages_in_chinese(app, shop):
 
 
 def test_a_line_remembers_the_share_link_its_buyer_came_by(app, shop):
-    from models import OrderLine
-    from services import social
+    from livestall.content import social
+    from livestall.orders.models import OrderLine
 
     lin = Browser(app, "lin")
     code = read_db(lambda: social.share_code_for(User.get(User.username == "lin")))

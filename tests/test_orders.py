@@ -8,7 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from models import Order, Product, isoformat, utcnow
+from livestall.catalog.models import Product
+from livestall.db.base import isoformat, utcnow
+from livestall.orders.models import Order
 from tests.conftest import read_db
 
 SHIP = {
@@ -364,9 +366,11 @@ def test_an_idempotency_storm_makes_one_order(app, api, shop):
 def test_stock_plus_sold_is_constant(app, shop, steps):
     """Whatever happens, stock + units in live orders == the stock we started with."""
     from extensions import db
-    from models import OrderLine, User
-    from services import checkout, orders
-    from services.errors import DomainError
+    from livestall.accounts.models import User
+    from livestall.errors import DomainError
+    from livestall.orders import checkout
+    from livestall.orders import lifecycle as orders
+    from livestall.orders.models import OrderLine
 
     with db.connection_context():
         buyer = User.get(User.username == "mei")

@@ -3,8 +3,10 @@ in-site notifications that follow an order through its life."""
 
 import pytest
 
-from models import Notification, Order, User
-from services import payments
+from livestall.accounts.models import User
+from livestall.notifications.models import Notification
+from livestall.orders import payments
+from livestall.orders.models import Order
 from tests.conftest import read_db
 from tests.test_order_pages import SHIP, Browser, order_id, plain, text
 

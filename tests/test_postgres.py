@@ -72,7 +72,7 @@ def test_app_runs_on_postgresql(tmp_path, pg_url, png):
     # A second start on the same database finds the schema current.
     db.close()
     _app(tmp_path, pg_url)
-    from models.schema import LATEST, current_version
+    from livestall.db.migrations import LATEST, current_version
 
     with db.connection_context():
         assert current_version() == LATEST

@@ -4,16 +4,11 @@ query they stand for (SQLite here, PostgreSQL in the CI's second pass)."""
 import pytest
 
 from extensions import db
-from models import (
-    ChatMessage,
-    LiveSession,
-    Prepared,
-    PreparedInsert,
-    User,
-    transaction,
-    utcnow,
-)
-from services import accounts, live
+from livestall.accounts import rules as accounts
+from livestall.accounts.models import User
+from livestall.db.base import Prepared, PreparedInsert, transaction, utcnow
+from livestall.live import rules as live
+from livestall.live.models import ChatMessage, LiveSession
 from tests.conftest import FAST_HASH
 
 

@@ -7,8 +7,9 @@ import pytest
 
 from app import create_app
 from extensions import db
-from models import Product, User
-from models.schema import LATEST, SchemaVersion, current_version
+from livestall.accounts.models import User
+from livestall.catalog.models import Product
+from livestall.db.migrations import LATEST, SchemaVersion, current_version
 from tests.conftest import FAST_HASH, PASSWORD
 
 pytestmark = pytest.mark.sqlite_only  # SQLite files of earlier releases
@@ -147,7 +148,7 @@ def test_sqlite_pragmas(app):
 
 def test_write_transactions_take_the_write_lock_up_front(app):
     """transaction() is BEGIN IMMEDIATE: a second writer cannot start meanwhile."""
-    from models import transaction
+    from livestall.db.base import transaction
 
     path = Path(app.config["DATA_DIR"]) / "livestall.db"
     with db.connection_context():

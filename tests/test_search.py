@@ -9,8 +9,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from extensions import db
-from models import Product, SearchJob
-from services import accounts, catalog, content, search_index
+from livestall.accounts import rules as accounts
+from livestall.catalog import rules as catalog
+from livestall.catalog.models import Product
+from livestall.content import rules as content
+from livestall.search import index as search_index
+from livestall.search.models import SearchJob
 from tests.conftest import FAST_HASH
 
 # A small bilingual catalogue: (title, category, brand, price_cents, stock, sales).
@@ -507,7 +511,8 @@ def test_ranking_matches_whoosh_own_collector(world):
 
 
 def test_a_sell_out_and_a_restock_reach_in_stock_only(world):
-    from services import checkout, orders
+    from livestall.orders import checkout
+    from livestall.orders import lifecycle as orders
 
     lipstick = next(p for p in world["products"] if "Lipstick" in p.title)
     buyer = _make_user("mei", "shopper")

@@ -19,8 +19,11 @@ import pytest
 
 import config
 from app import create_app
-from models import Image, Product, User
-from services import accounts, passwords
+from livestall.accounts import passwords
+from livestall.accounts import rules as accounts
+from livestall.accounts.models import User
+from livestall.catalog.models import Product
+from livestall.media.models import Image
 from tests.conftest import FAST_HASH, PASSWORD, Api, AuthActions, csrf_token, read_db
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -32,8 +32,8 @@ def test_navigation_for_admin_and_anonymous(app, client, auth):
     assert "Sign in" in links and "Sign up" in links and "Sign out" not in links
     auth.signup("boss")
     from extensions import db
-    from models import User
-    from services import accounts
+    from livestall.accounts import rules as accounts
+    from livestall.accounts.models import User
 
     with db.connection_context():
         accounts.set_roles(User.get(User.username == "boss"), ["admin"])

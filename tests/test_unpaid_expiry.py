@@ -8,9 +8,11 @@ import pytest
 
 from app import maintenance_pass
 from extensions import db
-from models import Notification, Order, OrderEvent, Product
-from services import orders
-from services.errors import Conflict
+from livestall.catalog.models import Product
+from livestall.errors import Conflict
+from livestall.notifications.models import Notification
+from livestall.orders import lifecycle as orders
+from livestall.orders.models import Order, OrderEvent
 from tests.conftest import read_db
 from tests.test_order_pages import Browser, plain
 from tests.test_payments import move, notes, place

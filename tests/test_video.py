@@ -16,11 +16,14 @@ import pytest
 
 from app import maintenance_pass
 from blueprints.live.video import seek_positions
-from models import LiveAction, LiveSession, User, utcnow
-from models.video import LiveVideo, StreamKey
-from services import live, video
-from services import video_server as vs
-from services.errors import Invalid, NotAllowed
+from livestall.accounts.models import User
+from livestall.db.base import utcnow
+from livestall.errors import Invalid, NotAllowed
+from livestall.live import rules as live
+from livestall.live import video
+from livestall.live import video_server as vs
+from livestall.live.models import LiveAction, LiveSession
+from livestall.live.video_models import LiveVideo, StreamKey
 from tests.conftest import read_db
 from tests.test_feed_pages import Person, text
 

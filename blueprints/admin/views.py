@@ -10,9 +10,10 @@ from blueprints.common import (
     role_required,
     translate,
 )
-from models import ROLES, User
-from services import accounts, search_index
-from services.errors import DomainError
+from livestall.accounts import rules as accounts
+from livestall.accounts.models import ROLES, User
+from livestall.errors import DomainError
+from livestall.search import index as search_index
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PER_PAGE = 50

@@ -4,8 +4,8 @@ creators (docs/API.md, "Attribution")."""
 from flask import jsonify, request
 
 from blueprints.api.views import bp, pagination, require_role
-from models import isoformat
-from services import dashboards
+from livestall.attribution import dashboards
+from livestall.db.base import isoformat
 
 
 @bp.get("/merchant/attribution")

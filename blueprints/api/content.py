@@ -4,9 +4,11 @@ from flask import jsonify, request
 
 from blueprints.api.views import bp, json_body, me, pagination
 from blueprints.common import record_post_view, share_url, store_upload
-from models import isoformat
-from services import catalog, content, social
-from services.errors import Invalid
+from livestall.catalog import rules as catalog
+from livestall.content import rules as content
+from livestall.content import social
+from livestall.db.base import isoformat
+from livestall.errors import Invalid
 
 
 def post_dict(post, viewer=None):

@@ -4,7 +4,8 @@ from flask import jsonify
 
 from blueprints.api.views import bp, json_body, me
 from blueprints.live import flash_events
-from services import flash_sale, live
+from livestall.flash import rules as flash_sale
+from livestall.live import rules as live
 
 
 @bp.post("/live/<int:session_id>/flash-sales")

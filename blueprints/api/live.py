@@ -4,9 +4,9 @@ from flask import jsonify, request
 
 from blueprints.api.views import bp, json_body, me, pagination
 from blueprints.live import events
-from models.live import SESSION_STATUSES
-from services import live
-from services.errors import Invalid, NotAllowed
+from livestall.errors import Invalid, NotAllowed
+from livestall.live import rules as live
+from livestall.live.models import SESSION_STATUSES
 
 
 def _session_json(session):

@@ -4,9 +4,13 @@ from flask import jsonify, request
 
 from blueprints.api.views import bp, json_body, me, pagination, require_role
 from blueprints.live import events, flash_events
-from models import MerchantProfile, isoformat
-from services import checkout, merchants, notifications, orders
-from services.errors import Invalid
+from livestall.db.base import isoformat
+from livestall.errors import Invalid
+from livestall.merchants import rules as merchants
+from livestall.merchants.models import MerchantProfile
+from livestall.notifications import rules as notifications
+from livestall.orders import checkout
+from livestall.orders import lifecycle as orders
 
 
 @bp.post("/orders")

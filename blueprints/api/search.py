@@ -3,9 +3,9 @@
 from flask import jsonify, request, url_for
 
 from blueprints.api.views import bp, pagination
-from services import search_index
-from services.catalog import CATEGORIES, PRICE_MAX
-from services.errors import Invalid
+from livestall.catalog.rules import CATEGORIES, PRICE_MAX
+from livestall.errors import Invalid
+from livestall.search import index as search_index
 
 
 def _cents(name):

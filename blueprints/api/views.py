@@ -7,14 +7,10 @@ from flask_login import current_user
 
 from blueprints.common import sign_in, store_upload
 from extensions import csrf
-from models import Product
-from services import accounts, catalog
-from services.errors import (
-    Invalid,
-    NotAllowed,
-    NotAuthenticated,
-    UnsupportedMedia,
-)
+from livestall.accounts import rules as accounts
+from livestall.catalog import rules as catalog
+from livestall.catalog.models import Product
+from livestall.errors import Invalid, NotAllowed, NotAuthenticated, UnsupportedMedia
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)

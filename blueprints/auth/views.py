@@ -22,8 +22,10 @@ from blueprints.common import (
     store_upload,
     translate,
 )
-from services import accounts, checkout, touchpoints
-from services.errors import DomainError, RateLimited
+from livestall.accounts import rules as accounts
+from livestall.attribution import touchpoints
+from livestall.errors import DomainError, RateLimited
+from livestall.orders import checkout
 
 bp = Blueprint("auth", __name__)
 

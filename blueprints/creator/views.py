@@ -5,7 +5,7 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 
 from blueprints.common import page_arg, page_count, role_required
-from services import dashboards
+from livestall.attribution import dashboards
 
 bp = Blueprint("creator", __name__, url_prefix="/creator")
 PER_PAGE = 20

@@ -29,9 +29,13 @@ from blueprints.common import (
     store_upload,
     translate,
 )
-from models import Follow, Image, Product
-from services import content, live, social
-from services.errors import DomainError, NotAllowed, NotFound
+from livestall.catalog.models import Product
+from livestall.content import rules as content
+from livestall.content import social
+from livestall.content.models import Follow
+from livestall.errors import DomainError, NotAllowed, NotFound
+from livestall.live import rules as live
+from livestall.media.models import Image
 
 bp = Blueprint("feed", __name__)
 PER_PAGE = 20

@@ -24,9 +24,15 @@ from flask_socketio import ConnectionRefusedError, join_room, leave_room
 
 from blueprints.common import VISITOR_COOKIE, translate
 from extensions import db, socketio
-from models import LiveSession, Prepared, User, isoformat, utcnow
-from services import accounts, flash_sale, live, ratelimit, shared, touchpoints
-from services.errors import DomainError, Invalid, NotAuthenticated
+from livestall.accounts import rules as accounts
+from livestall.accounts.models import User
+from livestall.attribution import touchpoints
+from livestall.db.base import Prepared, isoformat, utcnow
+from livestall.errors import DomainError, Invalid, NotAuthenticated
+from livestall.flash import rules as flash_sale
+from livestall.live import rules as live
+from livestall.live.models import LiveSession
+from livestall.platform import ratelimit, shared
 
 NS = "/live"
 log = logging.getLogger(__name__)

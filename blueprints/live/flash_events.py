@@ -16,10 +16,13 @@ from flask import current_app
 
 from blueprints.live import events
 from extensions import db, socketio
-from models import FlashSale, LiveSession, isoformat
-from models.base import is_sqlite
-from services import flash_sale, live, shared
-from services.errors import Conflict, NotFound
+from livestall.db.base import is_sqlite, isoformat
+from livestall.errors import Conflict, NotFound
+from livestall.flash import rules as flash_sale
+from livestall.flash.models import FlashSale
+from livestall.live import rules as live
+from livestall.live.models import LiveSession
+from livestall.platform import shared
 
 log = logging.getLogger(__name__)
 STOCK_FLUSH_S = 0.25
@@ -279,7 +282,7 @@ def _ensure_loop():
 
 def orders_placed(orders):
     """Holds became order lines (held -> sold): the room hears the new numbers."""
-    from models import OrderLine
+    from livestall.orders.models import OrderLine
 
     ids = set()
     for order in orders:

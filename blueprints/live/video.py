@@ -37,9 +37,9 @@ from blueprints.live.views import (
     bp,
 )
 from extensions import csrf, db, socketio
-from services import video
-from services import video_server as vs
-from services.errors import DomainError, NotAllowed
+from livestall.errors import DomainError, NotAllowed
+from livestall.live import video
+from livestall.live import video_server as vs
 
 _finishing = set()
 _finishing_lock = threading.Lock()

@@ -28,9 +28,8 @@ from blueprints.feed.views import _picker, _with_avatars, product_ids_from, with
 from blueprints.live import events, flash_events
 from blueprints.merchant.views import parse_price
 from extensions import login_manager
-from models import utcnow
-from services import flash_sale, live
-from services.errors import (
+from livestall.db.base import utcnow
+from livestall.errors import (
     Conflict,
     DomainError,
     Invalid,
@@ -38,6 +37,8 @@ from services.errors import (
     NotFound,
     SaleEnded,
 )
+from livestall.flash import rules as flash_sale
+from livestall.live import rules as live
 
 bp = Blueprint("live", __name__)
 LIST_SIZE = 24

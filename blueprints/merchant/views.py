@@ -20,10 +20,14 @@ from flask_login import current_user
 
 from blueprints.common import role_required, store_upload, translate
 from blueprints.orders.views import _cell
-from models import ATTRIBUTION_MODELS, MerchantProfile, Order, Product
-from services import catalog, dashboards, merchants
-from services.attribution import GROUPS
-from services.errors import DomainError
+from livestall.attribution import dashboards
+from livestall.attribution.engine import GROUPS
+from livestall.catalog import rules as catalog
+from livestall.catalog.models import Product
+from livestall.errors import DomainError
+from livestall.merchants import rules as merchants
+from livestall.merchants.models import ATTRIBUTION_MODELS, MerchantProfile
+from livestall.orders.models import Order
 
 bp = Blueprint("merchant", __name__, url_prefix="/merchant")
 

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from peewee import PeeweeException
 
 from blueprints.common import page_arg, page_count
-from services import notifications
+from livestall.notifications import rules as notifications
 
 bp = Blueprint("notifications", __name__)
 PER_PAGE = 30

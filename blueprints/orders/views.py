@@ -35,10 +35,12 @@ from blueprints.common import (
     visitor_id,
 )
 from blueprints.live import events, flash_events
-from models import Checkout, Order, User
-from models.orders import STATUSES
-from services import checkout, flash_sale, orders, payments
-from services.errors import DomainError, NotFound
+from livestall.accounts.models import User
+from livestall.errors import DomainError, NotFound
+from livestall.flash import rules as flash_sale
+from livestall.orders import checkout, payments
+from livestall.orders import lifecycle as orders
+from livestall.orders.models import STATUSES, Checkout, Order
 
 bp = Blueprint("orders", __name__)
 PER_PAGE = 20

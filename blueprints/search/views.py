@@ -3,8 +3,8 @@
 from flask import Blueprint, render_template, request, url_for
 
 from blueprints.common import page_arg, page_count
-from models import Product
-from services import search_index
+from livestall.catalog.models import Product
+from livestall.search import index as search_index
 
 bp = Blueprint("search", __name__)
 PER_PAGE = 24

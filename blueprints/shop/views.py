@@ -18,9 +18,10 @@ from blueprints.common import (
     share_url,
 )
 from extensions import db
-from models import Product
-from services import catalog, checkout
-from services.errors import NotFound
+from livestall.catalog import rules as catalog
+from livestall.catalog.models import Product
+from livestall.errors import NotFound
+from livestall.orders import checkout
 
 bp = Blueprint("shop", __name__)
 PER_PAGE = 24

@@ -1,0 +1,256 @@
+"""Accounts: registration, sign-in with throttling, tokens, profiles, sessions."""
+
+import re
+import secrets
+
+from blinker import Signal
+from peewee import IntegrityError
+
+from livestall.accounts import passwords
+from livestall.accounts.models import ROLES, ApiToken, User, UserRole
+from livestall.db.base import transaction, utcnow
+from livestall.errors import AlreadyExists, Invalid, NotAuthenticated, RateLimited
+from livestall.platform import ratelimit
+from livestall.search import index as search_index
+
+# Sent with a user id when their sessions and tokens stop working (logout, password
+# change, suspension): the live room disconnects that user's sockets.
+sessions_ended = Signal("sessions-ended")
+
+USERNAME_RE = re.compile(r"^[a-z0-9_]{3,30}$")
+EMAIL_RE = re.compile(r"^[^@\s<>\"']{1,64}@[A-Za-z0-9.-]{1,189}\.[A-Za-z]{2,24}$")
+RESERVED = {
+    "admin",
+    "administrator",
+    "api",
+    "static",
+    "media",
+    "login",
+    "logout",
+    "signup",
+    "register",
+    "settings",
+    "support",
+    "livestall",
+    "root",
+    "system",
+    "me",
+}
+DISPLAY_NAME_MAX = 60
+BIO_MAX = 1000
+SELF_SERVICE_ROLES = ("shopper", "creator", "merchant")
+# A real hash to check against when the login is unknown, so a wrong username
+# takes as long as a wrong password (no account enumeration by timing).
+_DUMMY = {}
+
+
+def _text(value, field):
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise Invalid("This field must be text.", field=field)
+    return value
+
+
+def normalise_username(username):
+    username = _text(username, "username").strip().lower()
+    if not USERNAME_RE.match(username):
+        raise Invalid(
+            "Username must be 3–30 characters: lowercase letters, digits or _.",
+            field="username",
+        )
+    if username in RESERVED:
+        raise Invalid("That username is reserved.", field="username")
+    return username
+
+
+def normalise_email(email):
+    email = _text(email, "email").strip().lower()
+    if len(email) > 254 or not EMAIL_RE.match(email):
+        raise Invalid("Enter a valid email address.", field="email")
+    return email
+
+
+def clean_display_name(name):
+    name = " ".join(_text(name, "display_name").split())
+    if len(name) > DISPLAY_NAME_MAX:
+        raise Invalid(
+            "Display name must be at most %(n)d characters.",
+            field="display_name",
+            n=DISPLAY_NAME_MAX,
+        )
+    return name
+
+
+def clean_bio(bio):
+    bio = _text(bio, "bio").strip().replace("\r\n", "\n")
+    if len(bio) > BIO_MAX:
+        raise Invalid("Bio must be at most %(n)d characters.", field="bio", n=BIO_MAX)
+    return bio
+
+
+def register(
+    username, email, password, role="shopper", display_name="", *, hash_method
+):
+    """Create an account with one self-service role; return the User."""
+    username = normalise_username(username)
+    email = normalise_email(email)
+    if role not in SELF_SERVICE_ROLES:
+        raise Invalid("Role must be shopper, creator or merchant.", field="role")
+    passwords.check_rules(password, username, email)
+    display_name = clean_display_name(display_name) or username
+    if User.select().where(User.username == username).exists():
+        raise AlreadyExists("That username is taken.", field="username")
+    if User.select().where(User.email == email).exists():
+        raise AlreadyExists("An account with that email already exists.", field="email")
+    password_hash = passwords.hash_password(password, hash_method)
+    try:
+        with transaction():
+            user = User.create(
+                username=username,
+                email=email,
+                password_hash=password_hash,
+                display_name=display_name,
+            )
+            UserRole.create(user=user, role=role)
+    except IntegrityError:
+        raise AlreadyExists("That username or email is taken.", field="username")
+    if role == "creator":
+        search_index.user_changed(user.id)
+    return user
+
+
+def authenticate(
+    login, password, ip, *, limit_account, limit_ip, window_s, hash_method
+):
+    """Return the user for a correct login, counting failures per account and IP.
+
+    Raises RateLimited once either counter is over its limit (before the password is
+    even checked), NotAuthenticated for a wrong login or password.
+    """
+    login = _text(login, "login").strip().lower()[:254]
+    if not isinstance(password, str):
+        raise Invalid("Password must be text.", field="password")
+    user = User.by_login(login) if login else None
+    # Count per account, whether it is named by username or by email.
+    who = f"id:{user.id}" if user else f"login:{login}"
+    account_key, ip_key = f"login:acct:{who}", f"login:ip:{ip}"
+    if (
+        ratelimit.count(account_key, window_s) >= limit_account
+        or ratelimit.count(ip_key, window_s) >= limit_ip
+    ):
+        raise RateLimited(
+            "Too many failed sign-in attempts. Try again later.",
+            retry_after=ratelimit.retry_after(window_s),
+        )
+    if user is None:
+        if hash_method not in _DUMMY:
+            _DUMMY[hash_method] = passwords.hash_password("x" * 12, hash_method)
+        passwords.verify_password(_DUMMY[hash_method], password[: passwords.MAX_LENGTH])
+        ok = False
+    else:
+        ok = passwords.verify_password(
+            user.password_hash, password[: passwords.MAX_LENGTH * 4]
+        )
+    if not ok or not user.is_active:
+        ratelimit.hit(account_key, window_s)
+        ratelimit.hit(ip_key, window_s)
+        raise NotAuthenticated(
+            "Wrong username/email or password.", code="invalid_credentials"
+        )
+    ratelimit.reset(account_key)
+    return user
+
+
+def issue_token(user, name="api"):
+    """Create a bearer token; return its secret (shown once, stored hashed)."""
+    secret = "lst_" + secrets.token_urlsafe(32)
+    ApiToken.create(user=user, digest=ApiToken.digest_of(secret), name=name[:60])
+    return secret
+
+
+def user_for_token(secret):
+    """Return the active user a bearer token belongs to, or None."""
+    if not secret or len(secret) > 200:
+        return None
+    token = ApiToken.lookup(secret)
+    if token is None or not token.user.is_active:
+        return None
+    now = utcnow()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 300:
+        ApiToken.update(last_used_at=now).where(ApiToken.id == token.id).execute()
+    return token.user
+
+
+def end_sessions(user):
+    """Invalidate every session cookie of the user (logout everywhere)."""
+    User.update(session_version=User.session_version + 1).where(
+        User.id == user.id
+    ).execute()
+    user.session_version = User.get_by_id(user.id).session_version
+    sessions_ended.send(user.id)
+
+
+def change_password(user, current, new, *, hash_method):
+    """Check the current password, set a new one, end sessions and revoke tokens."""
+    if not passwords.verify_password(user.password_hash, current or ""):
+        raise Invalid("Your current password is wrong.", field="current_password")
+    passwords.check_rules(new, user.username, user.email)
+    with transaction():
+        User.update(
+            password_hash=passwords.hash_password(new, hash_method),
+            session_version=User.session_version + 1,
+        ).where(User.id == user.id).execute()
+        ApiToken.delete().where(ApiToken.user == user).execute()
+    sessions_ended.send(user.id)
+    return User.get_by_id(user.id)
+
+
+def update_profile(
+    user,
+    *,
+    display_name=None,
+    bio=None,
+    avatar=None,
+    locale=None,
+    languages=("en", "zh"),
+):
+    """Change the allow-listed profile fields that were given; return the user."""
+    changes = {}
+    if display_name is not None:
+        changes[User.display_name] = clean_display_name(display_name) or user.username
+    if bio is not None:
+        changes[User.bio] = clean_bio(bio)
+    if avatar is not None:
+        changes[User.avatar] = avatar.id
+    if locale is not None:
+        if locale not in ("", *languages):
+            raise Invalid("Unknown language.", field="locale")
+        changes[User.locale] = locale or None
+    if changes:
+        User.update(changes).where(User.id == user.id).execute()
+        if User.display_name in changes or User.bio in changes:
+            search_index.user_changed(user.id)  # creator, products, posts
+    return User.get_by_id(user.id)
+
+
+def set_roles(user, roles):
+    """Replace the user's roles (admin only; the caller checks that)."""
+    roles = sorted(set(roles))
+    if not roles or any(r not in ROLES for r in roles):
+        raise Invalid("Unknown role.", field="roles")
+    with transaction():
+        UserRole.delete().where(UserRole.user == user).execute()
+        UserRole.insert_many(
+            [(user.id, r) for r in roles], fields=[UserRole.user, UserRole.role]
+        ).execute()
+    search_index.user_changed(user.id)  # becomes (or stops being) a creator
+
+
+def user_dict(user):
+    return {
+        "id": user.id,
+        "username": user.username,
+        "display_name": user.name,
+        "roles": user.roles,
+    }

@@ -1,0 +1,133 @@
+"""The merchants' catalog: products and their images."""
+
+from peewee import (
+    AutoField,
+    CharField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+)
+
+from livestall.accounts.models import User
+from livestall.db.base import BaseModel, JSONField, utcnow
+from livestall.media.models import Image
+
+
+class Product(BaseModel):
+    id = AutoField()
+    merchant = ForeignKeyField(User, backref="products", on_delete="RESTRICT")
+    title = CharField(max_length=200)
+    description = TextField(default="")
+    price_cents = IntegerField()
+    currency = CharField(max_length=3, default="CNY")
+    stock = IntegerField(default=0)
+    category = CharField(max_length=40, index=True)
+    brand = CharField(max_length=80, default="", index=True)
+    tags = JSONField(default=list)
+    commission_bps = IntegerField(default=0)
+    status = CharField(max_length=10, default="active")  # or archived
+    sales_count = IntegerField(default=0)
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        # Shop listings: newest active products first, per category too.
+        indexes = (
+            (("status", "created_at"), False),
+            (("category", "status", "created_at"), False),
+        )
+
+    @property
+    def is_archived(self):
+        return self.status == "archived"
+
+    @property
+    def url(self):
+        return f"/products/{self.id}"
+
+    @property
+    def gallery(self):
+        """The product's images in order (attached by `with_images`, else queried)."""
+        if not hasattr(self, "_gallery"):
+            self._gallery = list(
+                Image.select()
+                .join(ProductImage)
+                .where(ProductImage.product == self.id)
+                .order_by(ProductImage.position, ProductImage.id)
+            )
+        return self._gallery
+
+    @property
+    def cover(self):
+        return self.gallery[0] if self.gallery else None
+
+    @classmethod
+    def active(cls):
+        return cls.select().where(cls.status == "active")
+
+    @classmethod
+    def listing(cls):
+        """Active products with the columns a card shows, merchant joined (no N+1)."""
+        return (
+            cls.select(
+                cls.id,
+                cls.title,
+                cls.price_cents,
+                cls.currency,
+                cls.stock,
+                cls.category,
+                cls.status,
+                cls.merchant,
+                User.id,
+                User.username,
+                User.display_name,
+            )
+            .join(User)
+            .where(cls.status == "active")
+        )
+
+    @classmethod
+    def of_merchant(cls, merchant):
+        return (
+            cls.select()
+            .where(cls.merchant == merchant)
+            .order_by(cls.status, cls.created_at.desc(), cls.id.desc())
+        )
+
+    @classmethod
+    def with_images(cls, query):
+        """Run the query and attach every product's gallery with one more query."""
+        return cls.attach_galleries(list(query))
+
+    @staticmethod
+    def attach_galleries(products):
+        """Set `gallery` on each product with a single query; return the list."""
+        galleries = {p.id: [] for p in products}
+        if galleries:
+            rows = (
+                ProductImage.select(
+                    ProductImage.product,
+                    Image.id,
+                    Image.sha256,
+                    Image.width,
+                    Image.height,
+                )
+                .join(Image)
+                .where(ProductImage.product.in_(list(galleries)))
+                .order_by(ProductImage.position, ProductImage.id)
+            )
+            for row in rows:
+                galleries[row.product_id].append(row.image)
+        for product in products:
+            product._gallery = galleries[product.id]
+        return products
+
+
+class ProductImage(BaseModel):
+    product = ForeignKeyField(Product, backref="image_rows", on_delete="CASCADE")
+    image = ForeignKeyField(Image, on_delete="RESTRICT")
+    position = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("product", "image"), True),)

@@ -1,0 +1,180 @@
+"""Follows, likes, comments and personal share codes."""
+
+import secrets
+
+from peewee import IntegrityError
+
+from livestall.accounts.models import User, UserRole
+from livestall.content.models import Comment, Follow, Like, Post
+from livestall.db.base import transaction
+from livestall.errors import Invalid, NotAllowed, NotFound, RateLimited
+from livestall.platform import ratelimit
+
+COMMENT_MAX = 500
+COMMENTS_PER_MINUTE = 6
+
+
+def creator_by_username(username):
+    """The creator with this username, or NotFound (other accounts are not shown)."""
+    if not isinstance(username, str) or len(username) > 30:
+        raise NotFound("No such creator.")
+    user = (
+        User.select()
+        .join(UserRole)
+        .where(
+            (User.username == username.lower())
+            & (UserRole.role == "creator")
+            & (User.status == "active")
+        )
+        .first()
+    )
+    if user is None:
+        raise NotFound("No such creator.")
+    return user
+
+
+def follow(follower, creator):
+    """Follow a creator; following twice is a no-op."""
+    if follower.id == creator.id:
+        raise Invalid("You cannot follow yourself.")
+    Follow.insert(
+        follower=follower.id, followee=creator.id
+    ).on_conflict_ignore().execute()
+
+
+def unfollow(follower, creator):
+    Follow.delete().where(
+        (Follow.follower == follower.id) & (Follow.followee == creator.id)
+    ).execute()
+
+
+def is_following(follower, creator):
+    if follower is None or not follower.is_authenticated:
+        return False
+    return (
+        Follow.select()
+        .where((Follow.follower == follower.id) & (Follow.followee == creator.id))
+        .exists()
+    )
+
+
+def follower_count(user):
+    return Follow.select().where(Follow.followee == user.id).count()
+
+
+def following_count(user):
+    return Follow.select().where(Follow.follower == user.id).count()
+
+
+def like(user, post):
+    """Like a published post once; the counter moves by one guarded UPDATE."""
+    if not post.is_published:
+        raise NotFound("No such post.")
+    try:
+        with transaction():
+            Like.create(user=user.id, post=post.id)
+            Post.update(like_count=Post.like_count + 1).where(
+                Post.id == post.id
+            ).execute()
+    except IntegrityError:
+        pass  # already liked
+
+
+def unlike(user, post):
+    with transaction():
+        gone = (
+            Like.delete()
+            .where((Like.user == user.id) & (Like.post == post.id))
+            .execute()
+        )
+        if gone:
+            Post.update(like_count=Post.like_count - 1).where(
+                (Post.id == post.id) & (Post.like_count > 0)
+            ).execute()
+
+
+def liked_ids(user, posts):
+    """Which of these posts the user liked (one query)."""
+    if user is None or not user.is_authenticated or not posts:
+        return set()
+    return {
+        row.post_id
+        for row in Like.select(Like.post).where(
+            (Like.user == user.id) & (Like.post.in_([p.id for p in posts]))
+        )
+    }
+
+
+def add_comment(user, post, body):
+    """A plain-text comment, rate limited per user."""
+    if not post.is_published:
+        raise NotFound("No such post.")
+    if not isinstance(body, str):
+        raise Invalid("This field must be text.", field="body")
+    body = body.replace("\x00", "").replace("\r\n", "\n").strip()
+    if not body:
+        raise Invalid("Write something first.", field="body")
+    if len(body) > COMMENT_MAX:
+        raise Invalid("At most %(n)d characters.", field="body", n=COMMENT_MAX)
+    if ratelimit.hit(f"comment:{user.id}", 60) > COMMENTS_PER_MINUTE:
+        raise RateLimited("You are commenting too fast. Wait a minute.", retry_after=60)
+    with transaction():
+        comment = Comment.create(post=post.id, author=user.id, body=body)
+        Post.update(comment_count=Post.comment_count + 1).where(
+            Post.id == post.id
+        ).execute()
+    return comment
+
+
+def delete_comment(user, comment_id):
+    """The comment's author, the post's author or an admin may delete it."""
+    comment = (
+        Comment.select(Comment, Post).join(Post).where(Comment.id == comment_id).first()
+    )
+    if comment is None:
+        raise NotFound("No such comment.")
+    if user.id not in (comment.author_id, comment.post.author_id) and not (
+        user.has_role("admin")
+    ):
+        raise NotAllowed("You cannot delete this comment.")
+    with transaction():
+        if Comment.delete().where(Comment.id == comment.id).execute():
+            Post.update(comment_count=Post.comment_count - 1).where(
+                (Post.id == comment.post_id) & (Post.comment_count > 0)
+            ).execute()
+    return comment.post
+
+
+def comments_of(post, limit=200):
+    return list(
+        Comment.select(Comment, User)
+        .join(User)
+        .where(Comment.post == post.id)
+        .order_by(Comment.created_at, Comment.id)
+        .limit(limit)
+    )
+
+
+def share_code_for(user):
+    """The user's personal share code, created once on first use."""
+    if user.share_code:
+        return user.share_code
+    for _ in range(5):
+        code = secrets.token_urlsafe(6)
+        try:
+            User.update(share_code=code).where(
+                (User.id == user.id) & (User.share_code.is_null())
+            ).execute()
+        except IntegrityError:
+            continue  # the same code twice: astronomically rare, try another
+        user.share_code = User.get_by_id(user.id).share_code
+        return user.share_code
+    raise RuntimeError("could not allocate a share code")
+
+
+def sharer_of(code):
+    """The id of the user a share code belongs to, or None."""
+    if not isinstance(code, str) or not 4 <= len(code) <= 16:
+        return None
+    row = User.select(User.id).where(User.share_code == code).first()
+    return row.id if row else None

@@ -1,0 +1,127 @@
+"""Schema creation and in-place upgrades.
+
+A new database gets every table at the latest version. An older one is upgraded on
+start by the migrations below, each run once, in order, inside a transaction, with
+the version row bumped in the same transaction. Rules for contributors:
+
+- a new model (a new table) only needs adding to `models.MODELS`;
+- a new or changed column on an existing table needs a migration here, and
+  `tests/test_schema.py` fails until the upgraded schema equals a fresh one.
+"""
+
+from peewee import IntegerField
+from playhouse.migrate import SchemaMigrator, migrate
+
+from livestall.db.base import BaseModel, db, is_sqlite, transaction
+
+# Version 1 was the first foundation schema; see tests/data/livestall_v1.sql.
+
+
+class SchemaVersion(BaseModel):
+    version = IntegerField()
+
+
+def _v2_locale_and_sales(migrator):
+    """Add the user's UI language setting and a product sales counter."""
+    from livestall.accounts.models import User
+    from livestall.catalog.models import Product
+
+    migrate(
+        migrator.add_column("user", "locale", User.locale),
+        migrator.add_column("product", "sales_count", Product.sales_count),
+    )
+
+
+def _v3_listing_indexes(migrator):
+    """Replace single-column product indexes with the ones shop listings use."""
+    migrate(
+        migrator.drop_index("product", "product_status"),
+        migrator.drop_index("product", "product_created_at"),
+        migrator.add_index("product", ("status", "created_at"), False),
+        migrator.add_index("product", ("category", "status", "created_at"), False),
+    )
+
+
+def _v4_share_codes(migrator):
+    """Give users a personal share code column (content issue)."""
+    from livestall.accounts.models import User
+
+    migrate(
+        migrator.add_column("user", "share_code", User.share_code)
+    )  # + unique index
+
+
+def _v5_paid_at(migrator):
+    """Record when an order's money arrived (payment providers)."""
+    from livestall.orders.models import Order
+
+    if "order" in db.get_tables():  # older databases get the whole table later
+        migrate(migrator.add_column("order", "paid_at", Order.paid_at))
+
+
+def _v6_touchpoint_funnel_indexes(migrator):
+    """Index touchpoints by creator, post, live and sharer over time (the
+    attribution dashboard's funnel; bench/attribution.py)."""
+    if "touchpoint" not in db.get_tables():  # older databases get the whole table
+        return
+    migrate(
+        *(
+            migrator.add_index("touchpoint", (column, "created_at", "kind"), False)
+            for column in ("creator_id", "post_id", "live_session_id", "sharer_id")
+        )
+    )
+
+
+MIGRATIONS = [
+    (2, _v2_locale_and_sales),
+    (3, _v3_listing_indexes),
+    (4, _v4_share_codes),
+    (5, _v5_paid_at),
+    (6, _v6_touchpoint_funnel_indexes),
+]
+LATEST = MIGRATIONS[-1][0] if MIGRATIONS else 1
+
+
+def current_version():
+    row = SchemaVersion.select().order_by(SchemaVersion.version.desc()).first()
+    return row.version if row else 0
+
+
+def _lock():
+    """Serialise schema work across processes starting at the same time."""
+    if not is_sqlite():
+        db.execute_sql("SELECT pg_advisory_xact_lock(4242001)")
+
+
+def init_schema(models):
+    """Create a fresh schema or upgrade an older one to `LATEST`; return the version."""
+    with transaction():
+        _lock()
+        tables = set(db.get_tables())
+        if not tables:
+            db.create_tables(models)
+            SchemaVersion.create(version=LATEST)
+            return LATEST
+        if "schema_version" not in tables:
+            raise RuntimeError(
+                "the database has tables but is not a Livestall database"
+            )
+    version = current_version()
+    if version > LATEST:
+        raise RuntimeError(
+            f"the database is at schema {version}, newer than this release ({LATEST})"
+        )
+    migrator = SchemaMigrator.from_database(db.obj)
+    for number, step in MIGRATIONS:
+        if number <= version:
+            continue
+        with transaction():
+            _lock()
+            if current_version() >= number:  # another process got there first
+                continue
+            step(migrator)
+            SchemaVersion.update(version=number).execute()
+    with transaction():
+        _lock()
+        db.create_tables(models, safe=True)
+    return current_version()

@@ -1,0 +1,78 @@
+"""In-site notifications: written in the same transaction as what they report."""
+
+from livestall.db.base import utcnow
+from livestall.notifications.models import Notification
+
+# kind -> who hears of it when an order moves ("buyer", "merchant", "other": the
+# party that did not make the move).
+ORDER_AUDIENCE = {
+    "order_placed": ("buyer", "merchant"),
+    "order_paid": ("buyer",),
+    "order_shipped": ("buyer",),
+    "order_delivered": ("merchant",),
+    "order_cancelled": ("other",),
+    "order_refunded": ("buyer",),
+}
+KINDS = tuple(ORDER_AUDIENCE)
+
+
+def notify_order(kind, order, actor_id=None, reason=None):
+    """Tell the order's buyer and/or merchant about `kind` (`reason`: why, e.g.
+    "unpaid" for an order the system cancelled); returns rows written."""
+    people = set()
+    for who in ORDER_AUDIENCE[kind]:
+        if who == "buyer":
+            people.add(order.buyer_id)
+        elif who == "merchant":
+            people.add(order.merchant_id)
+        else:
+            people.update({order.buyer_id, order.merchant_id} - {actor_id})
+    if kind != "order_placed":
+        people.discard(actor_id)  # nobody needs telling what they just did
+    rows = [
+        {
+            "user": uid,
+            "kind": kind,
+            "order_id": order.id,
+            "actor": actor_id,
+            "data": {
+                "total_cents": order.total_cents,
+                "currency": order.currency,
+                "tracking_number": order.tracking_number,
+                "role": "merchant" if uid == order.merchant_id else "buyer",
+                **({"reason": reason} if reason else {}),
+            },
+            "created_at": utcnow(),
+        }
+        for uid in sorted(people)
+    ]
+    if rows:
+        Notification.insert_many(rows).execute()
+    return len(rows)
+
+
+def for_user(user, page=1, per_page=20):
+    query = Notification.select().where(Notification.user == user.id)
+    total = query.count()
+    items = list(
+        query.order_by(Notification.created_at.desc(), Notification.id.desc()).paginate(
+            page, per_page
+        )
+    )
+    return items, total
+
+
+def unread_count(user):
+    return (
+        Notification.select()
+        .where((Notification.user == user.id) & Notification.read_at.is_null())
+        .count()
+    )
+
+
+def mark_read(user, up_to_id=None):
+    """Mark the user's notifications read (all, or those up to an id they saw)."""
+    where = (Notification.user == user.id) & Notification.read_at.is_null()
+    if up_to_id is not None:
+        where &= Notification.id <= up_to_id
+    return Notification.update(read_at=utcnow()).where(where).execute()

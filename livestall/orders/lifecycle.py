@@ -1,0 +1,300 @@
+"""Order life: a guarded state machine, stock returned exactly once, access rules."""
+
+import datetime
+
+from flask import current_app, has_app_context
+from peewee import JOIN
+
+from livestall.accounts.models import User
+from livestall.attribution import commissions
+from livestall.catalog.models import Product
+from livestall.db.base import isoformat, transaction, utcnow
+from livestall.errors import Conflict, Invalid, NotAllowed, NotFound
+from livestall.notifications import rules as notifications
+from livestall.orders import payments
+from livestall.orders.models import Order, OrderEvent, OrderLine
+from livestall.search import index as search_index
+
+# (from, to) -> who may make the move: "merchant", "buyer" (admins may do anything).
+TRANSITIONS = {
+    # which of these two a payment method allows: services.payments
+    ("pending_payment", "paid"): {"merchant"},  # bank transfer received
+    ("pending_payment", "shipped"): {"merchant"},  # cash on delivery
+    ("paid", "shipped"): {"merchant"},
+    ("shipped", "delivered"): {"merchant", "buyer"},
+    ("pending_payment", "cancelled"): {"merchant", "buyer"},
+    ("paid", "refunded"): {"merchant"},
+    ("shipped", "refunded"): {"merchant"},
+    # a return: the goods came back within the return window (returns_until)
+    ("delivered", "refunded"): {"merchant"},
+}
+RESTOCK = {"cancelled", "refunded"}
+DEFAULT_RETURN_WINDOW_DAYS = 7  # 七天无理由退货: seven days, no reason needed
+
+
+def return_window_days():
+    if has_app_context():
+        return current_app.config.get("RETURN_WINDOW_DAYS", DEFAULT_RETURN_WINDOW_DAYS)
+    return DEFAULT_RETURN_WINDOW_DAYS
+
+
+def returns_until(order):
+    """Until when a delivered order can be returned and refunded (None: it is not
+    delivered). A delivered order only ever moves to refunded, so its updated_at is
+    the time it was delivered."""
+    if order.status != "delivered":
+        return None
+    return order.updated_at + datetime.timedelta(days=return_window_days())
+
+
+def returns_open_until(order, now=None):
+    """returns_until(order) while it is still ahead, else None."""
+    until = returns_until(order)
+    return until if until is not None and until > (now or utcnow()) else None
+
+
+def visible_order(user, order_id):
+    """The order if `user` is its buyer, its merchant or an admin; else NotFound."""
+    try:
+        order_id = int(order_id)
+    except (TypeError, ValueError):
+        raise NotFound("No such order.")
+    order = Order.get_or_none(Order.id == order_id)
+    if order is None or not (
+        user.id in (order.buyer_id, order.merchant_id) or user.has_role("admin")
+    ):
+        raise NotFound("No such order.")
+    if overdue(order):
+        expire_unpaid(order_ids=[order.id])
+        order = Order.get_by_id(order.id)
+    return order
+
+
+def _role_in(user, order):
+    if user.has_role("admin"):
+        return {"merchant", "buyer", "admin"}
+    roles = set()
+    if user.id == order.merchant_id:
+        roles.add("merchant")
+    if user.id == order.buyer_id:
+        roles.add("buyer")
+    return roles
+
+
+def allowed_moves(user, order):
+    roles = _role_in(user, order)
+    pay = payments.provider(order.payment_method)
+    return [
+        to
+        for (frm, to), who in TRANSITIONS.items()
+        if frm == order.status
+        and (who & roles or "admin" in roles)
+        and not (
+            frm == "pending_payment"
+            and to == "shipped"
+            and not pay.ships_before_payment
+        )
+        and not (
+            frm == "pending_payment" and to == "paid" and not pay.merchant_marks_paid
+        )
+        and not (frm == "delivered" and returns_open_until(order) is None)
+    ]
+
+
+def move(user, order, to_status, tracking_number=None, note=""):
+    """Change the status by one guarded UPDATE; restock on cancel/refund, once."""
+    if overdue(order) and _role_in(user, order):  # its time ran out, not yet swept
+        expire_unpaid(order_ids=[order.id])
+        raise Conflict("This order was cancelled: it was not paid in time.")
+    if to_status not in allowed_moves(user, order):
+        roles = _role_in(user, order)
+        window = returns_until(order)
+        if to_status == "refunded" and roles & {"merchant", "admin"} and window:
+            raise NotAllowed(
+                "Returns closed on %(date)s, %(days)d days after delivery.",
+                date=window.strftime("%Y-%m-%d"),
+                days=return_window_days(),
+            )
+        if roles:
+            raise NotAllowed("You cannot move this order to %(to)s now.", to=to_status)
+        raise NotFound("No such order.")
+    changes = {"status": to_status, "updated_at": utcnow()}
+    if to_status == "shipped":
+        tracking = (
+            (tracking_number or "").strip() if isinstance(tracking_number, str) else ""
+        )
+        if not 3 <= len(tracking) <= 60:
+            raise Invalid("Enter the tracking number.", field="tracking_number")
+        changes["tracking_number"] = tracking
+    if payments.provider(order.payment_method).paid_on(to_status):
+        changes["paid_at"] = changes["updated_at"]
+    return _apply(order, to_status, changes, user.id, note)
+
+
+def _apply(order, to_status, changes, actor_id, note, reason=None):
+    """The guarded UPDATE from `order.status`, its side effects and its event
+    (actor None: the system, e.g. an unpaid order's time ran out)."""
+    with transaction():
+        moved = (
+            Order.update(changes)
+            .where((Order.id == order.id) & (Order.status == order.status))
+            .execute()
+        )
+        if not moved:  # someone else moved it first
+            raise Conflict("The order changed meanwhile. Reload and try again.")
+        if to_status == "delivered":
+            commissions.release(order.id)
+        if to_status in RESTOCK:
+            commissions.reverse(order.id)
+            for line in OrderLine.select().where(OrderLine.order == order.id):
+                Product.update(
+                    stock=Product.stock + line.qty,
+                    sales_count=Product.sales_count - line.qty,
+                ).where(Product.id == line.product_id).execute()
+        OrderEvent.create(
+            order=order.id,
+            from_status=order.status,
+            to_status=to_status,
+            actor=actor_id,
+            note=(note or "")[:200],
+        )
+        moved = Order.get_by_id(order.id)
+        notifications.notify_order(
+            f"order_{to_status}", moved, actor_id=actor_id, reason=reason
+        )
+    if to_status in RESTOCK:  # back in stock for "in stock only" searches
+        search_index.product_changed(*[line.product_id for line in lines_of(order)])
+    return moved
+
+
+# --- unpaid orders run out of time ----------------------------------------------------
+
+UNPAID_NOTE = "Not paid in time"
+
+
+def pay_by(order):
+    """When this unpaid order is cancelled if still unpaid (None: never)."""
+    within = payments.provider(order.payment_method).pay_within()
+    if within is None or order.status != "pending_payment":
+        return None
+    return order.created_at + within
+
+
+def overdue(order, now=None):
+    deadline = pay_by(order)
+    return deadline is not None and deadline <= (now or utcnow())
+
+
+def expire_unpaid(now=None, order_ids=None, buyer_id=None, merchant_id=None, limit=200):
+    """Cancel unpaid orders whose time to pay is over, returning their stock once.
+
+    Each is the same guarded `pending_payment -> cancelled` UPDATE as a person's
+    cancel, so a sweep racing another process, the buyer or the merchant changes
+    an order at most once. Called by the server's maintenance loop, by
+    `flask expire-unpaid`, and lazily before an order or a list of orders is read.
+    Returns the cancelled orders."""
+    now = now or utcnow()
+    cancelled = []
+    for code, provider_ in payments.PROVIDERS.items():
+        within = provider_.pay_within()
+        if within is None:
+            continue
+        query = Order.select().where(
+            (Order.status == "pending_payment")
+            & (Order.payment_method == code)
+            & (Order.created_at <= now - within)
+        )
+        if order_ids is not None:
+            query = query.where(Order.id.in_(list(order_ids)))
+        if buyer_id is not None:
+            query = query.where(Order.buyer == buyer_id)
+        if merchant_id is not None:
+            query = query.where(Order.merchant == merchant_id)
+        for order in list(query.order_by(Order.created_at).limit(limit)):
+            changes = {"status": "cancelled", "updated_at": utcnow()}
+            try:
+                cancelled.append(
+                    _apply(order, "cancelled", changes, None, UNPAID_NOTE, "unpaid")
+                )
+            except Conflict:  # paid, cancelled or swept elsewhere meanwhile
+                continue
+    return cancelled
+
+
+def orders_of_buyer(user, page=1, per_page=20):
+    expire_unpaid(buyer_id=user.id)
+    query = Order.select().where(Order.buyer == user.id)
+    return _page(query, page, per_page)
+
+
+def orders_of_merchant(user, status=None, page=1, per_page=50):
+    expire_unpaid(merchant_id=user.id)
+    query = Order.select().where(Order.merchant == user.id)
+    if status:
+        query = query.where(Order.status == status)
+    return _page(query, page, per_page)
+
+
+def _page(query, page, per_page):
+    total = query.count()
+    orders = list(
+        query.order_by(Order.created_at.desc(), Order.id.desc()).paginate(
+            page, per_page
+        )
+    )
+    lines = {}
+    if orders:
+        for line in OrderLine.select().where(
+            OrderLine.order.in_([o.id for o in orders])
+        ):
+            lines.setdefault(line.order_id, []).append(line)
+    for order in orders:
+        order.line_list = lines.get(order.id, [])
+    return orders, total
+
+
+def lines_of(order):
+    if not hasattr(order, "line_list"):
+        order.line_list = list(OrderLine.select().where(OrderLine.order == order.id))
+    return order.line_list
+
+
+def history(order):
+    return list(
+        OrderEvent.select(OrderEvent, User)
+        .join(User, JOIN.LEFT_OUTER, on=(OrderEvent.actor == User.id))
+        .where(OrderEvent.order == order.id)
+        .order_by(OrderEvent.created_at, OrderEvent.id)
+    )
+
+
+def order_dict(order):
+    """API.md's `order` object (plus merchant, payment and shipping)."""
+    return {
+        "id": order.id,
+        "status": order.status,
+        "total_cents": order.total_cents,
+        "currency": order.currency,
+        "items": [
+            {
+                "product_id": line.product_id,
+                "qty": line.qty,
+                "unit_price_cents": line.unit_price_cents,
+                "title": line.title,
+            }
+            for line in lines_of(order)
+        ],
+        "merchant_id": order.merchant_id,
+        "payment_method": order.payment_method,
+        "paid_at": isoformat(order.paid_at) if order.paid_at else None,
+        "payment": payments.instructions(order),
+        "returns_until": isoformat(returns_until(order)),
+        "tracking_number": order.tracking_number,
+        "shipping": {
+            "name": order.ship_name,
+            "address": order.ship_address,
+            "phone": order.ship_phone,
+        },
+        "created_at": isoformat(order.created_at),
+        "url": order.url,
+    }

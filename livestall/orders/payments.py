@@ -1,0 +1,137 @@
+"""Payment providers for small shops: cash on delivery and manual bank transfer.
+
+Both are honest: no money moves through Livestall and nothing pretends a card
+was charged. A provider answers four questions the order flow asks:
+
+- `available(profile)`: may this merchant's buyers choose it?
+- `instructions(order, profile)`: what the buyer must do (plain values for
+  pages and the API);
+- `ships_before_payment`: may the merchant ship while the order is unpaid?
+- `paid_on(to_status)`: which status change means the money arrived;
+- `pay_within()`: how long an unpaid order waits before it is cancelled and
+  its stock returned (None: it never expires).
+
+Decisions, as small shops run them on Taobao/Pinduoduo-style marketplaces and
+in Shopify's manual methods:
+- Cash on delivery: the order stays `pending_payment` until the courier hands it
+  over; the merchant may ship it unpaid, and `delivered` records the payment
+  (paid_at) because the courier collected the cash. There is no "mark paid"
+  step before delivery: nothing has been paid yet.
+- Bank transfer: the buyer sees the merchant's account and a reference (the
+  order number) to put in the transfer memo; the merchant checks the bank
+  statement and marks the order paid (`pending_payment -> paid`), and only then
+  ships. A merchant without bank details cannot be paid this way. An order
+  not paid within `BANK_TRANSFER_PAY_WITHIN_H` hours (72) is cancelled and its
+  stock returned, as Taobao closes unpaid orders: otherwise a buyer who never
+  pays would keep units from everyone else.
+"""
+
+from datetime import timedelta
+
+from flask import current_app, has_app_context
+
+from livestall.db.base import isoformat
+from livestall.merchants.models import MerchantProfile
+
+
+class PaymentProvider:
+    code = ""
+    ships_before_payment = False
+    merchant_marks_paid = True  # pending_payment -> paid by the merchant
+    paid_status = "paid"
+
+    def available(self, profile):
+        raise NotImplementedError
+
+    def instructions(self, order, profile):
+        raise NotImplementedError
+
+    def paid_on(self, to_status):
+        """True when an order moving to `to_status` has now been paid."""
+        return to_status == self.paid_status
+
+    def pay_within(self):
+        return None
+
+
+class CashOnDelivery(PaymentProvider):
+    code = "cod"
+    ships_before_payment = True
+    merchant_marks_paid = False
+    paid_status = "delivered"
+
+    def available(self, profile):
+        return bool(profile.accepts_cod)
+
+    def instructions(self, order, profile):
+        return {"method": self.code, "amount_cents": order.total_cents}
+
+
+class BankTransfer(PaymentProvider):
+    code = "bank_transfer"
+    DEFAULT_PAY_WITHIN_H = 72
+
+    def pay_within(self):
+        hours = self.DEFAULT_PAY_WITHIN_H
+        if has_app_context():
+            hours = current_app.config.get("BANK_TRANSFER_PAY_WITHIN_H", hours)
+        return timedelta(hours=hours)
+
+    def available(self, profile):
+        return profile.has_bank_details
+
+    def instructions(self, order, profile):
+        return {
+            "method": self.code,
+            "amount_cents": order.total_cents,
+            "reference": reference(order),
+            "bank_name": profile.bank_name,
+            "account_name": profile.bank_account_name,
+            "account_number": profile.bank_account_number,
+            "note": profile.bank_note,
+            "pay_by": _pay_by(order, self),
+        }
+
+
+def _pay_by(order, provider_):
+    within = provider_.pay_within()
+    if within is None or order.status != "pending_payment":
+        return None
+    return isoformat(order.created_at + within)
+
+
+PROVIDERS = {p.code: p for p in (CashOnDelivery(), BankTransfer())}
+
+
+def provider(code):
+    return PROVIDERS[code]
+
+
+def reference(order):
+    """What the buyer writes in the transfer memo so the merchant can match it."""
+    return f"LS-{order.id:06d}"
+
+
+def methods_for(merchant_ids):
+    """The payment codes every one of these merchants accepts (a checkout that
+    spans shops can only use a method all of them take)."""
+    profiles = {
+        p.user_id: p
+        for p in MerchantProfile.select().where(
+            MerchantProfile.user.in_(list(merchant_ids))
+        )
+    }
+    return [
+        code
+        for code, p in PROVIDERS.items()
+        if all(
+            p.available(profiles.get(m) or MerchantProfile(user=m))
+            for m in merchant_ids
+        )
+    ]
+
+
+def instructions(order):
+    return provider(order.payment_method).instructions(
+        order, MerchantProfile.of(order.merchant_id)
+    )

@@ -1,0 +1,65 @@
+"""Every table of every domain: `MODELS` lists them in creation order."""
+
+from livestall.accounts.models import ApiToken, User, UserRole
+from livestall.attribution.models import AttributionCredit, CommissionEntry, Touchpoint
+from livestall.catalog.models import Product, ProductImage
+from livestall.content.models import Comment, Follow, Like, Post, PostImage, PostProduct
+from livestall.db.migrations import SchemaVersion
+from livestall.flash.models import FlashBuyer, FlashSale, Reservation
+from livestall.live.models import (
+    BlockedWord,
+    ChatMessage,
+    LiveAction,
+    LiveProduct,
+    LiveSession,
+    Moderator,
+    RoomSanction,
+)
+from livestall.live.video_models import LiveVideo, StreamKey
+from livestall.media.models import Image, ImageUpload
+from livestall.merchants.models import MerchantProfile
+from livestall.notifications.models import Notification
+from livestall.orders.models import CartItem, Checkout, Order, OrderEvent, OrderLine
+from livestall.platform.models import RateCounter
+from livestall.search.models import SearchJob
+
+MODELS = [
+    SchemaVersion,
+    User,
+    UserRole,
+    ApiToken,
+    Image,
+    ImageUpload,
+    Product,
+    ProductImage,
+    RateCounter,
+    Post,
+    PostImage,
+    PostProduct,
+    Follow,
+    Like,
+    Comment,
+    Touchpoint,
+    CartItem,
+    Checkout,
+    Order,
+    OrderLine,
+    OrderEvent,
+    MerchantProfile,
+    Notification,
+    LiveSession,
+    LiveProduct,
+    ChatMessage,
+    Moderator,
+    RoomSanction,
+    BlockedWord,
+    LiveAction,
+    FlashSale,
+    FlashBuyer,
+    Reservation,
+    SearchJob,
+    AttributionCredit,
+    CommissionEntry,
+    StreamKey,
+    LiveVideo,
+]

@@ -1,1 +1,0 @@
-"""Business rules, free of Flask: plain values in, plain values or domain errors out."""

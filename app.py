@@ -26,6 +26,7 @@ def create_app(test_config=None):
     app = Flask(__name__, static_folder="static", template_folder="templates")
     configure(app, test_config)
     register_extensions(app)
+    register_receivers(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_hooks(app)
@@ -95,6 +96,13 @@ def _select_locale():
     from blueprints.common import select_locale
 
     return select_locale()
+
+
+def register_receivers(app):
+    """Connect the domains' signal receivers (search, live rooms, attribution...)."""
+    from livestall.receivers import connect_all
+
+    connect_all()
 
 
 def register_blueprints(app):

@@ -2,6 +2,7 @@
 
 import datetime
 import json
+import threading
 
 from peewee import Model, SqliteDatabase, TextField
 from playhouse.db_url import connect as connect_url
@@ -123,15 +124,54 @@ def is_sqlite():
     return isinstance(db.obj, SqliteDatabase)
 
 
-def transaction():
+# Callbacks waiting for the outermost `transaction()` of this thread (greenlet,
+# under gevent's patched threading.local) to commit; None when none is open.
+_pending = threading.local()
+
+
+class transaction:  # noqa: N801 - used as `with transaction():`, like db.atomic()
     """Open a write transaction: BEGIN IMMEDIATE on SQLite, a plain one elsewhere.
 
     Taking SQLite's write lock up front means a transaction never fails half-way
     with SQLITE_BUSY on upgrade from a read lock; it waits (busy_timeout) instead.
+    Nested, it is a savepoint. The outermost one runs the `on_commit` callbacks
+    registered inside it once it has committed (and drops them on a rollback).
     """
-    if is_sqlite() and not db.in_transaction():
-        return db.atomic(lock_type="IMMEDIATE")
-    return db.atomic()
+
+    def __enter__(self):
+        self.outer = not db.in_transaction()
+        if self.outer:
+            _pending.queue = []
+        lock = {"lock_type": "IMMEDIATE"} if self.outer and is_sqlite() else {}
+        self.atomic = db.atomic(**lock)
+        try:
+            return self.atomic.__enter__()
+        except BaseException:
+            if self.outer:
+                _pending.queue = None
+            raise
+
+    def __exit__(self, exc_type, exc, tb):
+        try:
+            result = self.atomic.__exit__(exc_type, exc, tb)
+        finally:
+            if self.outer:
+                queue, _pending.queue = _pending.queue, None
+        if self.outer and exc_type is None:
+            for fn, args, kwargs in queue:
+                fn(*args, **kwargs)
+        return result
+
+
+def on_commit(fn, *args, **kwargs):
+    """Call `fn(*args, **kwargs)` once the open `transaction()` has committed (not at
+    all if it rolls back); at once when no `transaction()` is open. For what must
+    not happen before the rows are visible: broadcasts, search index writes."""
+    queue = getattr(_pending, "queue", None)
+    if queue is None:
+        fn(*args, **kwargs)
+    else:
+        queue.append((fn, args, kwargs))
 
 
 class Prepared:

@@ -35,9 +35,12 @@ def create_app(test_config=None):
 
 
 def configure(app, test_config):
+    from livestall.platform import settings
+
     app.config.update(config.load_config())
     if test_config:
         app.config.update(test_config)
+    settings.use(app.config)
     data_dir = Path(app.config["DATA_DIR"])
     if test_config and "DATA_DIR" in test_config and "MEDIA_DIR" not in test_config:
         app.config["MEDIA_DIR"] = str(data_dir / "media")
@@ -85,11 +88,12 @@ def register_extensions(app):
 
 def configure_search(app):
     """Point the search index at DATA_DIR/index; build it if it is missing."""
-    from livestall.search import index as search_index
+    from livestall.search import jobs as search_jobs
+    from livestall.search import store as search_store
 
-    search_index.configure(Path(app.config["DATA_DIR"]) / "index")
+    search_store.configure(Path(app.config["DATA_DIR"]) / "index")
     with db.connection_context():
-        search_index.ensure_index()
+        search_jobs.ensure_index()
 
 
 def _select_locale():
@@ -152,40 +156,6 @@ def register_commands(app):
     register(app)
 
 
-MAINTENANCE_EVERY_S = 60
-
-
-def maintenance_pass(app):
-    """One round of a serving process's chores: cancel the unpaid orders whose
-    time to pay is over (their stock goes back), and end the lives whose stream
-    stayed away past its grace period. Safe in several processes at once: every
-    change is a guarded UPDATE. Returns what it changed."""
-    from blueprints.live import video
-    from livestall.orders import lifecycle as orders
-
-    with app.app_context(), db.connection_context():
-        return {
-            "unpaid_cancelled": orders.expire_unpaid(),
-            "lives_ended": video.end_gone_streams(app),
-        }
-
-
-def start_maintenance(app):
-    import logging
-
-    log = logging.getLogger("livestall.maintenance")
-
-    def loop():
-        while True:
-            socketio.sleep(MAINTENANCE_EVERY_S)
-            try:
-                maintenance_pass(app)
-            except Exception:  # one bad pass must not stop the chores
-                log.exception("maintenance pass failed")
-
-    socketio.start_background_task(loop)
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Serve Livestall.")
     parser.add_argument("--host", default=os.environ.get("LIVESTALL_HOST", "127.0.0.1"))
@@ -194,6 +164,8 @@ def main(argv=None):
     )
     parser.add_argument("--async-mode", choices=("gevent", "threading"))
     args = parser.parse_args(argv)
+    from blueprints.maintenance import start_maintenance
+
     app = create_app()
     start_maintenance(app)
     # messages from the other processes (search index changes, sign-outs, bans)

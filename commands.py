@@ -30,7 +30,7 @@ def seed_demo(if_empty, products):
     """Create a bilingual demo world: merchants, creators, shoppers, products."""
     from demo import seed as demo
     from livestall.errors import DomainError
-    from livestall.search import index as search_index
+    from livestall.search import writer as search_writer
 
     with db.connection_context():
         if if_empty and User.select().exists():
@@ -42,7 +42,7 @@ def seed_demo(if_empty, products):
         try:
             steps = demo.plan(products)
             # The index is rebuilt once at the end instead of per product.
-            with search_index.batch(apply=False):
+            with search_writer.batch(apply=False):
                 with click.progressbar(length=steps, label="Seeding demo data") as bar:
                     summary = demo.seed(
                         products=products,
@@ -59,12 +59,12 @@ def seed_demo(if_empty, products):
 
 def _rebuild_index():
     """Rebuild the search index from the database with a progress bar."""
-    from livestall.search import index as search_index
+    from livestall.search import jobs as search_jobs
 
     with click.progressbar(
-        length=search_index.plan(), label="Building the search index"
+        length=search_jobs.plan(), label="Building the search index"
     ) as bar:
-        counts = search_index.rebuild(progress=bar.update)
+        counts = search_jobs.rebuild(progress=bar.update)
     return counts
 
 
@@ -161,7 +161,7 @@ def expire_unpaid():
     """Cancel unpaid orders whose time to pay is over, and end lives whose stream
     stayed away past its grace period (the server does both every minute too; this
     is for cron on hosts that run without it)."""
-    from app import maintenance_pass
+    from blueprints.maintenance import maintenance_pass
 
     done = maintenance_pass(current_app._get_current_object())
     click.echo(f"Cancelled {len(done['unpaid_cancelled'])} unpaid order(s).")

@@ -1,4 +1,4 @@
-"""Search benchmark: the Whoosh index (services/search_index) against SQLite FTS5.
+"""Search benchmark: the Whoosh index (livestall/search) against SQLite FTS5.
 
 Both engines get the same generated bilingual products in the same run. FTS5 is the
 baseline: its text is pre-segmented with the same jieba tokenizer (words joined by
@@ -30,8 +30,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from whoosh import writing  # noqa: E402
 
-from livestall.catalog.rules import CATEGORIES  # noqa: E402
-from livestall.search import index as si  # noqa: E402
+from livestall.catalog.models import CATEGORIES  # noqa: E402
+from livestall.search import analysis as search_analysis  # noqa: E402
+from livestall.search import documents as search_documents  # noqa: E402
+from livestall.search import query as search_query  # noqa: E402
+from livestall.search import store as search_store  # noqa: E402
+from livestall.search import writer as search_writer  # noqa: E402
 
 ITEMS = [
     ("手持料理棒", "Hand Blender", "kitchen"),
@@ -108,7 +112,7 @@ def products(n, seed=7):
 
 
 def whoosh_doc(p):
-    return si.make_product_doc(
+    return search_documents.make_product_doc(
         id=p["id"],
         title=p["title"],
         description=p["description"],
@@ -124,7 +128,7 @@ def whoosh_doc(p):
 
 
 def segmented(text):
-    return " ".join(t.text for t in si.ANALYZER(text))
+    return " ".join(t.text for t in search_analysis.ANALYZER(text))
 
 
 def fts_row(p):
@@ -150,9 +154,9 @@ def pct(values, q):
 
 
 def build_whoosh(path, docs, procs=1):
-    si._segment_cached.cache_clear()  # both engines pay for jieba from cold
-    si.configure(path)
-    ix = si._index("products")
+    search_analysis.segment_cached.cache_clear()  # both engines pay for jieba from cold
+    search_store.configure(path)
+    ix = search_store.open_index("products")
     started = time.perf_counter()
     writer = ix.writer(limitmb=128, procs=procs, multisegment=procs > 1)
     for p in docs:
@@ -173,7 +177,7 @@ def build_fts(path, docs):
           tokenize = 'unicode61');
         """
     )
-    si._segment_cached.cache_clear()
+    search_analysis.segment_cached.cache_clear()
     started = time.perf_counter()
     rows = [fts_row(p) for p in docs]
     with con:
@@ -190,7 +194,7 @@ def build_fts(path, docs):
 
 def add_one_whoosh(p):
     started = time.perf_counter()
-    si._write({"products": ({str(p["id"])}, [whoosh_doc(p)])})
+    search_writer.write({"products": ({str(p["id"])}, [whoosh_doc(p)])})
     return time.perf_counter() - started
 
 
@@ -212,9 +216,9 @@ FILTERS = {"category": "electronics", "min_price": 1000, "max_price": 60000}
 
 def query_whoosh(q, filtered):
     if filtered:
-        r = si.search_products(q, in_stock=True, sort="price_asc", **FILTERS)
+        r = search_query.search_products(q, in_stock=True, sort="price_asc", **FILTERS)
     else:
-        r = si.search_products(q)
+        r = search_query.search_products(q)
     return r["total"]
 
 
@@ -314,7 +318,7 @@ def main(argv=None):
             else f"totals differ for: {mismatched}"
         )
     finally:
-        si.configure(None)
+        search_store.configure(None)
         shutil.rmtree(tmp, ignore_errors=True)
 
 

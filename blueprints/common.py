@@ -17,7 +17,7 @@ from livestall.attribution import touchpoints
 from livestall.catalog import rules as catalog
 from livestall.content import social
 from livestall.media import images
-from livestall.orders import checkout
+from livestall.orders import sources
 
 VISITOR_COOKIE = "lsv"
 LABELS = {
@@ -262,10 +262,10 @@ def record_post_view(post):
 
 def record_product_click(product_id, source):
     """A touchpoint for a product opened from a post (`?src=post:ID`)."""
-    kind, _, ident = (source or "").partition(":")
-    if kind == "post" and ident.isascii() and ident.isdecimal() and len(ident) < 16:
+    source = sources.LineSource.parse(source, kinds=("post",))
+    if source is not None:
         touchpoints.record_product_click(
-            visitor_id(), _user_id(), product_id, int(ident), utm=_utm()
+            visitor_id(), _user_id(), product_id, source.id, utm=_utm()
         )
 
 
@@ -276,7 +276,8 @@ SHARE_SOURCE_S = 7 * 86400
 def line_source(given):
     """Where a cart line came from: the page's `post:ID` (or, later, `live:ID`),
     else the share link this browser followed in the last 7 days, else None."""
-    if isinstance(given, str) and checkout.SOURCE_RE.match(given):
+    given = sources.clean(given)
+    if given is not None:
         return given
     share = session.get(SHARE_KEY)
     if (
@@ -286,7 +287,7 @@ def line_source(given):
         and time.time() - share[1] < SHARE_SOURCE_S
         and share[0] != _user_id()
     ):
-        return f"share:{share[0]}"
+        return sources.of("share", share[0])
     return None
 
 
@@ -358,3 +359,9 @@ def register_hooks(app):
     app.after_request(_security_headers)
     app.context_processor(_template_context)
     app.jinja_env.filters["money"] = money
+
+
+def csv_cell(value):
+    """A CSV cell a spreadsheet will not run as a formula."""
+    value = "" if value is None else str(value)
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

@@ -1,6 +1,6 @@
 """The demo world behind `flask seed-demo`: shops, creators, shoppers, an admin, a
 bilingual catalogue whose product pictures are drawn here and stored through the
-real upload pipeline (`services.images.ingest`), and the creators' posts (with
+real upload pipeline (`livestall.media.images.ingest`), and the creators' posts (with
 their own flat-lay photos), follows, likes and comments.
 
 `plan(n)` is the number of `progress(1)` calls `seed(products=n, ...)` makes.
@@ -41,7 +41,7 @@ from livestall.db.base import transaction, utcnow
 from livestall.errors import Conflict
 from livestall.media import images
 from livestall.merchants import rules as merchants
-from livestall.search import index as search_index
+from livestall.search import writer as search_writer
 
 SEED = 42
 BATCH = 20  # products per transaction
@@ -514,7 +514,7 @@ def seed(*, products=160, media_dir, hash_method, thumb_size=480, progress=None)
     Search index updates are gathered into one commit at the end (`flask
     seed-demo` drops them and rebuilds the index instead).
     """
-    with search_index.batch():
+    with search_writer.batch():
         return _seed(products, media_dir, hash_method, thumb_size, progress)
 
 

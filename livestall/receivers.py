@@ -1,6 +1,14 @@
 """Who listens to which domain signal: each domain's `receivers.connect()`, called
 once by the app factory (connecting twice is harmless: blinker keeps one)."""
 
+from livestall.attribution import receivers as attribution
+from livestall.flash import receivers as flash
+from livestall.notifications import receivers as notifications
+from livestall.orders import receivers as orders
+from livestall.search import receivers as search
+
 
 def connect_all():
     """Connect every domain's receivers to the signals they follow."""
+    for domain in (attribution, flash, notifications, orders, search):
+        domain.connect()

@@ -12,14 +12,22 @@ from livestall.live.models import (
     LiveAction,
     LiveProduct,
     LiveSession,
+    LiveVideo,
     Moderator,
     RoomSanction,
+    StreamKey,
 )
-from livestall.live.video_models import LiveVideo, StreamKey
 from livestall.media.models import Image, ImageUpload
 from livestall.merchants.models import MerchantProfile
 from livestall.notifications.models import Notification
-from livestall.orders.models import CartItem, Checkout, Order, OrderEvent, OrderLine
+from livestall.orders.models import (
+    CartItem,
+    Checkout,
+    LineAdjustment,
+    Order,
+    OrderEvent,
+    OrderLine,
+)
 from livestall.platform.models import RateCounter
 from livestall.search.models import SearchJob
 
@@ -45,6 +53,7 @@ MODELS = [
     Order,
     OrderLine,
     OrderEvent,
+    LineAdjustment,
     MerchantProfile,
     Notification,
     LiveSession,

@@ -23,10 +23,11 @@ from livestall.content import rules as content
 from livestall.content import social
 from livestall.content.models import Comment, Post
 from livestall.flash import rules as flash_sale
-from livestall.live import rules as live
-from livestall.orders import checkout
+from livestall.live import sessions
+from livestall.orders import cart, checkout
 from livestall.orders import lifecycle as orders
-from tests.conftest import Api, AuthActions, csrf_token, image_bytes
+from tests.plugins.api import Api, image_bytes
+from tests.plugins.app import AuthActions, csrf_token
 
 ROLES = ("anonymous", "shopper", "creator", "merchant", "admin")
 LOGIN = "302 to /login"  # the sign-in page, with ?next=
@@ -303,8 +304,8 @@ class Walker:
                 "walker-order-1",
             )
             self.order_id = placed[0].id
-            checkout.add_to_cart(victim, None, self.product["id"], 2)
-            self.item_id = checkout.cart_items(victim, None)[0].id
+            cart.add_to_cart(victim, None, self.product["id"], 2)
+            self.item_id = cart.cart_items(victim, None)[0].id
             # Throwaway ones for the delete routes, where an admin may delete.
             doomed = content.create_post(post.author, "doomed", [self.product["id"]])
             self.doomed_post_id = doomed.id
@@ -312,17 +313,17 @@ class Walker:
             # another creator's live sessions: one to look at, two for start/end
             host = User.get(User.username == "other_creator")
             self.live_ids = [
-                live.create_session(
+                sessions.create_session(
                     host,
                     {"title": f"Live {i}", "product_ids": [self.product["id"]]},
                 ).id
                 for i in range(3)
             ]
             # a live one with two flash sales (one for the end route)
-            on_air = live.create_session(
+            on_air = sessions.create_session(
                 host, {"title": "On air", "product_ids": [self.product["id"]]}
             )
-            on_air = live.start(on_air, host)
+            on_air = sessions.start(on_air, host)
             self.sale_ids = [
                 flash_sale.launch(
                     on_air,
@@ -458,7 +459,7 @@ def test_route_walk_every_role(app, walker):
         post = Post.get_by_id(walker.post["id"])
         assert post.body == "someone else's post" and post.is_published
         assert Comment.get_or_none(Comment.id == walker.comment.id) is not None
-        victim_cart = checkout.cart_items(victim, None)
+        victim_cart = cart.cart_items(victim, None)
         assert [(i.id, i.qty) for i in victim_cart] == [(walker.item_id, 2)]
         order = orders.visible_order(victim, walker.order_id)
         assert order.status == "pending_payment"

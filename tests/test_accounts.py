@@ -6,10 +6,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from livestall.accounts import rules as accounts
 from livestall.accounts.models import ApiToken, User
 from livestall.media.models import Image
-from tests.conftest import PASSWORD, AuthActions, csrf_token, read_db
+from tests.factories.accounts import admin_token
+from tests.plugins.app import PASSWORD, AuthActions, csrf_token, read_db
 
 SESSION_COOKIE = "livestall_session"
 NEW_PASSWORD = "a quite different phrase"
@@ -28,13 +28,6 @@ def user_count():
 
 def roles_of(username):
     return read_db(lambda: User.get(User.username == username).roles)
-
-
-def make_admin(api, username="boss"):
-    """Create an account through the API, then grant it the admin role directly."""
-    api.user(username)
-    read_db(lambda: accounts.set_roles(User.get(User.username == username), ["admin"]))
-    return username
 
 
 def page(resp):
@@ -454,7 +447,7 @@ def admin_post(client, user_id, roles, status="active"):
 @pytest.fixture
 def admin(app, api):
     """A signed-in admin browser (its own test client)."""
-    make_admin(api)
+    admin_token(api)
     actions = AuthActions(app.test_client())
     assert actions.login("boss").status_code == 302
     return actions.client

@@ -12,7 +12,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from livestall.accounts.models import User
 from livestall.attribution import commissions
 from livestall.attribution import engine as attribution
 from livestall.attribution.engine import GROUPS
@@ -20,93 +19,10 @@ from livestall.attribution.models import AttributionCredit, CommissionEntry, Tou
 from livestall.content.models import Post, PostProduct
 from livestall.db.base import utcnow
 from livestall.live.models import LiveProduct, LiveSession
-from livestall.merchants.models import ATTRIBUTION_MODELS, MerchantProfile
-from livestall.orders import checkout
+from livestall.merchants.models import ATTRIBUTION_MODELS
 from livestall.orders import lifecycle as orders
-from tests.conftest import read_db
-
-SHIP = {
-    "name": "王小明",
-    "address": "浙江省杭州市西湖区龙井路 1 号",
-    "phone": "13800000000",
-}
-DAY = datetime.timedelta(days=1)
-
-
-@pytest.fixture
-def journey(app, api):
-    merchant = api.user("teashop", role="merchant")
-    for name in ("creator_a", "creator_b", "creator_c"):
-        api.user(name, role="creator")
-    api.user("mei")
-    tea = api.product(
-        merchant, title="明前龙井", price_cents=10000, stock=50, commission_bps=1000
-    )
-    cup = api.product(merchant, title="青瓷杯", price_cents=5000, stock=50)
-
-    def build():
-        users = {u.username: u for u in User.select()}
-        post = Post.create(
-            author=users["creator_a"], body="好茶", body_html="<p>好茶</p>"
-        )
-        PostProduct.create(post=post, product=tea["id"], position=0)
-        live = LiveSession.create(
-            host=users["creator_c"], title="直播", scheduled_at=utcnow() - 2 * DAY
-        )
-        LiveProduct.create(session=live, product=tea["id"])
-        now = utcnow()
-        mei = users["mei"].id
-        touch = [
-            ("post_view", {"post_id": post.id, "creator_id": users["creator_a"].id}, 3),
-            (
-                "share_visit",
-                {"product_id": tea["id"], "sharer_id": users["creator_b"].id},
-                2,
-            ),
-            (
-                "live_watch",
-                {"live_session_id": live.id, "creator_id": users["creator_c"].id},
-                1,
-            ),
-        ]
-        for kind, fields, days in touch:
-            Touchpoint.create(
-                kind=kind,
-                visitor_id="v-mei",
-                user_id=mei,
-                created_at=now - days * DAY,
-                **fields,
-            )
-        return users, post, live
-
-    users, post, live = read_db(build)
-    return {
-        "users": users,
-        "post": post,
-        "live": live,
-        "tea": tea["id"],
-        "cup": cup["id"],
-        "merchant": users["teashop"],
-    }
-
-
-def buy(journey, model, items=None, key="key-journey-1", buyer="mei"):
-    def run():
-        MerchantProfile.insert(
-            user=journey["merchant"].id, attribution_model=model
-        ).on_conflict(
-            conflict_target=[MerchantProfile.user],
-            update={MerchantProfile.attribution_model: model},
-        ).execute()
-        placed, _ = checkout.place_order(
-            User.get(User.username == buyer),
-            items or [{"product_id": journey["tea"], "qty": 1}],
-            SHIP,
-            key,
-        )
-        return placed[0]
-
-    return read_db(run)
+from tests.factories.attribution import DAY, buy
+from tests.plugins.app import read_db
 
 
 def credits(order_id):

@@ -15,8 +15,8 @@ import pytest
 from livestall.accounts import rules as accounts
 from livestall.attribution.models import AttributionCredit
 from livestall.content.models import Post
-from tests.conftest import PASSWORD, read_db
-from tests.test_attribution import buy, journey  # noqa: F401 - the fixture
+from tests.factories.attribution import buy
+from tests.plugins.app import PASSWORD, read_db
 
 URL = "/api/v1/merchant/attribution"
 
@@ -37,7 +37,7 @@ def by_label(rows):
     return {r["label"]: r["revenue_cents"] for r in rows}
 
 
-def test_stored_result_under_the_merchants_model(api, journey):  # noqa: F811
+def test_stored_result_under_the_merchants_model(api, journey):
     buy(journey, "last_touch")
     resp = get(api, "teashop")
     assert resp.status_code == 200
@@ -74,7 +74,7 @@ def test_stored_result_under_the_merchants_model(api, journey):  # noqa: F811
     ]
 
 
-def test_what_if_recomputes_without_writing(api, journey):  # noqa: F811
+def test_what_if_recomputes_without_writing(api, journey):
     order = buy(journey, "last_touch")
     before = read_db(
         lambda: list(
@@ -114,7 +114,7 @@ def test_what_if_recomputes_without_writing(api, journey):  # noqa: F811
     assert by_label(same["rows"]) == {"creator_c": 10000}
 
 
-def test_periods_are_dates_and_to_is_inclusive(api, journey):  # noqa: F811
+def test_periods_are_dates_and_to_is_inclusive(api, journey):
     buy(journey, "last_touch")
     today = datetime.datetime.now(datetime.UTC).date()
     yesterday = today - datetime.timedelta(days=1)
@@ -144,7 +144,7 @@ def test_periods_are_dates_and_to_is_inclusive(api, journey):  # noqa: F811
         ({"group_by": "product"}, "group_by", "invalid_group_by"),
     ],
 )
-def test_bad_parameters_are_400_with_a_clear_message(api, journey, params, field, code):  # noqa: F811
+def test_bad_parameters_are_400_with_a_clear_message(api, journey, params, field, code):
     resp = get(api, "teashop", **params)
     assert resp.status_code == 400
     error = resp.get_json()["error"]
@@ -153,7 +153,7 @@ def test_bad_parameters_are_400_with_a_clear_message(api, journey, params, field
     assert error["message"]
 
 
-def test_who_may_call_the_merchant_api(api, journey):  # noqa: F811
+def test_who_may_call_the_merchant_api(api, journey):
     buy(journey, "last_touch")
     assert api.call("GET", URL).status_code == 401
     assert get(api, "mei").status_code == 403
@@ -161,7 +161,7 @@ def test_who_may_call_the_merchant_api(api, journey):  # noqa: F811
     assert get(api, "teashop").status_code == 200
 
 
-def test_an_admin_sees_only_their_own_ids_data(api, journey):  # noqa: F811
+def test_an_admin_sees_only_their_own_ids_data(api, journey):
     buy(journey, "last_touch")
     read_db(lambda: accounts.set_roles(journey["users"]["creator_b"], ["admin"]))
     body = get(api, "creator_b").get_json()
@@ -169,7 +169,7 @@ def test_an_admin_sees_only_their_own_ids_data(api, journey):  # noqa: F811
     assert body["model"] == "last_touch"
 
 
-def test_creator_earnings(api, journey):  # noqa: F811
+def test_creator_earnings(api, journey):
     order = buy(journey, "linear")
     body = get(api, "creator_c", "/api/v1/creator/earnings").get_json()
     assert body["balances"] == {
@@ -209,7 +209,7 @@ def test_creator_earnings(api, journey):  # noqa: F811
     assert a["by_live"] == []
 
 
-def test_the_ledger_is_newest_first_and_paginated(api, journey):  # noqa: F811
+def test_the_ledger_is_newest_first_and_paginated(api, journey):
     from livestall.orders import lifecycle as orders
 
     order = buy(journey, "last_touch")
@@ -232,7 +232,7 @@ def test_the_ledger_is_newest_first_and_paginated(api, journey):  # noqa: F811
     assert bad.status_code == 400
 
 
-def test_who_may_call_the_creator_api(api, journey):  # noqa: F811
+def test_who_may_call_the_creator_api(api, journey):
     url = "/api/v1/creator/earnings"
     assert api.call("GET", url).status_code == 401
     assert get(api, "mei", url).status_code == 403
@@ -248,7 +248,7 @@ def rows_of(resp):
     return list(csv.reader(io.StringIO(text[1:])))
 
 
-def test_csv_of_the_rows_and_the_what_if(client, auth, journey):  # noqa: F811
+def test_csv_of_the_rows_and_the_what_if(client, auth, journey):
     buy(journey, "last_touch")
     auth.login("teashop")
     resp = client.get("/merchant/attribution.csv?table=rows")
@@ -278,7 +278,7 @@ def test_csv_of_the_rows_and_the_what_if(client, auth, journey):  # noqa: F811
     assert daily[-1][1:] == ["100.00", "0.00", "100.00"]
 
 
-def test_csv_cells_never_run_as_formulas(client, auth, journey):  # noqa: F811
+def test_csv_cells_never_run_as_formulas(client, auth, journey):
     post_id = journey["post"].id
     read_db(
         lambda: (
@@ -293,7 +293,7 @@ def test_csv_cells_never_run_as_formulas(client, auth, journey):  # noqa: F811
     assert table[1][1].startswith("'=HYPERLINK")
 
 
-def test_csv_bad_input_is_400(client, auth, journey):  # noqa: F811
+def test_csv_bad_input_is_400(client, auth, journey):
     auth.login("teashop")
     assert client.get("/merchant/attribution.csv?table=orders").status_code == 400
     resp = client.get("/merchant/attribution.csv?from=2024-02-30")

@@ -11,8 +11,8 @@ from livestall.db.base import utcnow
 from livestall.flash.models import FlashSale
 from livestall.live.models import LiveSession
 from livestall.merchants.models import MerchantProfile
-from tests.conftest import read_db
-from tests.test_attribution import buy, journey  # noqa: F401 - the fixture
+from tests.factories.attribution import buy
+from tests.plugins.app import read_db
 
 
 def page(client, url):
@@ -20,7 +20,7 @@ def page(client, url):
     return resp.status_code, resp.get_data(as_text=True)
 
 
-def test_the_dashboard_shows_the_stored_result(client, auth, journey):  # noqa: F811
+def test_the_dashboard_shows_the_stored_result(client, auth, journey):
     buy(journey, "last_touch")
     auth.login("teashop")
     status, body = page(client, "/merchant/attribution")
@@ -43,7 +43,7 @@ def test_the_dashboard_shows_the_stored_result(client, auth, journey):  # noqa: 
     assert status == 200 and "直播" in body
 
 
-def test_another_model_shows_the_what_if_beside(client, auth, journey):  # noqa: F811
+def test_another_model_shows_the_what_if_beside(client, auth, journey):
     buy(journey, "last_touch")
     auth.login("teashop")
     status, body = page(client, "/merchant/attribution?model=linear&group_by=creator")
@@ -59,7 +59,7 @@ def test_another_model_shows_the_what_if_beside(client, auth, journey):  # noqa:
     assert cells[4:7] == ["¥0.00", "¥33.33", "+¥33.33"]
 
 
-def test_bad_dashboard_input_is_a_form_message(client, auth, journey):  # noqa: F811
+def test_bad_dashboard_input_is_a_form_message(client, auth, journey):
     auth.login("teashop")
     for query, message in [
         ("from=2024-02-30", "2024-02-30 is not a date on the calendar."),
@@ -74,7 +74,7 @@ def test_bad_dashboard_input_is_a_form_message(client, auth, journey):  # noqa: 
         assert "Traceback" not in body
 
 
-def test_the_settings_form_sets_model_and_window(client, auth, journey):  # noqa: F811
+def test_the_settings_form_sets_model_and_window(client, auth, journey):
     auth.login("teashop")
     status, body = page(client, "/merchant/settings")
     assert status == 200
@@ -113,12 +113,12 @@ def test_the_settings_form_sets_model_and_window(client, auth, journey):  # noqa
     assert profile.attribution_window_days == 14  # the bad posts changed nothing
 
 
-def test_the_orders_page_links_to_sales_by_content(client, auth, journey):  # noqa: F811
+def test_the_orders_page_links_to_sales_by_content(client, auth, journey):
     auth.login("teashop")
     assert 'href="/merchant/attribution"' in page(client, "/merchant/orders")[1]
 
 
-def test_the_creators_earnings_page(client, auth, journey):  # noqa: F811
+def test_the_creators_earnings_page(client, auth, journey):
     from livestall.orders import lifecycle as orders
 
     order = buy(journey, "last_touch")
@@ -165,7 +165,7 @@ def test_the_creators_earnings_page(client, auth, journey):  # noqa: F811
     assert "直播" not in body
 
 
-def test_only_creators_and_admins_see_earnings(client, auth, journey):  # noqa: F811
+def test_only_creators_and_admins_see_earnings(client, auth, journey):
     assert client.get("/creator/earnings").status_code == 302
     auth.login("mei")
     assert client.get("/creator/earnings").status_code == 403

@@ -20,7 +20,8 @@ from livestall.accounts.models import User
 from livestall.catalog import rules as catalog
 from livestall.catalog.models import Product
 from livestall.media.models import Image
-from tests.conftest import Api, AuthActions, csrf_token, image_bytes
+from tests.plugins.api import Api, image_bytes
+from tests.plugins.app import AuthActions, csrf_token
 
 PRODUCT_KEYS = {
     "id",

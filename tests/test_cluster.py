@@ -22,8 +22,9 @@ from collections import Counter
 import pytest
 
 from bench.sioclient import connect
-from tests.conftest import PASSWORD, LiveServer
-from tests.test_flash_crash import call, live_room, user
+from tests.factories.flash import call, live_room, user
+from tests.plugins.app import PASSWORD
+from tests.plugins.browser import LiveServer
 
 pytestmark = pytest.mark.slow
 PG = os.environ.get("LIVESTALL_TEST_PG", "postgresql://postgres@127.0.0.1:5432")

@@ -8,7 +8,7 @@ from app import create_app
 from extensions import db
 from livestall.accounts.models import User
 from livestall.catalog.models import Product
-from tests.conftest import FAST_HASH, PASSWORD
+from tests.plugins.app import FAST_HASH, PASSWORD
 
 
 @pytest.mark.sqlite_only

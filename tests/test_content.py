@@ -12,38 +12,9 @@ from livestall.content import rules as content
 from livestall.content import social
 from livestall.content.models import Like, Post
 from livestall.errors import Invalid, NotAllowed, NotFound
-from tests.conftest import FAST_HASH, PASSWORD
+from tests.factories.content import XSS_CORPUS
+from tests.plugins.app import FAST_HASH, PASSWORD
 
-XSS_CORPUS = [
-    "<script>alert(1)</script>",
-    "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
-    "<img src=x onerror=alert(1)>",
-    "<svg onload=alert(1)><circle r=1></svg>",
-    "<svg><script>alert(1)</script></svg>",
-    "<iframe src=javascript:alert(1)></iframe>",
-    "<body onload=alert(1)>",
-    '<a href="javascript:alert(1)">click</a>',
-    '<a href="JaVaScRiPt:alert(1)">click</a>',
-    '<a href="jav&#x09;ascript:alert(1)">click</a>',
-    '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">x</a>',
-    "[click](javascript:alert(1))",
-    "[click](data:text/html,<script>alert(1)</script>)",
-    "![x](javascript:alert(1))",
-    '<div style="background:url(javascript:alert(1))">x</div>',
-    "<style>body{display:none}</style>",
-    "<scr<script>ipt>alert(1)</scr</script>ipt>",
-    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
-    "<details open ontoggle=alert(1)>",
-    "<input autofocus onfocus=alert(1)>",
-    "<object data=javascript:alert(1)>",
-    "<form action=javascript:alert(1)><button>x</button></form>",
-    '<meta http-equiv=refresh content="0;url=javascript:alert(1)">',
-    '<base href="javascript:alert(1)//">',
-    "<a href=x onmouseover=alert(1)>hover</a>",
-    '"><script>alert(1)</script>',
-    "<!--<script>alert(1)</script>-->",
-    '<noscript><p title="</noscript><img src=x onerror=alert(1)>">',
-]
 DANGER = re.compile(
     r"<\s*(script|svg|iframe|object|embed|style|meta|base|form|input|img|math|body"
     r"|details)\b|\son\w+\s*=|javascript:|data:|vbscript:|style=",

@@ -8,37 +8,16 @@ from extensions import db
 from livestall.accounts.models import User
 from livestall.attribution.models import Touchpoint
 from livestall.content.models import Post
-from tests.conftest import image_bytes, read_db
+from tests.plugins.api import image_bytes, upload
+from tests.plugins.app import read_db
 
 XSS = "<script>alert(1)</script><img src=x onerror=alert(1)> [x](javascript:alert(1))"
 
 
 @pytest.fixture
-def world(api):
+def world(content_world):
     """A merchant with three products, a creator and a shopper (bearer tokens)."""
-    merchant = api.user("teashop", role="merchant")
-    products = [
-        api.product(merchant, title=f"西湖龙井 {n}", category="tea-drinks")
-        for n in range(3)
-    ]
-    return {
-        "merchant": merchant,
-        "products": [p["id"] for p in products],
-        "creator": api.user("lily", role="creator"),
-        "shopper": api.user("mei", role="shopper"),
-    }
-
-
-def upload(api, token):
-    resp = api.call(
-        "POST",
-        "/api/v1/images",
-        token=token,
-        data={"file": (io.BytesIO(image_bytes("JPEG", (80, 60))), "a.jpg")},
-        content_type="multipart/form-data",
-    )
-    assert resp.status_code == 201, resp.get_json()
-    return resp.get_json()["image"]["id"]
+    return content_world()
 
 
 def post(api, token, products, **extra):

@@ -6,7 +6,7 @@ import pytest
 from extensions import db
 from livestall.accounts import rules as accounts
 from livestall.accounts.models import User
-from tests.conftest import AuthActions
+from tests.plugins.app import AuthActions
 
 ROLES = ("anonymous", "shopper", "creator", "merchant", "admin")
 # every GET route without an argument is walked, bar static files

@@ -13,7 +13,6 @@ from urllib.parse import urlsplit
 import pytest
 
 from blueprints.feed.views import PER_PAGE, parse_product_refs
-from livestall.accounts import rules as accounts
 from livestall.accounts.models import User
 from livestall.attribution.models import Touchpoint
 from livestall.content import rules as content
@@ -21,65 +20,20 @@ from livestall.content import social
 from livestall.content.models import Comment, Post, PostImage, PostProduct
 from livestall.media import images
 from livestall.media.models import Image
-from tests.conftest import AuthActions, csrf_token, image_bytes, read_db
-from tests.test_content import XSS_CORPUS
+from tests.factories.accounts import Person, make_admin
+from tests.factories.content import XSS_CORPUS
+from tests.plugins.api import image_bytes
+from tests.plugins.app import csrf_token, error_of, plain, read_db, text
 
 # --- set-up ---------------------------------------------------------------------------
 
 
-class Person:
-    """A signed-in browser (its own test client) for one account."""
-
-    def __init__(self, app, username, role="shopper"):
-        self.username = username
-        self.client = app.test_client()
-        self.auth = AuthActions(self.client)
-        resp = self.auth.signup(username, role=role, display_name=username.title())
-        assert resp.status_code == 302, resp.get_data(as_text=True)[:500]
-        self.id = read_db(lambda: User.get(User.username == username).id)
-
-    def get(self, path, **kw):
-        return self.client.get(path, **kw)
-
-    def post(self, path, data=None, **kw):
-        data = {"csrf_token": csrf_token(self.client, "/"), **(data or {})}
-        return self.client.post(path, data=data, **kw)
-
-    def user(self):
-        return read_db(lambda: User.get_by_id(self.id))
-
-
-def make_admin(app, username="boss"):
-    person = Person(app, username)
-    read_db(lambda: accounts.set_roles(User.get_by_id(person.id), ["admin"]))
-    return person
-
-
 @pytest.fixture
-def world(app, api):
-    """A merchant's three products (one archived), a creator, a shopper."""
-    shop = api.user("teashop", role="merchant")
-    products = [
-        api.product(shop, title=f"西湖龙井 Longjing {n}", category="tea-drinks")
-        for n in range(3)
-    ]
-    api.call("DELETE", f"/api/v1/products/{products[2]['id']}", token=shop)
-    return {
-        "shop": shop,
-        "products": [p["id"] for p in products[:2]],
-        "archived": products[2]["id"],
-        "creator": Person(app, "lily", "creator"),
-        "shopper": Person(app, "mei"),
-    }
-
-
-def text(resp):
-    return unescape(resp.get_data(as_text=True))
-
-
-def plain(resp):
-    """The page's text without tags (counts are bold: "<strong>1</strong> follower")."""
-    return " ".join(re.sub(r"<[^>]+>", " ", text(resp)).split())
+def world(content_world):
+    """A merchant's three products (one archived), a creator, a shopper (browsers)."""
+    return content_world(
+        title="西湖龙井 Longjing {n}", archive_last=True, browsers=True
+    )
 
 
 def write(
@@ -120,11 +74,6 @@ def section(html, start, end):
 
 def post_body(html):
     return section(html, '<div class="post-body">', '<p class="muted small post-date">')
-
-
-def error_of(html, field):
-    match = re.search(rf'<small class="error" id="e-{field}">(.*?)</small>', html, re.S)
-    return unescape(match.group(1)) if match else None
 
 
 # --- writing posts --------------------------------------------------------------------

@@ -11,82 +11,11 @@ import time
 
 import pytest
 
-from tests.conftest import PASSWORD, LiveServer
+from tests.factories.flash import call, live_room, user
+from tests.plugins.browser import LiveServer
 
 pytestmark = [pytest.mark.slow, pytest.mark.sqlite_only]
 ROUNDS = 10
-
-
-def call(port, method, path, token=None, body=None):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    headers = {"Content-Type": "application/json"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    conn.request(method, path, body=json.dumps(body or {}), headers=headers)
-    resp = conn.getresponse()
-    data = json.loads(resp.read() or b"{}")
-    conn.close()
-    return resp.status, data
-
-
-def user(port, name, role="shopper"):
-    status, data = call(
-        port,
-        "POST",
-        "/api/v1/users",
-        body={
-            "username": name,
-            "email": f"{name}@example.com",
-            "password": PASSWORD,
-            "role": role,
-        },
-    )
-    assert status == 201, data
-    return data["token"]
-
-
-def live_room(port, units=40, limit=1, stock=5000, duration_s=600):
-    """Over HTTP: a merchant's product, a creator whose live is on, and (unless
-    `units` is 0) a flash sale of `units` at ¥99 with `limit` per person."""
-    shop = user(port, "teashop", "merchant")
-    host = user(port, "lily", "creator")
-    _, product = call(
-        port,
-        "POST",
-        "/api/v1/products",
-        shop,
-        {
-            "title": "龙井",
-            "price_cents": 16800,
-            "stock": stock,
-            "category": "tea-drinks",
-        },
-    )
-    pid = product["product"]["id"]
-    _, live = call(
-        port, "POST", "/api/v1/live", host, {"title": "秒杀", "product_ids": [pid]}
-    )
-    sid = live["session"]["id"]
-    status, _ = call(port, "POST", f"/api/v1/live/{sid}/start", host)
-    assert status == 200
-    room = {"host": host, "session_id": sid, "product_id": pid, "sale_id": None}
-    if units:
-        status, sale = call(
-            port,
-            "POST",
-            f"/api/v1/live/{sid}/flash-sales",
-            host,
-            {
-                "product_id": pid,
-                "price_cents": 9900,
-                "quantity": units,
-                "per_user_limit": limit,
-                "duration_s": duration_s,
-            },
-        )
-        assert status == 201, sale
-        room["sale_id"] = sale["flash_sale"]["id"]
-    return room
 
 
 def grabber(port, tokens, sale_id, acked, stop):

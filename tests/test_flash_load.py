@@ -9,7 +9,7 @@ from collections import Counter
 import pytest
 
 from bench.sioclient import connect
-from tests.test_flash_crash import call, live_room, user
+from tests.factories.flash import call, live_room, user
 
 pytestmark = [pytest.mark.slow, pytest.mark.sqlite_only]
 CLIENTS = 500

@@ -15,41 +15,24 @@ from livestall.accounts.models import User
 from livestall.catalog.models import Product
 from livestall.flash import rules as flash_sale
 from livestall.flash.models import FlashSale
-from livestall.live import rules as live
-from tests.conftest import read_db
-from tests.test_feed_pages import Person, error_of, make_admin, text
+from livestall.live import sessions
+from tests.factories import flash
+from tests.factories.accounts import make_admin
+from tests.plugins.app import error_of, read_db, text
 
 # --- set-up ---------------------------------------------------------------------------
 
 
 @pytest.fixture
-def world(app, api):
-    """Lily's live (on air) featuring a tea (stock 100) and a cup of teashop's."""
-    shop = api.user("teashop", role="merchant")
-    tea = api.product(shop, title="明前龙井 Longjing", price_cents=16800, stock=100)
-    cup = api.product(shop, title="Celadon Cup 青瓷杯", price_cents=8900, stock=3)
-    other = api.product(shop, title="Not in this live", price_cents=5000, stock=9)
-    host = Person(app, "lily", "creator")
-    flash_events._in_flight.clear()
-    flash_events._dirty.clear()
-
-    def run():
-        user = User.get_by_id(host.id)
-        session = live.create_session(
-            user, {"title": "今晚八点 秒杀", "product_ids": [tea["id"], cup["id"]]}
-        )
-        return live.start(session, user).id
-
-    return {
-        "shop": shop,
-        "tea": tea["id"],
-        "cup": cup["id"],
-        "other": other["id"],
-        "host": host,
-        "rival": Person(app, "rose", "creator"),
-        "shopper": Person(app, "mei"),
-        "sid": read_db(run),
-    }
+def world(flash_world):
+    """Lily's live (on air) featuring a tea (stock 100) and a cup of teashop's;
+    rose, another creator, and mei, a shopper (browsers)."""
+    return flash_world(
+        products={"tea": flash.TEA, "cup": flash.CUP, "other": flash.OTHER},
+        people=flash.PEOPLE,
+        browsers=True,
+        featured=["tea", "cup"],
+    )
 
 
 def form(world, **fields):
@@ -161,7 +144,7 @@ def test_a_product_of_another_live_or_an_unknown_one_is_refused(world):
 def test_a_live_that_is_not_on_air_is_a_form_message(world, app):
     def run():
         host = User.get_by_id(world["host"].id)
-        return live.create_session(host, {"title": "Later", "product_ids": []}).id
+        return sessions.create_session(host, {"title": "Later", "product_ids": []}).id
 
     later = read_db(run)
     resp = world["host"].post(f"/live/{later}/flash-sales", form(world))
@@ -263,7 +246,7 @@ def test_ending_a_sale_of_another_live_is_a_404(world, app):
 
     def run():
         host = User.get_by_id(world["host"].id)
-        other = live.create_session(host, {"title": "Other", "product_ids": []})
+        other = sessions.create_session(host, {"title": "Other", "product_ids": []})
         return other.id
 
     other = read_db(run)

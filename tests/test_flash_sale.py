@@ -14,9 +14,10 @@ from livestall.attribution.models import Touchpoint
 from livestall.catalog.models import Product
 from livestall.flash import rules as flash_sale
 from livestall.flash.models import FlashBuyer, FlashSale, Reservation
-from livestall.live import rules as live
+from livestall.live import moderation, sessions
+from livestall.live import sales as live_sales
 from livestall.orders.models import OrderLine
-from tests.conftest import read_db
+from tests.plugins.app import read_db
 
 SHIP = {
     "name": "王小明",
@@ -26,22 +27,10 @@ SHIP = {
 
 
 @pytest.fixture
-def room(app, api):
+def room(flash_world):
     """A live session of creator lily, featuring a tea of teashop's (stock 100)."""
-    merchant = api.user("teashop", role="merchant")
-    host = api.user("lily", role="creator")
-    tea = api.product(merchant, title="明前龙井 Longjing", price_cents=16800, stock=100)
-    resp = api.call(
-        "POST",
-        "/api/v1/live",
-        token=host,
-        json={"title": "今晚八点 秒杀", "product_ids": [tea["id"]]},
-    )
-    sid = resp.get_json()["session"]["id"]
-    assert api.call("POST", f"/api/v1/live/{sid}/start", token=host).status_code == 200
-    flash_events._in_flight.clear()
-    flash_events._dirty.clear()
-    return {"api": api, "host": host, "merchant": merchant, "tea": tea, "sid": sid}
+    world = flash_world()
+    return {**world, "tea": world["catalog"]["tea"]}
 
 
 def launch(room, **fields):
@@ -183,9 +172,11 @@ def test_banned_muted_and_double_clicks_cannot_grab(room):
     host = read_db(lambda: User.get(User.username == "lily"))
     troll_id = read_db(lambda: User.get(User.username == "troll").id)
     fast_id = read_db(lambda: User.get(User.username == "fast").id)
-    read_db(lambda: live.mute(host, live.get_session(room["sid"]), troll_id, 10))
+    read_db(
+        lambda: moderation.mute(host, sessions.get_session(room["sid"]), troll_id, 10)
+    )
     assert grab(room, troll, sale_id).get_json()["error"]["code"] == "muted"
-    read_db(lambda: live.ban(host, live.get_session(room["sid"]), troll_id))
+    read_db(lambda: moderation.ban(host, sessions.get_session(room["sid"]), troll_id))
     assert grab(room, troll, sale_id).get_json()["error"]["code"] == "banned"
     flash_events._in_flight.add(fast_id)  # a first click still on its way
     assert grab(room, fast, sale_id).get_json()["error"]["code"] == "grab_in_flight"
@@ -403,8 +394,9 @@ def test_two_hundred_threads_grab_fifty_units_over_http(app, room):
 
 
 def test_cart_and_checkout_pages_carry_the_holds(app, room):
-    from tests.test_order_pages import SHIP as PAGE_SHIP
-    from tests.test_order_pages import Browser, order_id, plain, text
+    from tests.factories.orders import SHIP as PAGE_SHIP
+    from tests.factories.orders import Browser, order_id
+    from tests.plugins.app import plain, text
 
     sale_id = launch(room).get_json()["flash_sale"]["id"]
     mei = Browser(app, "mei")
@@ -459,7 +451,7 @@ def test_flash_orders_count_in_the_room_and_its_ticker(app, room):
             "qty": 2,
         }
     ]
-    sales = read_db(lambda: live.sales(live.get_session(room["sid"])))
+    sales = read_db(lambda: live_sales.sales(sessions.get_session(room["sid"])))
     assert sales == {"orders": 1, "units": 2, "gmv_cents": 2 * 9900}
     got = room["api"].call("GET", f"/api/v1/flash-sales/{sale_id}").get_json()
     starts = datetime.datetime.fromisoformat(got["flash_sale"]["starts_at"][:-1])

@@ -22,7 +22,8 @@ from livestall.accounts.models import User
 from livestall.catalog import rules as catalog
 from livestall.catalog.models import Product
 from livestall.media.models import Image
-from tests.conftest import PASSWORD, AuthActions, csrf_token, image_bytes
+from tests.plugins.api import image_bytes
+from tests.plugins.app import PASSWORD, AuthActions, csrf_token
 
 FUZZ_SETTINGS = settings(
     max_examples=150,

@@ -20,7 +20,7 @@ from livestall.accounts.models import User
 from livestall.errors import Invalid, TooLarge, UnsupportedMedia
 from livestall.media import images
 from livestall.media.models import Image
-from tests.conftest import image_bytes
+from tests.plugins.api import image_bytes
 
 GPS_IFD = 0x8825
 ORIENTATION = 0x0112

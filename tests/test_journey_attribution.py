@@ -7,16 +7,14 @@ import re
 
 import pytest
 
-from tests.conftest import PASSWORD
-from tests.test_journey_content import _api
-from tests.test_journey_foundation import _signup
-from tests.test_journey_orders import _sign_in
+from tests.factories.journeys import call_api, login, signup
+from tests.plugins.app import PASSWORD
 
 pytestmark = pytest.mark.browser
 
 
 def _shop_and_post(base):
-    merchant = _api(
+    merchant = call_api(
         base,
         "POST",
         "/api/v1/users",
@@ -28,7 +26,7 @@ def _shop_and_post(base):
             "display_name": "Xihu Teahouse",
         },
     )["token"]
-    tea = _api(
+    tea = call_api(
         base,
         "POST",
         "/api/v1/products",
@@ -41,7 +39,7 @@ def _shop_and_post(base):
             "commission_bps": 1000,
         },
     )["product"]
-    creator = _api(
+    creator = call_api(
         base,
         "POST",
         "/api/v1/users",
@@ -53,7 +51,7 @@ def _shop_and_post(base):
             "display_name": "Lin 林",
         },
     )["token"]
-    post = _api(
+    post = call_api(
         base,
         "POST",
         "/api/v1/posts",
@@ -69,7 +67,7 @@ def test_a_post_sells_and_the_dashboards_show_it(live_server, new_page, shots):
 
     shopper = new_page(viewport={"width": 390, "height": 844})
     shopper.goto(base + "/signup")
-    _signup(shopper, base, "mei", "shopper")
+    signup(shopper, base, "mei", "shopper")
     shopper.goto(base + post["url"])
     shopper.click(".tagged-card a.card-link")
     shopper.wait_for_url(re.compile(rf".*/products/{tea['id']}\?src=post:{post['id']}"))
@@ -86,7 +84,7 @@ def test_a_post_sells_and_the_dashboards_show_it(live_server, new_page, shots):
     shots(shopper, "shopper-ordered")
 
     merchant = new_page()
-    _sign_in(merchant, base, "xihu_tea")
+    login(merchant, base, "xihu_tea")
     merchant.wait_for_url(re.compile(r".*/merchant/products.*|.*/$"))
     merchant.goto(base + "/merchant/orders")
     merchant.click("a:has-text('Sales by content')")
@@ -120,7 +118,7 @@ def test_a_post_sells_and_the_dashboards_show_it(live_server, new_page, shots):
     assert not merchant.errors, merchant.errors
 
     creator = new_page()
-    _sign_in(creator, base, "lin")
+    login(creator, base, "lin")
     creator.wait_for_load_state()
     creator.goto(base + "/creator/earnings")
     assert creator.locator("#bal-pending").inner_text() == "¥16.80"

@@ -2,15 +2,11 @@
 shopper follows the creator, finds the post in the Following feed, opens it and buys
 from it. And the XSS corpus, posted through the form, fires no dialog."""
 
-import json
-import urllib.request
-import uuid
-
 import pytest
 
-from tests.conftest import PASSWORD, image_bytes
-from tests.test_content import XSS_CORPUS
-from tests.test_journey_foundation import _image_loaded, _signup
+from tests.factories.content import XSS_CORPUS
+from tests.factories.journeys import image_loaded, merchant_with_two_products, signup
+from tests.plugins.api import image_bytes
 
 pytestmark = pytest.mark.browser
 
@@ -39,76 +35,6 @@ ACTIVE_CONTENT = """body => {
 }"""
 
 
-def _api(base, method, path, token=None, body=None, files=None):
-    """Call the JSON API with urllib (JSON, or one multipart file as `file`)."""
-    headers = {}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    data = None
-    if body is not None:
-        data = json.dumps(body).encode()
-        headers["Content-Type"] = "application/json"
-    if files:
-        boundary = uuid.uuid4().hex
-        name, content = files
-        data = (
-            (
-                f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
-                f'filename="{name}"\r\nContent-Type: application/octet-stream\r\n\r\n'
-            ).encode()
-            + content
-            + f"\r\n--{boundary}--\r\n".encode()
-        )
-        headers["Content-Type"] = f"multipart/form-data; boundary={boundary}"
-    request = urllib.request.Request(
-        base + path, data=data, method=method, headers=headers
-    )
-    with urllib.request.urlopen(request, timeout=10) as resp:
-        return json.loads(resp.read() or b"null")
-
-
-def _merchant_with_two_products(base):
-    token = _api(
-        base,
-        "POST",
-        "/api/v1/users",
-        body={
-            "username": "xihu_tea",
-            "email": "xihu_tea@example.com",
-            "password": PASSWORD,
-            "role": "merchant",
-            "display_name": "Xihu Teahouse",
-        },
-    )["token"]
-    products = []
-    for title, price, colour in [
-        ("西湖龙井 Longjing Green Tea 250g", 16800, (70, 150, 60)),
-        ("Celadon Tea Cup 青瓷茶杯", 8900, (120, 170, 160)),
-    ]:
-        product = _api(
-            base,
-            "POST",
-            "/api/v1/products",
-            token,
-            body={
-                "title": title,
-                "price_cents": price,
-                "category": "tea-drinks",
-                "stock": 20,
-            },
-        )["product"]
-        photo = image_bytes("JPEG", size=(600, 600), color=colour)
-        _api(
-            base,
-            "POST",
-            f"/api/v1/products/{product['id']}/images",
-            token,
-            files=("p.jpg", photo),
-        )
-        products.append(product)
-    return products
-
-
 def _write_post(page, base, body, products, photo=None):
     page.click("nav.nav >> text=Write a post")
     page.wait_for_url(base + "/posts/new")
@@ -123,12 +49,12 @@ def test_shopper_follows_a_creator_and_buys_from_a_post(
     live_server, new_page, shots, tmp_path
 ):
     base = live_server.url
-    products = _merchant_with_two_products(base)
+    products = merchant_with_two_products(base)
     photo = tmp_path / "tea-time.jpg"
     photo.write_bytes(image_bytes("JPEG", size=(900, 1200), color=(200, 120, 60)))
 
     creator = new_page()
-    _signup(creator, base, "lily", "creator")
+    signup(creator, base, "lily", "creator")
     creator.wait_for_url(base + "/")
     assert creator.locator("text=Follow creators to fill your feed").is_visible()
     shots(creator, "creator-home")
@@ -146,17 +72,17 @@ def test_shopper_follows_a_creator_and_buys_from_a_post(
     creator.wait_for_selector("text=Post published.")
     assert "/posts/" in creator.url
     post_url = creator.url
-    assert _image_loaded(creator, ".post-slide img")
+    assert image_loaded(creator, ".post-slide img")
     assert creator.locator(".post-body strong", has_text="favourite").is_visible()
     assert creator.locator(".tagged-card").count() == 2
     shots(creator, "post-published")
 
     shopper = new_page(viewport={"width": 390, "height": 844})  # a phone
-    _signup(shopper, base, "mei", "shopper")
+    signup(shopper, base, "mei", "shopper")
     shopper.wait_for_url(base + "/")
     card = shopper.locator(".post-card", has_text="Spring tea")
     card.wait_for()
-    assert _image_loaded(shopper, ".post-card .post-cover img")
+    assert image_loaded(shopper, ".post-card .post-cover img")
     shots(shopper, "shopper-discover-phone")
 
     card.locator(".post-author-mini").click()
@@ -176,7 +102,7 @@ def test_shopper_follows_a_creator_and_buys_from_a_post(
 
     card.locator("a.card-link").click()
     shopper.wait_for_url(post_url)
-    assert _image_loaded(shopper, ".post-slide img")
+    assert image_loaded(shopper, ".post-slide img")
     shopper.click(".post-actions button:has-text('Like')")
     shopper.wait_for_selector(".post-actions button.liked")
     shopper.fill("#f-comment", "看起来好香！Where do I get the cup?")
@@ -189,7 +115,7 @@ def test_shopper_follows_a_creator_and_buys_from_a_post(
     shopper.locator(".tagged-card", has_text="Celadon").locator("a.buy").click()
     shopper.wait_for_selector("h1:has-text('Celadon Tea Cup')")
     assert "src=post:" in shopper.url or "src=post%3A" in shopper.url
-    assert _image_loaded(shopper, ".gallery-main")
+    assert image_loaded(shopper, ".gallery-main")
     shots(shopper, "shopper-product-from-post")
 
     creator.reload()
@@ -210,9 +136,9 @@ def test_shopper_follows_a_creator_and_buys_from_a_post(
 
 def test_an_xss_post_fires_no_dialog(live_server, new_page, shots):
     base = live_server.url
-    products = _merchant_with_two_products(base)
+    products = merchant_with_two_products(base)
     creator = new_page()
-    _signup(creator, base, "mallory", "creator")
+    signup(creator, base, "mallory", "creator")
     creator.wait_for_url(base + "/")
     body = "Totally normal tea post\n\n" + "\n\n".join(XSS_CORPUS)
     _write_post(creator, base, body, products[:1])
@@ -223,7 +149,7 @@ def test_an_xss_post_fires_no_dialog(live_server, new_page, shots):
     dialogs = []
     shopper = new_page()
     shopper.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    _signup(shopper, base, "victim", "shopper")
+    signup(shopper, base, "victim", "shopper")
     shopper.wait_for_url(base + "/")
     shopper.locator(".post-card", has_text="Totally normal").wait_for()
     shopper.goto(post_url)

@@ -8,10 +8,8 @@ import re
 
 import pytest
 
-from tests.conftest import PASSWORD
-from tests.test_journey_content import _api, _merchant_with_two_products
-from tests.test_journey_foundation import _signup
-from tests.test_journey_orders import _sign_in
+from tests.factories.journeys import call_api, login, merchant_with_two_products, signup
+from tests.plugins.app import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -29,8 +27,8 @@ def test_host_launches_a_flash_sale_and_a_viewer_grabs_and_checks_out(
     live_server, new_page, shots
 ):
     base = live_server.url
-    tea, _cup = _merchant_with_two_products(base)
-    token = _api(
+    tea, _cup = merchant_with_two_products(base)
+    token = call_api(
         base,
         "POST",
         "/api/v1/users",
@@ -41,24 +39,24 @@ def test_host_launches_a_flash_sale_and_a_viewer_grabs_and_checks_out(
             "role": "creator",
         },
     )["token"]
-    session = _api(
+    session = call_api(
         base,
         "POST",
         "/api/v1/live",
         token,
         body={"title": "秒杀之夜 Flash night", "product_ids": [tea["id"], _cup["id"]]},
     )["session"]
-    _api(base, "POST", f"/api/v1/live/{session['id']}/start", token)
+    call_api(base, "POST", f"/api/v1/live/{session['id']}/start", token)
     room_url = f"{base}/live/{session['id']}"
 
     host = new_page()
     host.on("dialog", lambda d: d.accept())
-    _sign_in(host, base, "lily")
+    login(host, base, "lily")
     host.wait_for_url(base + "/")
     host.goto(room_url + "/console")
 
     viewer = new_page(viewport=PHONE)
-    _signup(viewer, base, "mei", "shopper")
+    signup(viewer, base, "mei", "shopper")
     viewer.wait_for_url(base + "/")
     viewer.goto(room_url)
     viewer.wait_for_selector("#live-badge .live-badge-live")
@@ -68,7 +66,7 @@ def test_host_launches_a_flash_sale_and_a_viewer_grabs_and_checks_out(
     anon = new_page(viewport=PHONE)
     anon.goto(room_url)
     late = new_page()
-    _signup(late, base, "jun", "shopper")
+    signup(late, base, "jun", "shopper")
     late.wait_for_url(base + "/")
     late.goto(room_url)
     late.wait_for_selector("#live-badge .live-badge-live")

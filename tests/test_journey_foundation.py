@@ -3,25 +3,10 @@ finds it and sees the thumbnail. Runs against `python app.py` in headless Chromi
 
 import pytest
 
-from tests.conftest import PASSWORD, image_bytes
+from tests.factories.journeys import image_loaded, signup
+from tests.plugins.api import image_bytes
 
 pytestmark = pytest.mark.browser
-
-
-def _signup(page, base, username, role):
-    page.goto(base + "/signup")
-    page.fill("#f-username", username)
-    page.fill("#f-display_name", username.capitalize())
-    page.fill("#f-email", f"{username}@example.com")
-    page.fill("#f-password", PASSWORD)
-    page.check(f"input[name=role][value={role}]")
-    page.click("form button[type=submit]:has-text('Sign up')")
-
-
-def _image_loaded(page, selector):
-    return page.eval_on_selector(
-        selector, "img => img.complete && img.naturalWidth > 0"
-    )
 
 
 def test_merchant_lists_a_product_and_a_shopper_finds_it(
@@ -32,7 +17,7 @@ def test_merchant_lists_a_product_and_a_shopper_finds_it(
     photo.write_bytes(image_bytes("JPEG", size=(900, 700), color=(30, 120, 200)))
 
     merchant = new_page()
-    _signup(merchant, base, "lumi", "merchant")
+    signup(merchant, base, "lumi", "merchant")
     merchant.wait_for_url(base + "/merchant/products")
     assert merchant.locator("text=You have no products yet.").is_visible()
     shots(merchant, "merchant-signed-up")
@@ -49,7 +34,7 @@ def test_merchant_lists_a_product_and_a_shopper_finds_it(
     shots(merchant, "product-form-filled")
     merchant.click("button:has-text('Create product')")
     merchant.wait_for_selector("text=Product created.")
-    assert _image_loaded(merchant, ".image-list img")
+    assert image_loaded(merchant, ".image-list img")
     shots(merchant, "product-created")
 
     merchant.click("text=My products")
@@ -59,13 +44,13 @@ def test_merchant_lists_a_product_and_a_shopper_finds_it(
     merchant.wait_for_selector("text=You are signed out.")
 
     shopper = new_page(viewport={"width": 390, "height": 844})  # a phone
-    _signup(shopper, base, "mei", "shopper")
+    signup(shopper, base, "mei", "shopper")
     shopper.wait_for_url(base + "/")
     shopper.click("nav.nav >> text=Shop")
     shopper.wait_for_url(base + "/shop")
     card = shopper.locator(".product-card", has_text="Hand Blender")
     card.wait_for()
-    assert _image_loaded(shopper, ".product-card img")
+    assert image_loaded(shopper, ".product-card img")
     thumb_src = shopper.get_attribute(".product-card img", "src")
     assert thumb_src.startswith("/media/") and thumb_src.endswith("_t.webp")
     shots(shopper, "shopper-home-phone")
@@ -74,7 +59,7 @@ def test_merchant_lists_a_product_and_a_shopper_finds_it(
     shopper.wait_for_url(base + "/c/kitchen")
     shopper.click(".product-card a")
     shopper.wait_for_selector("h1:has-text('Hand Blender')")
-    assert _image_loaded(shopper, ".gallery-main")
+    assert image_loaded(shopper, ".gallery-main")
     assert "¥129.90" in shopper.inner_text(".product-info")
     assert "In stock: 25" in shopper.inner_text(".product-info")
     shots(shopper, "shopper-product-page")

@@ -8,9 +8,8 @@ import re
 
 import pytest
 
-from tests.conftest import image_bytes
-from tests.test_journey_content import _merchant_with_two_products
-from tests.test_journey_foundation import _image_loaded, _signup
+from tests.factories.journeys import image_loaded, merchant_with_two_products, signup
+from tests.plugins.api import image_bytes
 
 pytestmark = pytest.mark.browser
 
@@ -25,14 +24,14 @@ def test_host_goes_live_and_a_viewer_chats_buys_and_watches_the_replay(
     live_server, new_page, shots, tmp_path
 ):
     base = live_server.url
-    products = _merchant_with_two_products(base)
+    products = merchant_with_two_products(base)
     cover = tmp_path / "cover.jpg"
     cover.write_bytes(image_bytes("JPEG", size=(1280, 720), color=(60, 90, 160)))
 
     # The host schedules a live through the form.
     host = new_page()
     host.on("dialog", lambda d: d.accept())  # "End the live for everyone?"
-    _signup(host, base, "lily", "creator")
+    signup(host, base, "lily", "creator")
     host.wait_for_url(base + "/")
     host.goto(base + "/live/new")
     host.fill("#f-title", "Spring tea live 春茶直播")
@@ -54,12 +53,12 @@ def test_host_goes_live_and_a_viewer_chats_buys_and_watches_the_replay(
     viewer = new_page(viewport={"width": 390, "height": 844})  # a phone
     dialogs = []
     viewer.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    _signup(viewer, base, "mei", "shopper")
+    signup(viewer, base, "mei", "shopper")
     viewer.wait_for_url(base + "/")
     viewer.goto(room_url)
     viewer.wait_for_selector("#live-countdown:has-text('Starts in')")
     assert viewer.locator("#live-state", has_text="Waiting for the host").is_visible()
-    assert _image_loaded(viewer, ".live-video-cover")
+    assert image_loaded(viewer, ".live-video-cover")
     shots(viewer, "viewer-waiting")
 
     # The host goes live from the console; the viewer's page follows.

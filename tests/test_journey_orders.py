@@ -6,23 +6,14 @@ import re
 
 import pytest
 
-from tests.conftest import PASSWORD
-from tests.test_journey_content import _merchant_with_two_products
-from tests.test_journey_foundation import _signup
+from tests.factories.journeys import login, merchant_with_two_products, signup
 
 pytestmark = pytest.mark.browser
 
 
-def _sign_in(page, base, username):
-    page.goto(base + "/login")
-    page.fill("#f-login", username)
-    page.fill("#f-password", PASSWORD)
-    page.click("form button[type=submit]:has-text('Sign in')")
-
-
 def test_shopper_buys_two_products_and_the_merchant_ships(live_server, new_page, shots):
     base = live_server.url
-    products = _merchant_with_two_products(base)
+    products = merchant_with_two_products(base)
 
     shopper = new_page(viewport={"width": 390, "height": 844})  # a phone
     shopper.goto(base + f"/products/{products[0]['id']}?src=post:1")
@@ -41,7 +32,7 @@ def test_shopper_buys_two_products_and_the_merchant_ships(live_server, new_page,
     shopper.click("a:has-text('Check out')")
     shopper.wait_for_url(re.compile(r".*/login\?next=.*"))
     shopper.click("a:has-text('Sign up')")
-    _signup(shopper, base, "mei", "shopper")
+    signup(shopper, base, "mei", "shopper")
     shopper.goto(base + "/cart")  # the anonymous cart joined the new account
     assert shopper.locator(".cart-line").count() == 2
     shopper.click("a:has-text('Check out')")
@@ -61,7 +52,7 @@ def test_shopper_buys_two_products_and_the_merchant_ships(live_server, new_page,
     shots(shopper, "order-placed")
 
     merchant = new_page()
-    _sign_in(merchant, base, "xihu_tea")
+    login(merchant, base, "xihu_tea")
     merchant.wait_for_url(re.compile(r".*/merchant/products.*|.*/$"))
     merchant.click("nav.nav >> text=Orders")
     merchant.wait_for_url(base + "/merchant/orders")
@@ -110,10 +101,10 @@ def test_bank_transfer_from_shop_settings_to_paid_with_notifications(
     live_server, new_page, shots
 ):
     base = live_server.url
-    products = _merchant_with_two_products(base)
+    products = merchant_with_two_products(base)
 
     merchant = new_page()
-    _sign_in(merchant, base, "xihu_tea")
+    login(merchant, base, "xihu_tea")
     merchant.wait_for_url(re.compile(r".*/merchant/products.*|.*/$"))
     merchant.click("nav.nav >> text=Shop settings")
     merchant.wait_for_url(base + "/merchant/settings")
@@ -131,7 +122,7 @@ def test_bank_transfer_from_shop_settings_to_paid_with_notifications(
 
     shopper = new_page()
     shopper.goto(base + "/signup")
-    _signup(shopper, base, "mei", "shopper")
+    signup(shopper, base, "mei", "shopper")
     shopper.wait_for_selector("button:has-text('Sign out')")
     shopper.goto(base + products[0]["url"])
     shopper.click("form.add-to-cart button:has-text('Add to cart')")

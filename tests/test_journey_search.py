@@ -4,7 +4,7 @@ in Chinese."""
 
 import pytest
 
-from tests.test_journey_content import _api
+from tests.factories.journeys import call_api
 
 pytestmark = pytest.mark.browser
 
@@ -17,7 +17,7 @@ PRODUCTS = [
 
 
 def _catalogue(base):
-    token = _api(
+    token = call_api(
         base,
         "POST",
         "/api/v1/users",
@@ -29,7 +29,7 @@ def _catalogue(base):
         },
     )["token"]
     for title, category, price in PRODUCTS:
-        _api(
+        call_api(
             base,
             "POST",
             "/api/v1/products",

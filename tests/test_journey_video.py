@@ -16,9 +16,8 @@ import time
 import pytest
 
 from livestall.live import video_server as vs
-from tests.conftest import LiveServer, _free_port
-from tests.test_journey_content import _merchant_with_two_products
-from tests.test_journey_foundation import _signup
+from tests.factories.journeys import merchant_with_two_products, signup
+from tests.plugins.browser import LiveServer, free_port
 
 pytestmark = pytest.mark.browser
 
@@ -94,7 +93,7 @@ def _publish(rtmp_port, key, seconds):
 def video_stack(video_tools, tmp_path):
     data = tmp_path / "live"
     data.mkdir()
-    rtmp_port = _free_port()
+    rtmp_port = free_port()
     env = {
         "LIVESTALL_VIDEO_RTMP_LISTEN": f"127.0.0.1:{rtmp_port}",
         "LIVESTALL_VIDEO_RTMP_URL": f"rtmp://127.0.0.1:{rtmp_port}/live",
@@ -129,11 +128,11 @@ def test_obs_style_stream_goes_live_plays_in_the_room_and_replays(
 ):
     server, rtmp_port, video_dir = video_stack
     base = server.url
-    products = _merchant_with_two_products(base)
+    products = merchant_with_two_products(base)
 
     # The creator schedules a live and creates a stream key in the console.
     host = new_page()
-    _signup(host, base, "lily", "creator")
+    signup(host, base, "lily", "creator")
     host.wait_for_url(base + "/")
     host.goto(base + "/live/new")
     host.fill("#f-title", "Tea live with video 视频直播")

@@ -1,81 +1,36 @@
 """Live sessions through the JSON API (docs/API.md, "Live selling")."""
 
 import datetime
-import io
 
 import pytest
 
-from livestall.accounts import rules as accounts
-from livestall.accounts.models import User
 from livestall.live.models import LiveSession
-from tests.conftest import image_bytes, read_db
-
-
-def make_admin(api, username="boss"):
-    token = api.user(username)
-    read_db(lambda: accounts.set_roles(User.get(User.username == username), ["admin"]))
-    return token
+from tests.factories.live import act, create, created
+from tests.plugins.api import upload
+from tests.plugins.app import read_db
 
 
 @pytest.fixture
-def world(api):
-    merchant = api.user("teashop", role="merchant")
-    products = [
-        api.product(merchant, title=f"西湖龙井 {n}", category="tea-drinks")["id"]
-        for n in range(3)
-    ]
-    tokens = {
-        "host": api.user("lily", role="creator"),
-        "creator": api.user("rose", role="creator"),
-        "shopper": api.user("mei"),
-        "mod": api.user("tom"),
-        "merchant": merchant,
-        "admin": make_admin(api),
-    }
-    resp = api.call(
-        "PUT",
-        "/api/v1/live/moderators",
-        token=tokens["host"],
-        json={"usernames": ["tom"]},
+def world(live_world):
+    """teashop's three teas; lily (the host), rose (another creator), mei, tom (the
+    host's moderator), the merchant and an admin, with tokens."""
+    world = live_world(
+        people=[
+            ("host", "lily", "creator"),
+            ("creator", "rose", "creator"),
+            ("shopper", "mei", "shopper"),
+            ("mod", "tom", "shopper"),
+        ],
+        admin=True,
+        moderators=["tom"],
     )
-    assert resp.status_code == 200
-    return {"api": api, "tokens": tokens, "products": products}
-
-
-def create(world, role="host", **fields):
-    body = {"title": "今晚上新", "product_ids": world["products"][:2], **fields}
-    return world["api"].call(
-        "POST", "/api/v1/live", token=world["tokens"].get(role), json=body
-    )
-
-
-def created(world, **fields):
-    resp = create(world, **fields)
-    assert resp.status_code == 201, resp.get_json()
-    return resp.get_json()["session"]
-
-
-def act(world, sid, action, role="host", **kw):
-    return world["api"].call(
-        "POST", f"/api/v1/live/{sid}/{action}", token=world["tokens"].get(role), **kw
-    )
+    world["tokens"]["merchant"] = world["merchant"]
+    return world
 
 
 def error(resp, status):
     assert resp.status_code == status, resp.get_json()
     return resp.get_json()["error"]
-
-
-def upload(api, token):
-    resp = api.call(
-        "POST",
-        "/api/v1/images",
-        token=token,
-        data={"file": (io.BytesIO(image_bytes("JPEG", (80, 60))), "a.jpg")},
-        content_type="multipart/form-data",
-    )
-    assert resp.status_code == 201, resp.get_json()
-    return resp.get_json()["image"]["id"]
 
 
 # --- create ---------------------------------------------------------------------------

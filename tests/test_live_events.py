@@ -8,12 +8,12 @@ import pytest
 
 from blueprints.live import events
 from extensions import socketio
-from livestall.accounts import rules as accounts
 from livestall.accounts.models import User
 from livestall.attribution.models import Touchpoint
-from livestall.live import rules as live
+from livestall.live import chat, sales, sessions
 from livestall.live.models import ChatMessage, LiveSession, RoomSanction
-from tests.conftest import PASSWORD, read_db
+from tests.factories.live import new_session
+from tests.plugins.app import PASSWORD, read_db
 
 NS = "/live"
 MOD_EVENTS = (
@@ -27,77 +27,26 @@ MOD_EVENTS = (
 )
 
 
-@pytest.fixture(autouse=True)
-def fresh_presence():
-    """`events.presence` and the chat buckets live in the module: one per process."""
-
-    def reset():
-        events.presence.conns.clear()
-        events.presence.rooms.clear()
-        events.presence.dirty.clear()
-        events.presence.likes.clear()
-        events._buckets.clear()
-
-    reset()
-    yield
-    reset()
-
-
-def user_id(api, token):
-    return api.call("GET", "/api/v1/me", token=token).get_json()["user"]["id"]
-
-
-def make_admin(api, username="boss"):
-    token = api.user(username)
-    read_db(lambda: accounts.set_roles(User.get(User.username == username), ["admin"]))
-    return token
-
-
-def new_session(api, token, product_ids, start=True, title="今晚上新"):
-    resp = api.call(
-        "POST",
-        "/api/v1/live",
-        token=token,
-        json={"title": title, "product_ids": product_ids},
-    )
-    assert resp.status_code == 201, resp.get_json()
-    sid = resp.get_json()["session"]["id"]
-    if start:
-        resp = api.call("POST", f"/api/v1/live/{sid}/start", token=token)
-        assert resp.status_code == 200, resp.get_json()
-    return sid
-
-
 @pytest.fixture
-def world(app, api):
+def world(live_world):
     """A live room of lily's with two featured products; every role, with tokens."""
-    merchant = api.user("teashop", role="merchant")
-    tea = api.product(merchant, title="龙井 250g", price_cents=16800, stock=20)["id"]
-    cup = api.product(merchant, title="青瓷杯", price_cents=8900, stock=5)["id"]
-    tokens = {
-        "host": api.user("lily", role="creator"),
-        "other_host": api.user("rose", role="creator"),
-        "shopper": api.user("mei"),
-        "mod": api.user("tom"),
-        "troll": api.user("troll"),
-        "admin": make_admin(api),
-    }
-    resp = api.call(
-        "PUT",
-        "/api/v1/live/moderators",
-        token=tokens["host"],
-        json={"usernames": ["tom"]},
+    return live_world(
+        products={
+            "tea": {"title": "龙井 250g", "price_cents": 16800, "stock": 20},
+            "cup": {"title": "青瓷杯", "price_cents": 8900, "stock": 5},
+        },
+        people=[
+            ("host", "lily", "creator"),
+            ("other_host", "rose", "creator"),
+            ("shopper", "mei", "shopper"),
+            ("mod", "tom", "shopper"),
+            ("troll", "troll", "shopper"),
+        ],
+        admin=True,
+        moderators=["tom"],
+        ids=True,
+        session="今晚上新",
     )
-    assert resp.get_json() == {"usernames": ["tom"]}
-    return {
-        "app": app,
-        "api": api,
-        "tokens": tokens,
-        "ids": {role: user_id(api, t) for role, t in tokens.items()},
-        "tea": tea,
-        "cup": cup,
-        "sid": new_session(api, tokens["host"], [tea, cup]),
-    }
 
 
 def connect(world, role=None, **kw):
@@ -555,10 +504,10 @@ def held_message(world):
     """A message of the shopper's, held by a blocked word."""
 
     def make():
-        session = live.get_session(world["sid"])
-        live.set_blocked_words(session.host, ["oops"])
+        session = sessions.get_session(world["sid"])
+        chat.set_blocked_words(session.host, ["oops"])
         shopper = User.get_by_id(world["ids"]["shopper"])
-        return live.post_chat(session, shopper, "oops").id
+        return chat.post_chat(session, shopper, "oops").id
 
     return read_db(make)
 
@@ -701,12 +650,12 @@ def test_purchase_from_the_room_is_announced_with_a_masked_name(world):
     assert received(anon) == [
         {
             "session_id": sid,
-            "buyer": live.mask_name("mei"),
+            "buyer": sales.mask_name("mei"),
             "product": {"id": world["tea"], "title": "龙井 250g"},
             "qty": 2,
         }
     ]
-    assert live.mask_name("mei") == "m***i"
+    assert sales.mask_name("mei") == "m***i"
 
 
 def test_only_the_rooms_own_products_are_announced(world):
@@ -736,10 +685,10 @@ def test_only_the_rooms_own_products_are_announced(world):
 
 
 def test_mask_name():
-    assert live.mask_name("王小明") == "王**"
-    assert live.mask_name("emma_w") == "e***w"
-    assert live.mask_name("a") == "a*"
-    assert live.mask_name("  ") == "?*"
+    assert sales.mask_name("王小明") == "王**"
+    assert sales.mask_name("emma_w") == "e***w"
+    assert sales.mask_name("a") == "a*"
+    assert sales.mask_name("  ") == "?*"
 
 
 # --- malformed payloads ---------------------------------------------------------------

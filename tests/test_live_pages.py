@@ -16,30 +16,28 @@ import pytest
 from livestall.accounts.models import User
 from livestall.content import social
 from livestall.db.base import utcnow
-from livestall.live import rules as live
+from livestall.live import chat, moderation, sessions
 from livestall.live.models import LiveAction, LiveSession
 from livestall.orders import checkout
-from tests.conftest import image_bytes, read_db
-from tests.test_feed_pages import Person, error_of, make_admin, plain, text
+from tests.factories.accounts import Person, make_admin
+from tests.plugins.api import image_bytes
+from tests.plugins.app import error_of, plain, read_db, text
 
 # --- set-up ---------------------------------------------------------------------------
 
 
 @pytest.fixture
-def world(app, api):
+def world(live_world):
     """A merchant's two products, a creator (the host), another creator, a shopper."""
-    shop = api.user("blendershop", role="merchant")
-    products = [
-        api.product(shop, title="Hand Blender 手持料理棒"),
-        api.product(shop, title="Celadon Tea Cup 青瓷茶杯", price_cents=8900),
-    ]
-    return {
-        "shop": shop,
-        "products": [p["id"] for p in products],
-        "host": Person(app, "lily", "creator"),
-        "rival": Person(app, "rose", "creator"),
-        "shopper": Person(app, "mei"),
-    }
+    world = live_world(
+        merchant="blendershop",
+        products=[
+            {"title": "Hand Blender 手持料理棒"},
+            {"title": "Celadon Tea Cup 青瓷茶杯", "price_cents": 8900},
+        ],
+        browsers=True,
+    )
+    return {**world, "shop": world["merchant"]}
 
 
 def local_value(moment):
@@ -74,7 +72,7 @@ def session_row(session_id):
 def make_session(username, products, **data):
     def run():
         host = User.get(User.username == username)
-        return live.create_session(
+        return sessions.create_session(
             host, {"title": "A live", "product_ids": list(products), **data}
         ).id
 
@@ -83,8 +81,8 @@ def make_session(username, products, **data):
 
 def go_live(session_id, username="lily"):
     def run():
-        session = live.get_session(session_id)
-        return live.start(session, User.get(User.username == username))
+        session = sessions.get_session(session_id)
+        return sessions.start(session, User.get(User.username == username))
 
     return read_db(run)
 
@@ -121,7 +119,7 @@ def test_a_creator_schedules_a_live_in_their_time_zone_with_a_cover(world):
     assert row.scheduled_at == when - datetime.timedelta(hours=8)
     assert row.status == "scheduled" and row.cover_id is not None
     assert row.title == "Kitchen gadgets night 厨房好物"
-    products = read_db(lambda: [p.id for p in live.products_of(row)])
+    products = read_db(lambda: [p.id for p in sessions.products_of(row)])
     assert products == world["products"]
     console = world["host"].get(f"/live/{session_id}/console")
     assert "Your live is scheduled." in text(console)
@@ -137,7 +135,7 @@ def test_without_javascript_the_time_is_utc_and_pasted_links_count(world):
     )
     row = session_row(new_session_id(resp))
     assert row.scheduled_at == when
-    assert read_db(lambda: [p.id for p in live.products_of(row)]) == [
+    assert read_db(lambda: [p.id for p in sessions.products_of(row)]) == [
         world["products"][1]
     ]
 
@@ -221,13 +219,15 @@ def test_the_host_edits_until_the_end(world):
     assert resp.status_code == 302
     row = session_row(session_id)
     assert row.title == "Renamed" and row.scheduled_at == when
-    assert len(read_db(lambda: list(live.products_of(row)))) == 2
+    assert len(read_db(lambda: list(sessions.products_of(row)))) == 2
     bad = world["host"].post(
         f"/live/{session_id}/edit", {"title": "", "scheduled_at": "nope"}
     )
     assert bad.status_code == 400 and error_of(text(bad), "title")
 
-    read_db(lambda: live.end(live.get_session(session_id), world["host"].user()))
+    read_db(
+        lambda: sessions.end(sessions.get_session(session_id), world["host"].user())
+    )
     resp = world["host"].get(f"/live/{session_id}/edit")
     assert resp.status_code == 302 and resp.location.endswith(f"/live/{session_id}")
 
@@ -316,7 +316,7 @@ def test_blocked_words_and_moderators_forms(world):
     )
     assert resp.status_code == 302 and resp.location.endswith("#blocked")
     host_id = world["host"].id
-    assert read_db(lambda: live.blocked_words(host_id)) == ["scam", "spam", "广告"]
+    assert read_db(lambda: chat.blocked_words(host_id)) == ["scam", "spam", "广告"]
     page = text(world["host"].get(f"/live/{session_id}/console"))
     assert "scam\nspam\n广告" in page
     assert "changed the blocked words" in page  # the moderation log
@@ -333,7 +333,7 @@ def test_blocked_words_and_moderators_forms(world):
         follow_redirects=True,
     )
     assert "At most 40 characters." in plain(resp)
-    assert read_db(lambda: live.blocked_words(host_id)) == ["scam", "spam", "广告"]
+    assert read_db(lambda: chat.blocked_words(host_id)) == ["scam", "spam", "广告"]
 
 
 def test_stats_count_orders_bought_from_the_room(world):
@@ -387,9 +387,9 @@ def test_a_signed_in_viewer_gets_the_chat_box_and_the_pinned_card(world):
     go_live(session_id)
 
     def pin():
-        session = live.get_session(session_id)
-        live.pin(session, User.get(User.username == "lily"), world["products"][1])
-        live.post_chat(session, User.get(User.username == "mei"), "<b>hi</b>")
+        session = sessions.get_session(session_id)
+        sessions.pin(session, User.get(User.username == "lily"), world["products"][1])
+        chat.post_chat(session, User.get(User.username == "mei"), "<b>hi</b>")
 
     read_db(pin)
     html = world["shopper"].get(f"/live/{session_id}").get_data(as_text=True)
@@ -407,17 +407,17 @@ def test_after_the_end_the_room_is_the_replay(client, world):
     go_live(session_id)
 
     def show():
-        session = live.get_session(session_id)
+        session = sessions.get_session(session_id)
         host, mei = User.get(User.username == "lily"), User.get(User.username == "mei")
         LiveSession.update(started_at=utcnow() - datetime.timedelta(minutes=12)).where(
             LiveSession.id == session_id
         ).execute()
-        session = live.get_session(session_id)
-        live.pin(session, host, world["products"][0])
-        live.post_chat(session, mei, "How loud is it? <img src=x onerror=alert(1)>")
-        gone = live.post_chat(session, mei, "this one gets deleted")
-        live.delete_message(host, gone.id)
-        live.end(live.get_session(session_id), host)
+        session = sessions.get_session(session_id)
+        sessions.pin(session, host, world["products"][0])
+        chat.post_chat(session, mei, "How loud is it? <img src=x onerror=alert(1)>")
+        gone = chat.post_chat(session, mei, "this one gets deleted")
+        moderation.delete_message(host, gone.id)
+        sessions.end(sessions.get_session(session_id), host)
 
     read_db(show)
     resp = client.get(f"/live/{session_id}")
@@ -435,7 +435,9 @@ def test_after_the_end_the_room_is_the_replay(client, world):
 
 def test_a_replay_with_no_pins_and_no_chat(client, world):
     session_id = make_session("lily", [])
-    read_db(lambda: live.end(live.get_session(session_id), world["host"].user()))
+    read_db(
+        lambda: sessions.end(sessions.get_session(session_id), world["host"].user())
+    )
     page = plain(client.get(f"/live/{session_id}"))
     assert "No product was pinned during this live." in page
     assert "Nobody chatted." in page
@@ -449,7 +451,7 @@ def test_the_live_list_has_live_upcoming_and_replays(client, world):
     go_live(on_air)
     soon = make_session("rose", [], title="Rose's tea time")
     over = make_session("lily", [], title="Last week's show")
-    read_db(lambda: live.end(live.get_session(over), world["host"].user()))
+    read_db(lambda: sessions.end(sessions.get_session(over), world["host"].user()))
     page = plain(client.get("/live"))
     live_part, rest = page.split("Upcoming", 1)
     assert "A live" in live_part
@@ -480,7 +482,7 @@ def test_home_strip_shows_live_now_and_followed_upcoming(app, client, world):
 def test_the_creator_page_lists_lives_and_replays(client, world):
     upcoming = make_session("lily", [], title="Next Friday")
     over = make_session("lily", [], title="Old show")
-    read_db(lambda: live.end(live.get_session(over), world["host"].user()))
+    read_db(lambda: sessions.end(sessions.get_session(over), world["host"].user()))
     page = plain(client.get("/u/lily"))
     assert "Live and upcoming" in page and "Next Friday" in page
     assert "Live replays" in page and "Old show" in page

@@ -5,11 +5,13 @@ import datetime
 
 from extensions import socketio
 from livestall.accounts.models import User
-from livestall.live import rules as live
+from livestall.live import chat, listings, sessions
+from livestall.live import sales as live_sales
 from livestall.live.models import LiveAction, LiveSession
 from tests import test_live_api
-from tests.conftest import FAST_HASH, read_db
-from tests.test_live_api import act, created, upload
+from tests.factories.live import act, created
+from tests.plugins.api import upload
+from tests.plugins.app import FAST_HASH, read_db
 
 world = test_live_api.world  # the same fixture: a host, a moderator, products
 
@@ -40,7 +42,7 @@ def test_a_room_sells_only_what_it_features(world):
         },
     )
     assert resp.status_code == 201
-    sales = read_db(lambda: live.sales(live.get_session(sid)))
+    sales = read_db(lambda: live_sales.sales(sessions.get_session(sid)))
     assert sales == {"orders": 1, "units": 2, "gmv_cents": 2 * 12900}
     assert tokens
 
@@ -81,16 +83,16 @@ def test_forgotten_sessions_are_not_upcoming(world):
     got = world["api"].call("GET", "/api/v1/live?status=scheduled").get_json()
     assert [s["id"] for s in got["items"]] == [fresh]
     host = read_db(lambda: User.get(User.username == "lily"))
-    assert [s.id for s in read_db(lambda: live.upcoming_of([host.id]))] == [fresh]
+    assert [s.id for s in read_db(lambda: listings.upcoming_of([host.id]))] == [fresh]
 
 
 def test_the_log_names_who_changed_the_blocked_words(world):
     sid = created(world)["id"]
     read_db(
-        lambda: live.set_blocked_words(
+        lambda: chat.set_blocked_words(
             User.get(User.username == "lily"),
             ["加微信"],
-            live.get_session(sid),
+            sessions.get_session(sid),
             actor=User.get(User.username == "tom"),
         )
     )

@@ -3,8 +3,6 @@
 import csv
 import datetime
 import io
-import re
-from html import unescape
 
 import pytest
 
@@ -12,59 +10,8 @@ from livestall.accounts.models import User
 from livestall.catalog.models import Product
 from livestall.orders import checkout
 from livestall.orders.models import CartItem, Order, OrderEvent
-from tests.conftest import AuthActions, csrf_token, read_db
-
-SHIP = {
-    "name": "王小明",
-    "address": "浙江省杭州市西湖区龙井路 1 号",
-    "phone": "138 0000 0000",
-}
-
-
-class Browser:
-    """A test client; signed in when `username` is given (signing up if needed)."""
-
-    def __init__(self, app, username=None, role="shopper", signup=True):
-        self.client = app.test_client()
-        self.auth = AuthActions(self.client)
-        self.username = username
-        if username and signup:
-            resp = self.auth.signup(username, role=role, display_name=username.title())
-            assert resp.status_code == 302
-        elif username:
-            assert self.auth.login(username).status_code == 302
-
-    def get(self, path, **kw):
-        return self.client.get(path, **kw)
-
-    def post(self, path, data=None, **kw):
-        data = {"csrf_token": csrf_token(self.client, "/"), **(data or {})}
-        return self.client.post(path, data=data, **kw)
-
-    def add(self, product_id, qty=1, **extra):
-        return self.post("/cart/add", {"product_id": product_id, "qty": qty, **extra})
-
-    def checkout(self, payment="cod", key=None, **shipping):
-        html = text(self.get("/checkout"))
-        if key is None:
-            key = re.search(r'name="idempotency_key" value="([^"]+)"', html).group(1)
-        data = {**SHIP, **shipping, "payment_method": payment, "idempotency_key": key}
-        return self.post("/checkout", data), key
-
-
-def text(resp):
-    return unescape(resp.get_data(as_text=True))
-
-
-def plain(resp):
-    return " ".join(re.sub(r"<[^>]+>", " ", text(resp)).split())
-
-
-def order_id(resp):
-    assert resp.status_code == 302, resp.get_data(as_text=True)[:800]
-    match = re.fullmatch(r"/orders/(\d+)", resp.location)
-    assert match, resp.location
-    return int(match.group(1))
+from tests.factories.orders import SHIP, Browser, order_id
+from tests.plugins.app import plain, read_db, text
 
 
 def stock(product_id):
@@ -72,16 +19,14 @@ def stock(product_id):
 
 
 @pytest.fixture
-def shop(app, api):
-    merchant = api.user("teashop", role="merchant")
-    other = api.user("potshop", role="merchant")
-    api.bank_details(merchant)
+def shop(app, orders_world):
+    """teashop's tea (stock 20) and cup (3), potshop's teapot (5); both merchants
+    signed in (browsers), no buyer yet."""
+    world = orders_world(stock={"cup": 3, "pot": 5}, buyer=None)
     return {
-        "tea": api.product(merchant, title="龙井 250g", price_cents=16800, stock=20)[
-            "id"
-        ],
-        "cup": api.product(merchant, title="青瓷杯", price_cents=8900, stock=3)["id"],
-        "pot": api.product(other, title="紫砂壶", price_cents=39900, stock=5)["id"],
+        "tea": world["tea"],
+        "cup": world["cup"],
+        "pot": world["pot"],
         "merchant": Browser(app, "teashop", signup=False),
         "other": Browser(app, "potshop", signup=False),
     }

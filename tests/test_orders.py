@@ -11,38 +11,14 @@ from hypothesis import strategies as st
 from livestall.catalog.models import Product
 from livestall.db.base import isoformat, utcnow
 from livestall.orders.models import Order
-from tests.conftest import read_db
-
-SHIP = {
-    "name": "王小明",
-    "address": "浙江省杭州市西湖区龙井路 1 号",
-    "phone": "138 0000 0000",
-}
+from tests.factories.orders import SHIP, move
+from tests.plugins.app import read_db
 
 
 @pytest.fixture
-def shop(api):
-    merchant = api.user("teashop", role="merchant")
-    other = api.user("potshop", role="merchant")
-    api.bank_details(merchant)
-    return {
-        "merchant": merchant,
-        "other": other,
-        "tea": api.product(
-            merchant,
-            title="龙井 250g",
-            price_cents=16800,
-            stock=20,
-            category="tea-drinks",
-        )["id"],
-        "cup": api.product(
-            merchant, title="青瓷杯", price_cents=8900, stock=5, category="tea-drinks"
-        )["id"],
-        "pot": api.product(
-            other, title="紫砂壶", price_cents=39900, stock=3, category="tea-drinks"
-        )["id"],
-        "buyer": api.user("mei"),
-    }
+def shop(orders_world):
+    """teashop's tea (stock 20) and cup (5), potshop's teapot (3), and mei (tokens)."""
+    return orders_world(category="tea-drinks")
 
 
 def order(api, token, items, key="key-00000001", **extra):
@@ -187,15 +163,6 @@ def test_order_visibility(api, shop):
     assert [o["id"] for o in mine["items"]] == [oid] and mine["total"] == 1
     assert (
         api.call("GET", "/api/v1/orders", token=shop["other"]).get_json()["total"] == 0
-    )
-
-
-def move(api, token, oid, status, **extra):
-    return api.call(
-        "POST",
-        f"/api/v1/orders/{oid}/status",
-        token=token,
-        json={"status": status, **extra},
     )
 
 

@@ -7,54 +7,24 @@ from livestall.accounts.models import User
 from livestall.notifications.models import Notification
 from livestall.orders import payments
 from livestall.orders.models import Order
-from tests.conftest import read_db
-from tests.test_order_pages import SHIP, Browser, order_id, plain, text
+from tests.factories.orders import Browser, move, notes, order_id, place
+from tests.plugins.app import plain, read_db, text
 
 
 @pytest.fixture
-def shops(app, api):
-    teashop = api.user("teashop", role="merchant")
-    potshop = api.user("potshop", role="merchant")
-    api.bank_details(teashop, bank_note="请在备注中填写订单号")
+def shops(orders_world):
+    """teashop's tea (stock 20; bank details with a note), potshop's teapot (5), mei."""
+    world = orders_world(
+        only=["tea", "pot"],
+        stock={"pot": 5},
+        bank={"bank_note": "请在备注中填写订单号"},
+    )
     return {
-        "api": api,
-        "teashop_token": teashop,
-        "potshop_token": potshop,
-        "tea": api.product(teashop, title="龙井 250g", price_cents=16800, stock=20)[
-            "id"
-        ],
-        "pot": api.product(potshop, title="紫砂壶", price_cents=39900, stock=5)["id"],
-        "buyer_token": api.user("mei"),
+        **world,
+        "teashop_token": world["merchant"],
+        "potshop_token": world["other"],
+        "buyer_token": world["buyer"],
     }
-
-
-def place(api, token, items, payment, key):
-    return api.call(
-        "POST",
-        "/api/v1/orders",
-        token=token,
-        json={
-            "items": items,
-            "shipping": SHIP,
-            "idempotency_key": key,
-            "payment_method": payment,
-        },
-    )
-
-
-def move(api, token, oid, status, **extra):
-    return api.call(
-        "POST",
-        f"/api/v1/orders/{oid}/status",
-        token=token,
-        json={"status": status, **extra},
-    )
-
-
-def notes(api, token):
-    resp = api.call("GET", "/api/v1/notifications", token=token)
-    assert resp.status_code == 200
-    return resp.get_json()
 
 
 # --- shop settings --------------------------------------------------------------------

@@ -9,7 +9,8 @@ from peewee import PostgresqlDatabase
 
 from app import create_app
 from extensions import db
-from tests.conftest import FAST_HASH, Api
+from tests.plugins.api import Api
+from tests.plugins.app import FAST_HASH
 
 ADMIN_DSN = os.environ.get("LIVESTALL_TEST_PG", "postgresql://postgres@127.0.0.1:5432")
 

@@ -7,9 +7,9 @@ from extensions import db
 from livestall.accounts import rules as accounts
 from livestall.accounts.models import User
 from livestall.db.base import Prepared, PreparedInsert, transaction, utcnow
-from livestall.live import rules as live
+from livestall.live import chat, sessions
 from livestall.live.models import ChatMessage, LiveSession
-from tests.conftest import FAST_HASH
+from tests.plugins.app import FAST_HASH
 
 
 @pytest.fixture
@@ -90,14 +90,14 @@ def test_a_prepared_insert_returns_the_new_id_and_obeys_transactions(people):
 
 
 def test_the_chat_path_stores_through_the_prepared_statements(people):
-    session = live.get_session(people["session"].id)
+    session = sessions.get_session(people["session"].id)
     session.status = "live"
-    message = live.post_chat(session, people["mei"], "  多少钱？  ")
+    message = chat.post_chat(session, people["mei"], "  多少钱？  ")
     stored = ChatMessage.get_by_id(message.id)
     assert (stored.body, stored.status, stored.user_id) == (
         "多少钱？",
         "visible",
         people["mei"].id,
     )
-    assert live.is_moderator(people["lily"], session)
-    assert not live.is_moderator(people["mei"], session)
+    assert sessions.is_moderator(people["lily"], session)
+    assert not sessions.is_moderator(people["mei"], session)

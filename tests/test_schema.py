@@ -10,7 +10,7 @@ from extensions import db
 from livestall.accounts.models import User
 from livestall.catalog.models import Product
 from livestall.db.migrations import LATEST, SchemaVersion, current_version
-from tests.conftest import FAST_HASH, PASSWORD
+from tests.plugins.app import FAST_HASH, PASSWORD
 
 pytestmark = pytest.mark.sqlite_only  # SQLite files of earlier releases
 V1_DUMP = Path(__file__).with_name("data") / "livestall_v1.sql"

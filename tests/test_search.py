@@ -1,7 +1,10 @@
 """Full-text search (issue 7): the index service, the API and the search page."""
 
 import html
+import os
 import re
+import sys
+import types
 from collections import Counter
 
 import pytest
@@ -13,86 +16,18 @@ from livestall.accounts import rules as accounts
 from livestall.catalog import rules as catalog
 from livestall.catalog.models import Product
 from livestall.content import rules as content
-from livestall.search import index as search_index
+from livestall.search import jobs as search_jobs
+from livestall.search import query as search_query
+from livestall.search import store as search_store
+from livestall.search import writer as search_writer
 from livestall.search.models import SearchJob
-from tests.conftest import FAST_HASH
-
-# A small bilingual catalogue: (title, category, brand, price_cents, stock, sales).
-CATALOGUE = [
-    ("Lumi 手持料理棒 Hand Blender 600W", "kitchen", "Lumi", 29900, 5, 40),
-    ("Countertop Blender 1.5L 破壁机", "kitchen", "Lumi", 59900, 0, 10),
-    ("Nonstick Frying Pan 28cm 不粘锅", "kitchen", "Chef", 12900, 8, 70),
-    ("iPhone 15 手机壳 透明防摔", "electronics", "Nova", 3900, 50, 300),
-    ("iPhone 15 Pro Tempered Glass 钢化膜", "electronics", "Nova", 1900, 0, 500),
-    ("真无线蓝牙耳机 主动降噪 Wireless Earbuds", "electronics", "Nova", 19900, 7, 90),
-    (
-        "西湖龙井 明前特级 绿茶 Dragon Well Green Tea 250g",
-        "tea-drinks",
-        "",
-        38800,
-        3,
-        60,
-    ),
-    ("Cold Brew Peach Black Tea Bags 冷泡红茶", "tea-drinks", "Xihu", 4500, 12, 25),
-    ("丝绒雾面口红 Velvet Matte Lipstick #05", "beauty", "Clearskin", 8900, 9, 120),
-    ("Running Shoes 男款跑步鞋 Lightweight", "sports", "Peak", 39900, 4, 33),
-]
-
-
-def _make_user(username, role, **profile):
-    user = accounts.register(
-        username,
-        f"{username}@example.com",
-        "correct horse",
-        role,
-        hash_method=FAST_HASH,
-    )
-    if profile:
-        user = accounts.update_profile(user, **profile)
-    return user
-
-
-def _catalogue(merchant):
-    products = []
-    for title, cat, brand, price, stock, sales in CATALOGUE:
-        p = catalog.create_product(
-            merchant,
-            {
-                "title": title,
-                "price_cents": price,
-                "category": cat,
-                "brand": brand,
-                "stock": stock,
-                "tags": ["demo"],
-                "description": f"{title}. A fine thing from {brand or 'a small shop'}.",
-            },
-        )
-        Product.update(sales_count=sales).where(Product.id == p.id).execute()
-        products.append(p)
-    search_index.product_changed(*[p.id for p in products])  # sales counts
-    return products
+from tests.factories.search import CATALOGUE, catalogue, make_user
 
 
 @pytest.fixture
-def world(app):
+def world(search_world):
     """A merchant with the catalogue and a creator with a post, indexed as they go."""
-    with db.connection_context():
-        merchant = _make_user("lumi_shop", "merchant", display_name="露米小店 Lumi")
-        products = _catalogue(merchant)
-        creator = _make_user(
-            "lily_eats", "creator", display_name="莉莉爱吃", bio="杭州吃货, tea lover."
-        )
-        post = content.create_post(
-            creator,
-            "今天试了**料理棒**，做奶昔超快。Smoothies in a minute!",
-            [products[0].id],
-        )
-        yield {
-            "merchant": merchant,
-            "products": products,
-            "creator": creator,
-            "post": post,
-        }
+    return search_world()
 
 
 def titles(result):
@@ -101,7 +36,7 @@ def titles(result):
 
 def search(q, **kw):
     kw.setdefault("per_page", 100)
-    return search_index.search_products(q, **kw)
+    return search_query.search_products(q, **kw)
 
 
 # --- relevance -----------------------------------------------------------------------
@@ -269,22 +204,22 @@ def test_updates_reach_the_index(world):
 
 
 def test_posts_and_creators(world):
-    posts = search_index.search_posts("奶昔")
+    posts = search_query.search_posts("奶昔")
     assert posts["total"] == 1 and "<mark>奶昔</mark>" in posts["items"][0]["highlight"]
-    assert search_index.search_posts("blender")["total"] == 1  # tagged product title
-    creators = search_index.search_creators("莉莉")
+    assert search_query.search_posts("blender")["total"] == 1  # tagged product title
+    creators = search_query.search_creators("莉莉")
     assert [c["username"] for c in creators["items"]] == ["lily_eats"]
     content.delete_post(world["post"], world["creator"])
-    assert search_index.search_posts("奶昔")["total"] == 0
+    assert search_query.search_posts("奶昔")["total"] == 0
     accounts.set_roles(world["creator"], ["shopper"])
-    assert search_index.search_creators("莉莉")["total"] == 0
+    assert search_query.search_creators("莉莉")["total"] == 0
 
 
 def test_a_failed_index_write_keeps_the_change_and_is_retried(world, monkeypatch):
     def broken(name):
         raise OSError("disk full")
 
-    monkeypatch.setattr(search_index, "_open_writer", broken)
+    monkeypatch.setattr(search_writer, "open_writer", broken)
     product = catalog.create_product(
         world["merchant"],
         {
@@ -314,12 +249,12 @@ def test_reindex_equals_incremental_index(world):
 
     def snapshot():
         out = {q: search(q, sort="price_asc") for q in queries}
-        out["posts"] = search_index.search_posts("料理棒")
-        out["creators"] = search_index.search_creators("lily")
-        return out, search_index.count_documents()
+        out["posts"] = search_query.search_posts("料理棒")
+        out["creators"] = search_query.search_creators("lily")
+        return out, search_store.count_documents()
 
     before = snapshot()
-    counts = search_index.rebuild()
+    counts = search_jobs.rebuild()
     assert counts == before[1]
     assert snapshot() == before
 
@@ -327,18 +262,56 @@ def test_reindex_equals_incremental_index(world):
 def test_reindex_command_and_seed_leave_an_index(app, tmp_path):
     runner = app.test_cli_runner()
     with db.connection_context():
-        merchant = _make_user("mshop", "merchant")
-        _catalogue(merchant)
-    search_index.configure(None)  # the writes above went to the index; start over
+        merchant = make_user("mshop", "merchant")
+        catalogue(merchant)
+    search_store.configure(None)  # the writes above went to the index; start over
     import shutil
 
     shutil.rmtree(tmp_path / "data" / "index")
-    search_index.configure(tmp_path / "data" / "index")
+    search_store.configure(tmp_path / "data" / "index")
     result = runner.invoke(args=["reindex"])
     assert result.exit_code == 0, result.output
     assert "Indexed 10 products, 0 posts and 0 creators." in result.output
     with db.connection_context():
         assert search("blender")["total"] == 2
+
+
+def test_an_index_an_older_release_wrote_is_rebuilt(app, monkeypatch):
+    """Whoosh keeps the schema pickled, analyzer classes included: an index written
+    when the analyzer lived in a module that has since moved is not an import error
+    at start-up but an index of an older release, built again."""
+    from whoosh.filedb.filestore import FileStorage
+
+    from livestall.search.analysis import JiebaTokenizer
+    from livestall.search.documents import SCHEMAS
+
+    moved = types.ModuleType("search_module_that_moved")
+
+    class OldTokenizer(JiebaTokenizer):
+        pass
+
+    OldTokenizer.__module__ = moved.__name__
+    OldTokenizer.__qualname__ = "OldTokenizer"
+    moved.OldTokenizer = OldTokenizer
+    monkeypatch.setitem(sys.modules, moved.__name__, moved)
+    path = search_store.state.path
+    search_store.configure(None)
+    os.makedirs(path, exist_ok=True)
+    storage = FileStorage(path)
+    for name, schema in SCHEMAS.items():
+        schema = schema()
+        if name == "creators":
+            schema["bio"].analyzer = OldTokenizer()
+        storage.create_index(schema, indexname=name)
+    monkeypatch.delitem(sys.modules, moved.__name__)
+    with db.connection_context():
+        make_user("lily_eats", "creator", display_name="莉莉爱吃")
+        search_store.configure(path)
+        assert not search_store.index_exists()
+        assert search_jobs.ensure_index()
+        assert search_store.index_exists()
+        hits = search_query.search_creators("莉莉")["items"]
+        assert [c["username"] for c in hits] == ["lily_eats"]
 
 
 # --- bad input -----------------------------------------------------------------------
@@ -368,9 +341,9 @@ def test_bad_queries_never_raise(world, q):
     assert result["total"] >= 0
     for item in result["items"]:
         assert "<script" not in item["highlight"]
-    search_index.suggest(q)
-    search_index.search_posts(q)
-    search_index.search_creators(q)
+    search_query.suggest(q)
+    search_query.search_posts(q)
+    search_query.search_creators(q)
 
 
 def test_fullwidth_and_control_characters_are_plain_text(world):
@@ -503,9 +476,9 @@ def test_search_page_in_chinese(world, client):
 
 
 def test_ranking_matches_whoosh_own_collector(world):
-    searcher = search_index._searcher("products")
+    searcher = search_store.searcher("products")
     for q in ("demo", "blender", "iphone 手机壳", "tea 绿茶"):
-        query = search_index.build_query(q, search_index.PRODUCT_FIELDS)
+        query = search_query.build_query(q, search_query.PRODUCT_FIELDS)
         expected = [int(hit["id"]) for hit in searcher.search(query, limit=None)]
         assert [i["id"] for i in search(q)["items"]] == expected
 
@@ -515,7 +488,7 @@ def test_a_sell_out_and_a_restock_reach_in_stock_only(world):
     from livestall.orders import lifecycle as orders
 
     lipstick = next(p for p in world["products"] if "Lipstick" in p.title)
-    buyer = _make_user("mei", "shopper")
+    buyer = make_user("mei", "shopper")
     assert titles(search("lipstick", in_stock=True)) == [lipstick.title]
     placed, _ = checkout.place_order(
         buyer,
@@ -533,10 +506,36 @@ def test_a_sell_out_and_a_restock_reach_in_stock_only(world):
     assert titles(search("lipstick", in_stock=True)) == [lipstick.title]
 
 
+def test_stock_moves_reindex_after_the_commit_what_may_have_flipped(world, monkeypatch):
+    from livestall.catalog.signals import stock_changed
+    from livestall.db.base import transaction
+
+    pan, glass = world["products"][2], world["products"][4]  # 8 in stock, none
+    calls = []
+    monkeypatch.setattr(
+        search_writer, "changed", lambda kind, *ids: calls.append((kind, ids))
+    )
+    with transaction():
+        stock_changed.send(None, product_ids=[pan.id, glass.id], reason="taken")
+        assert calls == []  # the index waits for the commit
+    assert calls == [("product", (glass.id,))]  # only the sold-out one
+    calls.clear()
+    stock_changed.send(None, product_ids=[pan.id], reason="set_aside")
+    assert calls == []
+    stock_changed.send(None, product_ids=[pan.id, glass.id], reason="given_back")
+    stock_changed.send(None, product_ids=[pan.id], reason="settled")
+    assert calls == [("product", (pan.id, glass.id)), ("product", (pan.id,))]
+    calls.clear()
+    with pytest.raises(RuntimeError), transaction():
+        stock_changed.send(None, product_ids=[glass.id], reason="given_back")
+        raise RuntimeError("rolled back")
+    assert calls == []  # a rolled-back move never reaches the index
+
+
 def test_an_empty_catalogue_searches_without_error(app, client):
     """A new site (no product ever indexed) answers every search with nothing."""
     with app.app_context(), db.connection_context():
-        search_index.rebuild()
+        search_jobs.rebuild()
     for path in (
         "/api/v1/search?q=tea",
         "/api/v1/search?q=&sort=price_asc&category=kitchen",

@@ -24,7 +24,8 @@ from livestall.accounts import rules as accounts
 from livestall.accounts.models import User
 from livestall.catalog.models import Product
 from livestall.media.models import Image
-from tests.conftest import FAST_HASH, PASSWORD, Api, AuthActions, csrf_token, read_db
+from tests.plugins.api import Api
+from tests.plugins.app import FAST_HASH, PASSWORD, AuthActions, csrf_token, read_db
 
 ROOT = Path(__file__).resolve().parent.parent
 SESSION_COOKIE = "livestall_session"

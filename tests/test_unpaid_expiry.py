@@ -6,33 +6,25 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from app import maintenance_pass
+from blueprints.maintenance import maintenance_pass
 from extensions import db
 from livestall.catalog.models import Product
 from livestall.errors import Conflict
 from livestall.notifications.models import Notification
 from livestall.orders import lifecycle as orders
 from livestall.orders.models import Order, OrderEvent
-from tests.conftest import read_db
-from tests.test_order_pages import Browser, plain
-from tests.test_payments import move, notes, place
+from tests.factories.orders import Browser, move, notes, place
+from tests.plugins.app import plain, read_db
 
 HOURS = 72
 _KEYS = itertools.count(1)  # a fresh idempotency key per order
 
 
 @pytest.fixture
-def shop(app, api):
-    teashop = api.user("teashop", role="merchant")
-    api.bank_details(teashop)
-    return {
-        "api": api,
-        "shop": teashop,
-        "tea": api.product(teashop, title="龙井 250g", price_cents=16800, stock=10)[
-            "id"
-        ],
-        "buyer": api.user("mei"),
-    }
+def shop(orders_world):
+    """teashop (bank details) and its tea (stock 10), and mei (tokens)."""
+    world = orders_world(only=["tea"], stock={"tea": 10})
+    return {**world, "shop": world["merchant"]}
 
 
 def _order(shop, payment="bank_transfer", qty=2, key=None):

@@ -14,33 +14,27 @@ import time
 
 import pytest
 
-from app import maintenance_pass
 from blueprints.live.video import seek_positions
+from blueprints.maintenance import maintenance_pass
 from livestall.accounts.models import User
 from livestall.db.base import utcnow
 from livestall.errors import Invalid, NotAllowed
-from livestall.live import rules as live
-from livestall.live import video
+from livestall.live import recordings, sessions, video
 from livestall.live import video_server as vs
-from livestall.live.models import LiveAction, LiveSession
-from livestall.live.video_models import LiveVideo, StreamKey
-from tests.conftest import read_db
-from tests.test_feed_pages import Person, text
+from livestall.live.models import LiveAction, LiveSession, LiveVideo, StreamKey
+from tests.plugins.app import read_db, text
 
 
 @pytest.fixture
-def world(app):
-    return {
-        "host": Person(app, "lily", "creator"),
-        "rival": Person(app, "rose", "creator"),
-        "shopper": Person(app, "mei"),
-    }
+def world(live_world):
+    """A creator (the host), another creator and a shopper: browsers, no shop."""
+    return live_world(merchant=None, browsers=True)
 
 
 def make_session(username, **data):
     def run():
         host = User.get(User.username == username)
-        return live.create_session(host, {"title": "A live", **data}).id
+        return sessions.create_session(host, {"title": "A live", **data}).id
 
     return read_db(run)
 
@@ -133,7 +127,9 @@ def test_an_ended_session_is_not_published_to(app, client, world):
     session_id = make_session("lily")
     key = new_key("lily")
     read_db(
-        lambda: live.end(live.get_session(session_id), User.get_by_id(world["host"].id))
+        lambda: sessions.end(
+            sessions.get_session(session_id), User.get_by_id(world["host"].id)
+        )
     )
     assert hook(client, app, key).status_code == 403
 
@@ -356,7 +352,9 @@ def test_the_room_waits_for_the_stream_and_serves_it(app, client, world):
     assert health["bitrate_kbps"] == round(188 * 1000 * 8 / 2 / 1000)
     old = time.time() - 120
     os.utime(hls / f"s{session_id}.m3u8", (old, old))
-    assert not read_db(lambda: video.health(root, session_id, probe=False))["arriving"]
+    assert not read_db(lambda: recordings.health(root, session_id, probe=False))[
+        "arriving"
+    ]
 
 
 def test_the_replay_plays_the_recording_and_chapters_seek_it(app, client, world):
@@ -365,7 +363,9 @@ def test_the_replay_plays_the_recording_and_chapters_seek_it(app, client, world)
     read_db(lambda: video.publish(key))
     read_db(lambda: video.publish_done(key))
     read_db(
-        lambda: live.end(live.get_session(session_id), User.get_by_id(world["host"].id))
+        lambda: sessions.end(
+            sessions.get_session(session_id), User.get_by_id(world["host"].id)
+        )
     )
     assert client.get(f"/live/{session_id}/recording.mp4").status_code == 404
     page = text(client.get(f"/live/{session_id}"))
@@ -386,13 +386,13 @@ def test_chapter_offsets_account_for_a_late_stream(app, world):
     session_id = make_session("lily")
 
     def run():
-        session = live.get_session(session_id)
-        session = live.start(session, User.get_by_id(world["host"].id))
+        session = sessions.get_session(session_id)
+        session = sessions.start(session, User.get_by_id(world["host"].id))
         LiveVideo.create(
             session=session_id,
             first_publish_at=session.started_at + datetime.timedelta(seconds=42),
         )
-        return video.recording_offset(session, video.video_of(session_id))
+        return recordings.recording_offset(session, video.video_of(session_id))
 
     assert read_db(run) == 42
 
@@ -402,13 +402,13 @@ def _started(world, seconds_ago=0):
     session_id = make_session("lily")
 
     def run():
-        session = live.start(
-            live.get_session(session_id), User.get_by_id(world["host"].id)
+        session = sessions.start(
+            sessions.get_session(session_id), User.get_by_id(world["host"].id)
         )
         at = session.started_at.replace(microsecond=0)
         at -= datetime.timedelta(seconds=seconds_ago)
         LiveSession.update(started_at=at).where(LiveSession.id == session_id).execute()
-        return live.get_session(session_id)
+        return sessions.get_session(session_id)
 
     return read_db(run)
 
@@ -424,7 +424,7 @@ def test_chapters_after_a_reconnect_skip_the_gap(app, world):
     parts = [(t0 + 10, 100.0), (t0 + 150, 50.0)]
 
     def at(offset_s, parts=parts):
-        return video.recording_position(session, offset_s, parts)
+        return recordings.recording_position(session, offset_s, parts)
 
     assert at(5) == 0  # before the first frame: the start of the recording
     assert at(60) == 50
@@ -438,8 +438,8 @@ def test_chapters_after_a_reconnect_skip_the_gap(app, world):
             first_publish_at=session.started_at + datetime.timedelta(seconds=10),
         )
     )
-    first_frame = video.recording_offset(session, row)
-    assert video.recording_position(session, 160, first_frame_s=first_frame) == 150
+    first_frame = recordings.recording_offset(session, row)
+    assert recordings.recording_position(session, 160, first_frame_s=first_frame) == 150
     assert at(160, parts=None) == 160  # nothing known: the recording is the live
 
 
@@ -475,12 +475,12 @@ def test_a_recording_in_two_parts_seeks_its_chapters_across_the_gap(app, world):
             session=session.id,
             first_publish_at=session.started_at + datetime.timedelta(seconds=5),
         )
-        live.end(live.get_session(session.id), User.get_by_id(world["host"].id))
-        return video.finish_recording(root, session.id)
+        sessions.end(sessions.get_session(session.id), User.get_by_id(world["host"].id))
+        return recordings.finish_recording(root, session.id)
 
     mp4 = read_db(finish)
     assert mp4 is not None and mp4.is_file()
-    parts = video.recording_parts(root, session.id)
+    parts = recordings.recording_parts(root, session.id)
     assert [at for at, _ in parts] == [t0 + 5, t0 + 20]
     assert [round(d) for _, d in parts] == [2, 3]
     assert read_db(
@@ -488,7 +488,7 @@ def test_a_recording_in_two_parts_seeks_its_chapters_across_the_gap(app, world):
     ) == (pytest.approx(5, abs=0.3))
     chapters = [{"offset_s": 6}, {"offset_s": 12}, {"offset_s": 21}]
     with app.test_request_context():
-        read_db(lambda: seek_positions(live.get_session(session.id), chapters, 5))
+        read_db(lambda: seek_positions(sessions.get_session(session.id), chapters, 5))
     # 1 s into the first part; in the gap: where it came back; 1 s into the second
     assert [c["seek_s"] for c in chapters] == [1, 2, 3]
 

@@ -13,7 +13,7 @@ from blueprints.common import (
 from livestall.accounts import rules as accounts
 from livestall.accounts.models import ROLES, User
 from livestall.errors import DomainError
-from livestall.search import index as search_index
+from livestall.search import writer as search_writer
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PER_PAGE = 50
@@ -58,7 +58,7 @@ def update_user(user_id):
             status = "active"
         if status != user.status:
             User.update(status=status).where(User.id == user.id).execute()
-            search_index.user_changed(user.id)  # a suspended creator leaves search
+            search_writer.user_changed(user.id)  # a suspended creator leaves search
             accounts.end_sessions(user)
     except DomainError as e:
         flash(translate(e), "error")

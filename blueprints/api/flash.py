@@ -5,12 +5,12 @@ from flask import jsonify
 from blueprints.api.views import bp, json_body, me
 from blueprints.live import flash_events
 from livestall.flash import rules as flash_sale
-from livestall.live import rules as live
+from livestall.live import sessions
 
 
 @bp.post("/live/<int:session_id>/flash-sales")
 def launch_flash_sale(session_id):
-    user, session = me(), live.get_session(session_id)
+    user, session = me(), sessions.get_session(session_id)
     sale = flash_sale.launch(session, user, json_body())
     flash_events.announce_started(sale)
     return jsonify(flash_sale=flash_sale.sale_dict(sale)), 201

@@ -5,19 +5,21 @@ from flask import jsonify, request
 from blueprints.api.views import bp, json_body, me, pagination
 from blueprints.live import events
 from livestall.errors import Invalid, NotAllowed
-from livestall.live import rules as live
+from livestall.live import chat, listings, moderation, replay, sessions
 from livestall.live.models import SESSION_STATUSES
 
 
 def _session_json(session):
     return jsonify(
-        session=live.session_dict(session, viewers=events.presence.count(session.id))
+        session=sessions.session_dict(
+            session, viewers=events.presence.count(session.id)
+        )
     )
 
 
 @bp.post("/live")
 def create_live():
-    session = live.create_session(me(), json_body())
+    session = sessions.create_session(me(), json_body())
     return _session_json(session), 201
 
 
@@ -27,9 +29,9 @@ def list_live():
     if status is not None and status not in SESSION_STATUSES:
         raise Invalid("status is one of scheduled, live, ended.", field="status")
     page, per_page = pagination()
-    found, total = live.listing(status, page=page, per_page=per_page)
+    found, total = listings.listing(status, page=page, per_page=per_page)
     return jsonify(
-        items=[live.session_dict(s, full=False) for s in found],
+        items=[sessions.session_dict(s, full=False) for s in found],
         page=page,
         per_page=per_page,
         total=total,
@@ -38,48 +40,50 @@ def list_live():
 
 @bp.get("/live/<int:session_id>")
 def get_live(session_id):
-    return _session_json(live.get_session(session_id))
+    return _session_json(sessions.get_session(session_id))
 
 
 @bp.patch("/live/<int:session_id>")
 def update_live(session_id):
-    session = live.update_session(live.get_session(session_id), me(), json_body())
+    session = sessions.update_session(
+        sessions.get_session(session_id), me(), json_body()
+    )
     return _session_json(session)
 
 
 @bp.post("/live/<int:session_id>/start")
 def start_live(session_id):
-    session = live.start(live.get_session(session_id), me())
+    session = sessions.start(sessions.get_session(session_id), me())
     events.broadcast_session(session)
     return _session_json(session)
 
 
 @bp.post("/live/<int:session_id>/end")
 def end_live(session_id):
-    session = live.end(live.get_session(session_id), me())
+    session = sessions.end(sessions.get_session(session_id), me())
     events.broadcast_session(session)
     return _session_json(session)
 
 
 @bp.post("/live/<int:session_id>/pin")
 def pin_live(session_id):
-    user, session = me(), live.get_session(session_id)
-    if not live.is_moderator(user, session):
+    user, session = me(), sessions.get_session(session_id)
+    if not sessions.is_moderator(user, session):
         raise NotAllowed("Only the host and their moderators can do this.")
     data = json_body()
     if "product_id" not in data:
         raise Invalid("Give product_id (or null to unpin).", field="product_id")
-    session = live.pin(session, user, data["product_id"])
+    session = sessions.pin(session, user, data["product_id"])
     events.broadcast_pin(session)
     return _session_json(session)
 
 
 @bp.get("/live/<int:session_id>/actions")
 def live_actions(session_id):
-    session = live.get_session(session_id)
-    if not live.is_moderator(me(), session):
+    session = sessions.get_session(session_id)
+    if not sessions.is_moderator(me(), session):
         raise NotAllowed("Only the host and their moderators can do this.")
-    return jsonify(items=[live.action_dict(a) for a in live.action_log(session)])
+    return jsonify(items=[replay.action_dict(a) for a in replay.action_log(session)])
 
 
 def _host():
@@ -91,20 +95,20 @@ def _host():
 
 @bp.get("/live/moderators")
 def get_moderators():
-    return jsonify(usernames=[u.username for u in live.moderators_of(_host())])
+    return jsonify(usernames=[u.username for u in moderation.moderators_of(_host())])
 
 
 @bp.put("/live/moderators")
 def put_moderators():
-    found = live.set_moderators(_host(), json_body().get("usernames"))
+    found = moderation.set_moderators(_host(), json_body().get("usernames"))
     return jsonify(usernames=[u.username for u in found])
 
 
 @bp.get("/live/blocked-words")
 def get_blocked_words():
-    return jsonify(words=live.blocked_words(_host().id))
+    return jsonify(words=chat.blocked_words(_host().id))
 
 
 @bp.put("/live/blocked-words")
 def put_blocked_words():
-    return jsonify(words=live.set_blocked_words(_host(), json_body().get("words")))
+    return jsonify(words=chat.set_blocked_words(_host(), json_body().get("words")))

@@ -3,7 +3,6 @@
 from flask import jsonify, request
 
 from blueprints.api.views import bp, json_body, me, pagination, require_role
-from blueprints.live import events, flash_events
 from livestall.db.base import isoformat
 from livestall.errors import Invalid
 from livestall.merchants import rules as merchants
@@ -26,12 +25,6 @@ def create_order():
         data.get("payment_method", "cod"),
         reservation_ids=data.get("reservation_ids"),
     )
-    if created:
-        checkout.clear_cart(
-            buyer, [line.product_id for o in placed for line in orders.lines_of(o)]
-        )
-        events.announce_purchases(placed)
-        flash_events.orders_placed(placed)
     body = [orders.order_dict(o) for o in placed]
     return jsonify(order=body[0], orders=body), 201 if created else 200
 

@@ -3,9 +3,9 @@
 from flask import jsonify, request, url_for
 
 from blueprints.api.views import bp, pagination
-from livestall.catalog.rules import CATEGORIES, PRICE_MAX
+from livestall.catalog.models import CATEGORIES, PRICE_MAX
 from livestall.errors import Invalid
-from livestall.search import index as search_index
+from livestall.search import query as search_query
 
 
 def _cents(name):
@@ -31,7 +31,7 @@ def _flag(name):
 def search():
     page, per_page = pagination()
     sort = request.args.get("sort") or "relevance"
-    if sort not in search_index.SORTS:
+    if sort not in search_query.SORTS:
         raise Invalid("Unknown sort.", field="sort")
     category = request.args.get("category") or None
     if category is not None and category not in CATEGORIES:
@@ -41,16 +41,16 @@ def search():
         raise Invalid("type must be products, posts or creators.", field="type")
     q = request.args.get("q", "")
     if kind == "posts":
-        result = search_index.search_posts(q, page=page, per_page=per_page)
+        result = search_query.search_posts(q, page=page, per_page=per_page)
         for item in result["items"]:
             item["url"] = url_for("feed.post", post_id=item["id"])
         return jsonify(_envelope(result))
     if kind == "creators":
-        result = search_index.search_creators(q, page=page, per_page=per_page)
+        result = search_query.search_creators(q, page=page, per_page=per_page)
         for item in result["items"]:
             item["url"] = url_for("feed.creator", username=item["username"])
         return jsonify(_envelope(result))
-    result = search_index.search_products(
+    result = search_query.search_products(
         q,
         category=category,
         brand=(request.args.get("brand") or "")[:80] or None,
@@ -97,7 +97,7 @@ def _envelope(result):
 
 @bp.get("/search/suggest")
 def search_suggest():
-    items = search_index.suggest(request.args.get("q", ""))
+    items = search_query.suggest(request.args.get("q", ""))
     for item in items:
         if item["kind"] == "creator":
             item["url"] = url_for("feed.creator", username=item["username"])

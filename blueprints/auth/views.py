@@ -25,7 +25,7 @@ from blueprints.common import (
 from livestall.accounts import rules as accounts
 from livestall.attribution import touchpoints
 from livestall.errors import DomainError, RateLimited
-from livestall.orders import checkout
+from livestall.orders import cart
 
 bp = Blueprint("auth", __name__)
 
@@ -47,7 +47,7 @@ def start_session(user, remember=False):
     login_user(user, remember=remember)
     # What this browser saw before signing in now counts for the account.
     touchpoints.merge_visitor(request.cookies.get(VISITOR_COOKIE), user.id)
-    checkout.merge_cart(request.cookies.get(VISITOR_COOKIE), user)
+    cart.merge_cart(request.cookies.get(VISITOR_COOKIE), user)
 
 
 @bp.route("/signup", methods=["GET", "POST"])

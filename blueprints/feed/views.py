@@ -34,7 +34,7 @@ from livestall.content import rules as content
 from livestall.content import social
 from livestall.content.models import Follow
 from livestall.errors import DomainError, NotAllowed, NotFound
-from livestall.live import rules as live
+from livestall.live import listings
 from livestall.media.models import Image
 
 bp = Blueprint("feed", __name__)
@@ -76,7 +76,7 @@ def _creator_or_404(username):
         abort(404)
 
 
-def _with_avatars(users):
+def with_avatars(users):
     """Load the avatars of these users with one query (no query per card)."""
     users = [u for u in users if u is not None]
     ids = {u.avatar_id for u in users if u.avatar_id}
@@ -97,7 +97,7 @@ def with_covers(sessions):
 
 def _live_strip(me):
     """Lives on now (for everyone), then upcoming ones of the creators `me` follows."""
-    sessions = live.live_now(LIVE_STRIP)
+    sessions = listings.live_now(LIVE_STRIP)
     if me is not None:
         followed = [
             f.followee_id
@@ -106,7 +106,7 @@ def _live_strip(me):
         seen = {s.id for s in sessions}
         sessions += [
             s
-            for s in live.upcoming_of(followed, LIVE_STRIP)
+            for s in listings.upcoming_of(followed, LIVE_STRIP)
             if s.id not in seen and s.status == "scheduled"
         ]
     return with_covers(sessions)
@@ -114,7 +114,7 @@ def _live_strip(me):
 
 def _prepare(posts):
     """Avatars for the authors of already hydrated posts; return the liked ids."""
-    _with_avatars([p.author for p in posts])
+    with_avatars([p.author for p in posts])
     return social.liked_ids(_me(), posts)
 
 
@@ -191,7 +191,7 @@ def product_ids_from(form):
     return list(dict.fromkeys(ids))
 
 
-def _picker(selected_ids):
+def product_picker(selected_ids):
     """The products to offer: the ones already chosen, then the newest active ones."""
     chosen = []
     if selected_ids:
@@ -264,7 +264,7 @@ def _form_page(post, errors, photos, product_ids):
             errors=errors,
             photos=photos,
             selected=set(product_ids),
-            picker=_picker(product_ids),
+            picker=product_picker(product_ids),
             images_max=content.IMAGES_MAX,
         ),
         400 if errors else 200,
@@ -336,7 +336,7 @@ def post(post_id):
     me = _me()
     item = _post_or_404(post_id)
     content.hydrate([item])  # tagged products with their merchant and covers
-    _with_avatars([item.author])
+    with_avatars([item.author])
     comments = social.comments_of(item)
     if item.is_published:
         record_post_view(item)
@@ -417,7 +417,7 @@ def delete_comment(comment_id):
 def creator(username):
     me = _me()
     person = _creator_or_404(username)
-    _with_avatars([person])
+    with_avatars([person])
     page = page_arg()
     posts, total = content.posts_of(person, me, page, PER_PAGE)
     liked = _prepare(posts)
@@ -429,9 +429,9 @@ def creator(username):
         followers=social.follower_count(person),
         followees=social.following_count(person),
         picks=content.picks_of(person),
-        live_sessions=with_covers(live.upcoming_of([person.id], LIVE_STRIP)),
+        live_sessions=with_covers(listings.upcoming_of([person.id], LIVE_STRIP)),
         replays=with_covers(
-            live.listing("ended", host=person, page=1, per_page=REPLAYS)[0]
+            listings.listing("ended", host=person, page=1, per_page=REPLAYS)[0]
         ),
         posts=posts,
         liked=liked,

@@ -25,13 +25,15 @@ from flask_socketio import ConnectionRefusedError, join_room, leave_room
 from blueprints.common import VISITOR_COOKIE, translate
 from extensions import db, socketio
 from livestall.accounts import rules as accounts
+from livestall.accounts import signals as accounts_signals
 from livestall.accounts.models import User
 from livestall.attribution import touchpoints
-from livestall.db.base import Prepared, isoformat, utcnow
+from livestall.db.base import Prepared, isoformat, on_commit, utcnow
 from livestall.errors import DomainError, Invalid, NotAuthenticated
 from livestall.flash import rules as flash_sale
-from livestall.live import rules as live
+from livestall.live import chat, moderation, sales, sessions
 from livestall.live.models import LiveSession
+from livestall.orders.signals import order_placed
 from livestall.platform import ratelimit, shared
 
 NS = "/live"
@@ -129,6 +131,18 @@ _sent = {}  # session id -> the last viewer total this process broadcast
 _buckets = {}
 
 
+def reset():
+    """Forget this process's rooms: presence, chat buckets, viewer totals sent (for
+    tests, whose ids repeat from one test database to the next)."""
+    with presence.lock:
+        presence.conns.clear()
+        presence.rooms.clear()
+        presence.dirty.clear()
+        presence.likes.clear()
+    _buckets.clear()
+    _sent.clear()
+
+
 def _chat_buckets():
     config = current_app.config
     key = (config["CHAT_BURST"], config["CHAT_REFILL_S"], id(shared.redis_client()))
@@ -160,7 +174,7 @@ def flush(refresh=False):
             del _sent[session_id]
     with db.connection_context():
         for session_id, n in likes.items():
-            total = live.add_likes(session_id, n)
+            total = chat.add_likes(session_id, n)
             if total is not None:
                 socketio.emit(
                     "likes",
@@ -169,7 +183,7 @@ def flush(refresh=False):
                     namespace=NS,
                 )
         for session_id, count in counts.items():
-            live.note_viewers(session_id, count)
+            sales.note_viewers(session_id, count)
             socketio.emit(
                 "viewers",
                 {"session_id": session_id, "count": count},
@@ -348,28 +362,32 @@ def _disconnect_local(user_id):
         socketio.server.disconnect(sid, namespace=NS)  # a no-op if already gone
 
 
-accounts.sessions_ended.connect(lambda user_id: disconnect_user(user_id), weak=False)
+accounts_signals.sessions_ended.connect(
+    lambda user_id: disconnect_user(user_id), weak=False
+)
 
 
 # --- the room -------------------------------------------------------------------------
 
 
 def room_state(session, user):
-    moderator = live.is_moderator(user, session)
-    banned, muted_until = live.sanction_of(session, user.id) if user else (False, None)
+    moderator = sessions.is_moderator(user, session)
+    banned, muted_until = (
+        moderation.sanction_of(session, user.id) if user else (False, None)
+    )
     state = {
-        "session": live.session_dict(session, viewers=presence.count(session.id)),
-        "pinned_product": live.pinned_card(session),
+        "session": sessions.session_dict(session, viewers=presence.count(session.id)),
+        "pinned_product": sessions.pinned_card(session),
         "flash_sales": [
             flash_sale.sale_dict(sale) for sale in flash_sale.open_sales(session)
         ],
         "viewers": presence.count(session.id),
         "likes": session.likes,
-        "chat": [live.message_dict(m) for m in live.recent_chat(session)],
+        "chat": [chat.message_dict(m) for m in chat.recent_chat(session)],
         "server_time": isoformat(utcnow()),
         "server_time_ms": int(time.time() * 1000),
         "you": {
-            "user": live.user_dict(user),
+            "user": sessions.user_dict(user),
             "is_host": bool(user and user.id == session.host_id),
             "is_moderator": moderator,
             "muted_until": isoformat(muted_until) if muted_until else None,
@@ -380,21 +398,21 @@ def room_state(session, user):
         },
     }
     if moderator:
-        state["held"] = [live.message_dict(m) for m in live.held_messages(session)]
+        state["held"] = [chat.message_dict(m) for m in chat.held_messages(session)]
     return state
 
 
 @event("join")
 def on_join(data):
-    session = live.get_session(_session_id(data))
+    session = sessions.get_session(_session_id(data))
     user = _user(required=False)
-    if user is not None and not live.is_moderator(user, session):
-        banned, _ = live.sanction_of(session, user.id)
+    if user is not None and not sessions.is_moderator(user, session):
+        banned, _ = moderation.sanction_of(session, user.id)
         if banned:
-            raise live.Banned("You were banned from this room.")
+            raise moderation.Banned("You were banned from this room.")
     conn = _conn()
     join_room(room(session.id))
-    if live.is_moderator(user, session):
+    if sessions.is_moderator(user, session):
         join_room(mods_room(session.id))
     if session.id not in conn.rooms:
         conn.rooms.add(session.id)
@@ -431,15 +449,17 @@ def on_leave(data):
 @event("chat")
 def on_chat(data):
     user = _user()
-    session = live.get_session(_session_id(data))
-    live.clean_chat(data.get("body"))  # a malformed message costs no token
+    session = sessions.get_session(_session_id(data))
+    chat.clean_chat(data.get("body"))  # a malformed message costs no token
     wait = _chat_buckets().take(user.id)
     if wait:
-        error = live.SlowMode("You are sending messages too fast.", code="rate_limited")
+        error = moderation.SlowMode(
+            "You are sending messages too fast.", code="rate_limited"
+        )
         error.retry_after_s = int(wait) + 1
         raise error
-    message = live.post_chat(session, user, data.get("body"))
-    payload = live.message_dict(message)
+    message = chat.post_chat(session, user, data.get("body"))
+    payload = chat.message_dict(message)
     if message.status == "visible":
         socketio.emit("chat", payload, to=room(session.id), namespace=NS)
     else:
@@ -454,9 +474,9 @@ def on_like(data):
     if (
         isinstance(count, bool)
         or not isinstance(count, int)
-        or not 1 <= count <= live.LIKES_MAX_PER_EVENT
+        or not 1 <= count <= chat.LIKES_MAX_PER_EVENT
     ):
-        raise Invalid("count must be 1 to %(n)d.", n=live.LIKES_MAX_PER_EVENT)
+        raise Invalid("count must be 1 to %(n)d.", n=chat.LIKES_MAX_PER_EVENT)
     conn = _conn()
     if session_id not in conn.rooms:
         raise Invalid("Join the room first.")
@@ -466,7 +486,7 @@ def on_like(data):
 
 @event("delete_message")
 def on_delete_message(data):
-    session, message = live.delete_message(_user(), data.get("message_id"))
+    session, message = moderation.delete_message(_user(), data.get("message_id"))
     socketio.emit(
         "chat_deleted",
         {"session_id": session.id, "message_id": message.id},
@@ -478,15 +498,15 @@ def on_delete_message(data):
 
 @event("release_message")
 def on_release_message(data):
-    session, message = live.release_message(_user(), data.get("message_id"))
-    socketio.emit("chat", live.message_dict(message), to=room(session.id), namespace=NS)
-    return {"message": live.message_dict(message)}
+    session, message = moderation.release_message(_user(), data.get("message_id"))
+    socketio.emit("chat", chat.message_dict(message), to=room(session.id), namespace=NS)
+    return {"message": chat.message_dict(message)}
 
 
 @event("mute")
 def on_mute(data):
-    session = live.get_session(_session_id(data))
-    target, until = live.mute(
+    session = sessions.get_session(_session_id(data))
+    target, until = moderation.mute(
         _user(), session, data.get("user_id"), data.get("minutes")
     )
     socketio.emit(
@@ -500,8 +520,8 @@ def on_mute(data):
 
 @event("ban")
 def on_ban(data):
-    session = live.get_session(_session_id(data))
-    target = live.ban(_user(), session, data.get("user_id"))
+    session = sessions.get_session(_session_id(data))
+    target = moderation.ban(_user(), session, data.get("user_id"))
     socketio.emit(
         "banned", {"session_id": session.id}, to=user_room(target.id), namespace=NS
     )
@@ -536,15 +556,15 @@ def _ban_local(user_id, session_id, host_id):
 
 @event("unban")
 def on_unban(data):
-    session = live.get_session(_session_id(data))
-    live.unban(_user(), session, data.get("user_id"))
+    session = sessions.get_session(_session_id(data))
+    moderation.unban(_user(), session, data.get("user_id"))
     return {}
 
 
 @event("slow_mode")
 def on_slow_mode(data):
-    session = live.get_session(_session_id(data))
-    seconds = live.set_slow_mode(_user(), session, data.get("seconds"))
+    session = sessions.get_session(_session_id(data))
+    seconds = moderation.set_slow_mode(_user(), session, data.get("seconds"))
     socketio.emit(
         "slow_mode",
         {"session_id": session.id, "seconds": seconds},
@@ -556,10 +576,10 @@ def on_slow_mode(data):
 
 @event("pin")
 def on_pin(data):
-    session = live.get_session(_session_id(data))
-    session = live.pin(session, _user(), data.get("product_id"))
+    session = sessions.get_session(_session_id(data))
+    session = sessions.pin(session, _user(), data.get("product_id"))
     broadcast_pin(session)
-    return {"pinned_product": live.pinned_card(session)}
+    return {"pinned_product": sessions.pinned_card(session)}
 
 
 # --- called from HTTP views -----------------------------------------------------------
@@ -568,7 +588,7 @@ def on_pin(data):
 def broadcast_pin(session):
     socketio.emit(
         "pinned",
-        {"session_id": session.id, "product": live.pinned_card(session)},
+        {"session_id": session.id, "product": sessions.pinned_card(session)},
         to=room(session.id),
         namespace=NS,
     )
@@ -583,7 +603,7 @@ def broadcast_session(session):
         flash_events.session_ended(session)
     socketio.emit(
         "session",
-        {"session": live.session_dict(session, viewers=presence.count(session.id))},
+        {"session": sessions.session_dict(session, viewers=presence.count(session.id))},
         to=room(session.id),
         namespace=NS,
     )
@@ -591,5 +611,10 @@ def broadcast_session(session):
 
 def announce_purchases(orders):
     """ "Mei*** just bought ...": one `purchase` per line bought from a live room."""
-    for session_id, payload in live.purchases(orders):
+    for session_id, payload in sales.purchases(orders):
         socketio.emit("purchase", payload, to=room(session_id), namespace=NS)
+
+
+@order_placed.connect
+def _order_placed(sender, orders, **placed):
+    on_commit(announce_purchases, orders)

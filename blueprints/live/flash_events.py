@@ -16,12 +16,14 @@ from flask import current_app
 
 from blueprints.live import events
 from extensions import db, socketio
-from livestall.db.base import is_sqlite, isoformat
+from livestall.db.base import is_sqlite, isoformat, on_commit
 from livestall.errors import Conflict, NotFound
 from livestall.flash import rules as flash_sale
 from livestall.flash.models import FlashSale
-from livestall.live import rules as live
+from livestall.live import moderation
 from livestall.live.models import LiveSession
+from livestall.orders import sources
+from livestall.orders.signals import order_placed
 from livestall.platform import shared
 
 log = logging.getLogger(__name__)
@@ -33,6 +35,15 @@ _dirty = set()
 _in_flight = set()  # and across processes: services.shared.acquire_grab
 _sales = {}  # sale id -> (session id, host id): never change, cached
 _loop = {"started": False}
+
+
+def reset():
+    """Forget this process's sale state: cached rooms, grabs in flight, stock to
+    broadcast (for tests, whose ids repeat from one test database to the next)."""
+    with _lock:
+        _sales.clear()
+        _in_flight.clear()
+        _dirty.clear()
 
 
 def _sale_room(sale_id):
@@ -61,11 +72,11 @@ def grab_for(user, sale_id, qty, visitor_id=None):
     ):
         raise NotFound("No such flash sale.")
     room = _sale_room(sale_id)
-    banned, muted_until = live.sanction_of(room, user.id)
+    banned, muted_until = moderation.sanction_of(room, user.id)
     if banned:
-        raise live.Banned("You were banned from this room.")
+        raise moderation.Banned("You were banned from this room.")
     if muted_until:
-        raise live.Muted("Muted users cannot grab.")
+        raise moderation.Muted("Muted users cannot grab.")
     with _lock:
         if user.id in _in_flight:
             raise Conflict("Your last grab is still on its way.", code="grab_in_flight")
@@ -280,27 +291,18 @@ def _ensure_loop():
     socketio.start_background_task(_run_forever)
 
 
-def orders_placed(orders):
-    """Holds became order lines (held -> sold): the room hears the new numbers."""
-    from livestall.orders.models import OrderLine
-
-    ids = set()
-    for order in orders:
-        for (source,) in (
-            OrderLine.select(OrderLine.source)
-            .where(
-                (OrderLine.order == order.id) & OrderLine.source.startswith("flash:")
-            )
-            .tuples()
-        ):
-            tail = source.split(":", 1)[1]
-            if tail.isdecimal():
-                ids.add(int(tail))
-    if ids:
+def mark_sold(sale_ids):
+    """Holds became order lines (held -> sold): the rooms hear the new numbers."""
+    if sale_ids:
         with _lock:
-            _dirty.update(ids)
+            _dirty.update(sale_ids)
         _ensure_loop()
-    return ids
+
+
+@order_placed.connect
+def _order_placed(sender, lines_of, **placed):
+    texts = (line.source for lines in lines_of.values() for line in lines)
+    on_commit(mark_sold, sources.ids_of(texts, "flash"))
 
 
 def session_ended(session):

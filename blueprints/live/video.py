@@ -2,7 +2,7 @@
 and the recording, the console's stream key, external URL and stream health.
 
 The callbacks are for nginx only: they need the shared secret of the rendered
-nginx config (services/video_server.py) and a caller on VIDEO_CALLBACK_NETWORKS
+nginx config (livestall/live/video_server.py) and a caller on VIDEO_CALLBACK_NETWORKS
 (loopback by default). Video files are served by the app, so the player stays
 same-origin under the site's CSP (production may let nginx serve them instead:
 docs/DEPLOY-video.md).
@@ -28,17 +28,11 @@ from flask import (
 from flask_babel import gettext
 
 from blueprints.common import CSP, translate
-from blueprints.live import events
-from blueprints.live.views import (
-    _host_or_refused,
-    _me,
-    _moderator_or_refused,
-    _session_or_404,
-    bp,
-)
+from blueprints.live import access, events
+from blueprints.live.access import bp
 from extensions import csrf, db, socketio
 from livestall.errors import DomainError, NotAllowed
-from livestall.live import video
+from livestall.live import recordings, video
 from livestall.live import video_server as vs
 
 _finishing = set()
@@ -135,7 +129,7 @@ def _finish_soon(app, session_id):
     def run():
         try:
             with app.app_context(), db.connection_context():
-                video.finish_recording(vs.video_dir(app.config), session_id)
+                recordings.finish_recording(vs.video_dir(app.config), session_id)
         finally:
             with _finishing_lock:
                 _finishing.discard(session_id)
@@ -149,9 +143,9 @@ def _finish_soon(app, session_id):
 def seek_positions(session, chapters, first_frame_s):
     """Each chapter's place in the replay's recording (`seek_s`); `first_frame_s`
     is page_video's `offset_s`, the anchor when the parts are not known."""
-    parts = video.recording_parts(_dir(), session.id)
+    parts = recordings.recording_parts(_dir(), session.id)
     for chapter in chapters:
-        chapter["seek_s"] = video.recording_position(
+        chapter["seek_s"] = recordings.recording_position(
             session, chapter["offset_s"], parts, first_frame_s
         )
 
@@ -166,10 +160,10 @@ def page_video(session, console=False):
         "src": external or url_for("live.hls_playlist", session_id=session.id),
         "recording_url": None,
         "preparing": False,
-        "offset_s": video.recording_offset(session, row),
+        "offset_s": recordings.recording_offset(session, row),
     }
     if session.status == "ended" and not external:
-        info = video.paths(_dir(), session.id)
+        info = recordings.paths(_dir(), session.id)
         if info["mp4"].exists():
             out["recording_url"] = url_for("live.recording", session_id=session.id)
         elif info["rec"] and not (row and row.publishing):
@@ -199,8 +193,8 @@ def csp_for(page):
 
 @bp.route("/live/<int:session_id>/hls/index.m3u8")
 def hls_playlist(session_id):
-    session = _session_or_404(session_id)
-    path = video.paths(_dir(), session.id)["playlist"]
+    session = access.session_or_404(session_id)
+    path = recordings.paths(_dir(), session.id)["playlist"]
     # Still served just after the end: players poll it until the room tells them
     # the live is over, and a 404 in between would only be noise.
     if session.status == "scheduled" or not path.is_file():
@@ -216,8 +210,8 @@ def hls_playlist(session_id):
 @bp.route("/live/<int:session_id>/video-state")
 def video_state(session_id):
     """Whether the room's player can load the stream now (polled while waiting)."""
-    session = _session_or_404(session_id)
-    path = video.paths(_dir(), session.id)["playlist"]
+    session = access.session_or_404(session_id)
+    path = recordings.paths(_dir(), session.id)["playlist"]
     ready = session.status == "live" and path.is_file() and path.stat().st_size > 0
     response = jsonify(status=session.status, ready=ready)
     response.headers["Cache-Control"] = "no-store"
@@ -226,8 +220,8 @@ def video_state(session_id):
 
 @bp.route("/live/<int:session_id>/hls/<name>")
 def hls_segment(session_id, name):
-    session = _session_or_404(session_id)
-    path = video.segment_path(_dir(), session.id, name)
+    session = access.session_or_404(session_id)
+    path = recordings.segment_path(_dir(), session.id, name)
     if session.status == "scheduled" or path is None:
         abort(404)
     response = send_file(path, mimetype="video/mp2t", conditional=True, max_age=60)
@@ -237,8 +231,8 @@ def hls_segment(session_id, name):
 
 @bp.route("/live/<int:session_id>/recording.mp4")
 def recording(session_id):
-    session = _session_or_404(session_id)
-    path = video.paths(_dir(), session.id)["mp4"]
+    session = access.session_or_404(session_id)
+    path = recordings.paths(_dir(), session.id)["mp4"]
     if session.status != "ended" or not path.is_file():
         abort(404)
     return send_file(path, mimetype="video/mp4", conditional=True, max_age=3600)
@@ -249,11 +243,11 @@ def recording(session_id):
 
 @bp.route("/live/<int:session_id>/video-health")
 def video_health(session_id):
-    session, answer = _moderator_or_refused(session_id)
+    session, answer = access.moderator_or_refused(session_id)
     if answer:
         return answer
     row = video.video_of(session.id)
-    health = video.health(_dir(), session.id)
+    health = recordings.health(_dir(), session.id)
     health["publishing"] = bool(row and row.publishing)
     health["external_url"] = bool(row and row.external_url)
     return jsonify(health=health)
@@ -262,7 +256,7 @@ def video_health(session_id):
 @bp.route("/live/<int:session_id>/stream-key", methods=["POST"])
 def rotate_stream_key(session_id):
     """Create or rotate the host's key; the answer shows it this once."""
-    session, answer = _host_or_refused(session_id)
+    session, answer = access.host_or_refused(session_id)
     if answer:
         return answer
     try:
@@ -285,11 +279,13 @@ def take_new_key():
 
 @bp.route("/live/<int:session_id>/video-url", methods=["POST"])
 def set_video_url(session_id):
-    session, answer = _host_or_refused(session_id)
+    session, answer = access.host_or_refused(session_id)
     if answer:
         return answer
     try:
-        url = video.set_external_url(session, _me(), request.form.get("video_url"))
+        url = video.set_external_url(
+            session, access.signed_in(), request.form.get("video_url")
+        )
     except DomainError as e:
         flash(translate(e), "error")
     else:

@@ -11,7 +11,6 @@ import datetime
 import re
 
 from flask import (
-    Blueprint,
     abort,
     flash,
     jsonify,
@@ -21,13 +20,18 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext
-from flask_login import current_user
 
 from blueprints.common import money, role_required, store_upload, translate
-from blueprints.feed.views import _picker, _with_avatars, product_ids_from, with_covers
-from blueprints.live import events, flash_events
+from blueprints.feed.views import (
+    product_ids_from,
+    product_picker,
+    with_avatars,
+    with_covers,
+)
+from blueprints.live import access, events, flash_events
+from blueprints.live.access import bp
+from blueprints.live.video import csp_for, page_video, seek_positions, take_new_key
 from blueprints.merchant.views import parse_price
-from extensions import login_manager
 from livestall.db.base import utcnow
 from livestall.errors import (
     Conflict,
@@ -38,47 +42,11 @@ from livestall.errors import (
     SaleEnded,
 )
 from livestall.flash import rules as flash_sale
-from livestall.live import rules as live
+from livestall.live import chat, listings, moderation, replay, sales, sessions
 
-bp = Blueprint("live", __name__)
 LIST_SIZE = 24
 SLOW_MODES = (0, 5, 10, 30, 60)
 LOCAL_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$")
-
-
-def _me():
-    return current_user._get_current_object() if current_user.is_authenticated else None
-
-
-def _session_or_404(session_id):
-    try:
-        return live.get_session(session_id)
-    except NotFound:
-        abort(404)
-
-
-def _is_host(user, session):
-    return bool(user and (user.id == session.host_id or user.has_role("admin")))
-
-
-def _host_or_refused(session_id):
-    """The session, for its host or an admin: sign in first, else 403."""
-    if not current_user.is_authenticated:
-        return None, login_manager.unauthorized()
-    session = _session_or_404(session_id)
-    if not _is_host(_me(), session):
-        abort(403)
-    return session, None
-
-
-def _moderator_or_refused(session_id):
-    """The session, for its host, their moderators and admins."""
-    if not current_user.is_authenticated:
-        return None, login_manager.unauthorized()
-    session = _session_or_404(session_id)
-    if not live.is_moderator(_me(), session):
-        abort(403)
-    return session, None
 
 
 # --- lists ----------------------------------------------------------------------------
@@ -86,9 +54,9 @@ def _moderator_or_refused(session_id):
 
 @bp.route("/live")
 def index():
-    on_air = live.live_now(LIST_SIZE)
-    upcoming = live.listing("scheduled", page=1, per_page=LIST_SIZE)[0]
-    replays = live.listing("ended", page=1, per_page=LIST_SIZE)[0]
+    on_air = listings.live_now(LIST_SIZE)
+    upcoming = listings.listing("scheduled", page=1, per_page=LIST_SIZE)[0]
+    replays = listings.listing("ended", page=1, per_page=LIST_SIZE)[0]
     with_covers(on_air + upcoming + replays)
     return render_template(
         "live/index.html",
@@ -125,7 +93,7 @@ def parse_local_time(value, offset):
 
 def _save(session=None):
     """Handle the session form; return (session, errors, chosen product ids)."""
-    form, me, errors = request.form, _me(), {}
+    form, me, errors = request.form, access.signed_in(), {}
     product_ids = product_ids_from(form)
     data = {
         "title": form.get("title", ""),
@@ -144,7 +112,7 @@ def _save(session=None):
         errors["scheduled_at"] = translate(e)
     if errors:  # say what else is wrong with the form too
         try:
-            live._text(data["title"], "title", live.TITLE_MAX, least=1)
+            sessions.clean_text(data["title"], "title", sessions.TITLE_MAX, least=1)
         except DomainError as e:
             errors["title"] = translate(e)
         return None, errors, product_ids
@@ -160,9 +128,9 @@ def _save(session=None):
         return None, errors, product_ids
     try:
         if session is None:
-            session = live.create_session(me, data)
+            session = sessions.create_session(me, data)
         else:
-            session = live.update_session(session, me, data)
+            session = sessions.update_session(session, me, data)
     except NotAllowed:
         raise
     except DomainError as e:
@@ -186,9 +154,9 @@ def _form_page(session, errors, product_ids):
             form=form,
             errors=errors,
             selected=set(product_ids),
-            picker=_picker(product_ids),
+            picker=product_picker(product_ids),
             cover=_cover_of(session) if session else None,
-            products_max=live.PRODUCTS_MAX,
+            products_max=sessions.PRODUCTS_MAX,
         ),
         400 if errors else 200,
     )
@@ -213,7 +181,7 @@ def new_session():
 
 @bp.route("/live/<int:session_id>/edit", methods=["GET", "POST"])
 def edit_session(session_id):
-    session, answer = _host_or_refused(session_id)
+    session, answer = access.host_or_refused(session_id)
     if answer:
         return answer
     if session.status == "ended":
@@ -225,7 +193,7 @@ def edit_session(session_id):
             flash(gettext("Live saved."), "success")
             return redirect(url_for("live.console", session_id=saved.id))
         return _form_page(session, errors, product_ids)
-    ids = [p.id for p in live.products_of(session)]
+    ids = [p.id for p in sessions.products_of(session)]
     return _form_page(session, {}, ids)
 
 
@@ -234,33 +202,33 @@ def edit_session(session_id):
 
 def _product_rows(session):
     """The session's products, with their cards (a Buy link that remembers the room)."""
-    return [(p, live.product_card(p, session)) for p in live.products_of(session)]
+    return [
+        (p, sessions.product_card(p, session)) for p in sessions.products_of(session)
+    ]
 
 
 @bp.route("/live/<int:session_id>")
 def room(session_id):
-    session = _session_or_404(session_id)
-    me = _me()
+    session = access.session_or_404(session_id)
+    me = access.signed_in()
     with_covers([session])
-    _with_avatars([session.host])
+    with_avatars([session.host])
     products = _product_rows(session)
     cards = {p.id: card for p, card in products}
-    replay, chapters = [], []
+    replay_rows, chapters = [], []
     if session.status == "ended":
-        replay = live.replay(session)
-        chapters = live.chapters(session)
+        replay_rows = replay.replay(session)
+        chapters = replay.chapters(session)
         for chapter in chapters:
             product = chapter["product"]
-            chapter["card"] = cards.get(product.id) or live.product_card(
+            chapter["card"] = cards.get(product.id) or sessions.product_card(
                 product, session
             )
-    sales = (
+    open_sales = (
         [flash_sale.sale_dict(s) for s in flash_sale.open_sales(session)]
         if session.status == "live"
         else []
     )
-    from blueprints.live.video import csp_for, page_video, seek_positions
-
     video = page_video(session)
     if session.status == "ended":
         seek_positions(session, chapters, video["offset_s"])
@@ -269,14 +237,14 @@ def room(session_id):
         session=session,
         video=video,
         products=products,
-        flash_sales=sales,
-        pinned=live.pinned_card(session) if session.status == "live" else None,
-        chat=live.recent_chat(session) if session.status == "live" else [],
-        replay=replay,
+        flash_sales=open_sales,
+        pinned=sessions.pinned_card(session) if session.status == "live" else None,
+        chat=chat.recent_chat(session) if session.status == "live" else [],
+        replay=replay_rows,
         chapters=chapters,
         viewers=events.presence.count(session.id),
-        is_moderator=live.is_moderator(me, session),
-        is_host=_is_host(me, session),
+        is_moderator=sessions.is_moderator(me, session),
+        is_host=access.is_host(me, session),
     )
     return page, {"Content-Security-Policy": csp_for(video)}
 
@@ -285,11 +253,11 @@ def room(session_id):
 
 
 def _stats(session):
-    sold = live.sales(session)
+    sold = sales.sales(session)
     return {
         "viewers": events.presence.count(session.id),
         "peak_viewers": session.peak_viewers,
-        "chat_per_min": live.chat_rate(session),
+        "chat_per_min": sales.chat_rate(session),
         "orders": sold["orders"],
         "units": sold["units"],
         "gmv_cents": sold["gmv_cents"],
@@ -300,7 +268,7 @@ def _stats(session):
 
 @bp.route("/live/<int:session_id>/console")
 def console(session_id):
-    session, answer = _moderator_or_refused(session_id)
+    session, answer = access.moderator_or_refused(session_id)
     if answer:
         return answer
     return _console_page(session)
@@ -320,14 +288,12 @@ def _sale_rows(session):
 
 
 def _console_page(session, errors=None, form=None, new_key=None):
-    from blueprints.live.video import csp_for, page_video, take_new_key
-
-    me = _me()
+    me = access.signed_in()
     video = page_video(session, console=True)
-    if new_key is None and _is_host(me, session):
+    if new_key is None and access.is_host(me, session):
         new_key = take_new_key()
     with_covers([session])
-    is_host = _is_host(me, session)
+    is_host = access.is_host(me, session)
     products = _product_rows(session)
     return (
         render_template(
@@ -335,12 +301,12 @@ def _console_page(session, errors=None, form=None, new_key=None):
             session=session,
             products=products,
             product_titles={p.id: p.title for p, _ in products},
-            pinned=live.pinned_card(session),
+            pinned=sessions.pinned_card(session),
             stats=_stats(session),
-            held=live.held_messages(session),
-            actions=live.action_log(session),
-            blocked_words=live.blocked_words(session.host_id),
-            moderators=live.moderators_of(session.host),
+            held=chat.held_messages(session),
+            actions=replay.action_log(session),
+            blocked_words=chat.blocked_words(session.host_id),
+            moderators=moderation.moderators_of(session.host),
             is_host=is_host,
             slow_modes=sorted({*SLOW_MODES, session.slow_mode_s}),
             sales=_sale_rows(session),
@@ -359,7 +325,7 @@ def _console_page(session, errors=None, form=None, new_key=None):
 @bp.route("/live/<int:session_id>/stats")
 def stats(session_id):
     """The console's numbers as JSON (re-read after a purchase)."""
-    session, answer = _moderator_or_refused(session_id)
+    session, answer = access.moderator_or_refused(session_id)
     if answer:
         return answer
     return jsonify(stats=_stats(session))
@@ -371,11 +337,11 @@ def _to_console(session):
 
 @bp.route("/live/<int:session_id>/start", methods=["POST"])
 def start_live(session_id):
-    session, answer = _host_or_refused(session_id)
+    session, answer = access.host_or_refused(session_id)
     if answer:
         return answer
     try:
-        session = live.start(session, _me())
+        session = sessions.start(session, access.signed_in())
     except Conflict as e:
         flash(translate(e), "error")
         return _to_console(session)
@@ -386,11 +352,11 @@ def start_live(session_id):
 
 @bp.route("/live/<int:session_id>/end", methods=["POST"])
 def end_live(session_id):
-    session, answer = _host_or_refused(session_id)
+    session, answer = access.host_or_refused(session_id)
     if answer:
         return answer
     try:
-        session = live.end(session, _me())
+        session = sessions.end(session, access.signed_in())
     except Conflict as e:
         flash(translate(e), "error")
         return _to_console(session)
@@ -401,12 +367,15 @@ def end_live(session_id):
 
 @bp.route("/live/<int:session_id>/blocked-words", methods=["POST"])
 def blocked_words(session_id):
-    session, answer = _moderator_or_refused(session_id)
+    session, answer = access.moderator_or_refused(session_id)
     if answer:
         return answer
     try:
-        words = live.set_blocked_words(
-            session.host, request.form.get("words", ""), session, actor=_me()
+        words = chat.set_blocked_words(
+            session.host,
+            request.form.get("words", ""),
+            session,
+            actor=access.signed_in(),
         )
     except DomainError as e:
         flash(translate(e), "error")
@@ -422,11 +391,13 @@ def blocked_words(session_id):
 
 @bp.route("/live/<int:session_id>/moderators", methods=["POST"])
 def moderators(session_id):
-    session, answer = _host_or_refused(session_id)
+    session, answer = access.host_or_refused(session_id)
     if answer:
         return answer
     try:
-        found = live.set_moderators(session.host, request.form.get("usernames", ""))
+        found = moderation.set_moderators(
+            session.host, request.form.get("usernames", "")
+        )
     except DomainError as e:
         flash(translate(e), "error")
     else:
@@ -481,7 +452,11 @@ def _flash_error(e, session, data):
     message = translate(e)
     if field == "price":
         product = next(
-            (p for p in live.products_of(session) if p.id == data.get("product_id")),
+            (
+                p
+                for p in sessions.products_of(session)
+                if p.id == data.get("product_id")
+            ),
             None,
         )
         if product is not None:
@@ -513,12 +488,12 @@ def _flash_error(e, session, data):
 
 @bp.route("/live/<int:session_id>/flash-sales", methods=["POST"])
 def launch_flash_sale(session_id):
-    session, answer = _moderator_or_refused(session_id)
+    session, answer = access.moderator_or_refused(session_id)
     if answer:
         return answer
     data = _flash_data(request.form)
     try:
-        sale = flash_sale.launch(session, _me(), data)
+        sale = flash_sale.launch(session, access.signed_in(), data)
     except NotAllowed:
         abort(403)
     except DomainError as e:
@@ -539,7 +514,7 @@ def launch_flash_sale(session_id):
 
 @bp.route("/live/<int:session_id>/flash-sales/<int:sale_id>/end", methods=["POST"])
 def end_flash_sale(session_id, sale_id):
-    session, answer = _moderator_or_refused(session_id)
+    session, answer = access.moderator_or_refused(session_id)
     if answer:
         return answer
     try:
@@ -549,7 +524,7 @@ def end_flash_sale(session_id, sale_id):
     if sale.session_id != session.id:
         abort(404)
     try:
-        sale = flash_sale.end_sale(sale, _me())
+        sale = flash_sale.end_sale(sale, access.signed_in())
     except NotAllowed:
         abort(403)
     except SaleEnded as e:
@@ -558,6 +533,3 @@ def end_flash_sale(session_id, sale_id):
         flash_events.announce_ended(sale)
         flash(gettext("The flash sale has ended."), "success")
     return redirect(url_for("live.console", session_id=session.id) + "#flash")
-
-
-from blueprints.live import video as _video  # noqa: E402,F401  (its routes)

@@ -18,8 +18,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from blueprints.common import role_required, store_upload, translate
-from blueprints.orders.views import _cell
+from blueprints.common import csv_cell, role_required, store_upload, translate
 from livestall.attribution import dashboards
 from livestall.attribution.engine import GROUPS
 from livestall.catalog import rules as catalog
@@ -319,7 +318,7 @@ def attribution_csv():
         for row in rows:
             line = [
                 row["key"] if row["key"] is not None else "direct",
-                _cell(row["label"] or ""),
+                csv_cell(row["label"] or ""),
                 row["views"],
                 row["clicks"],
                 row["orders"],

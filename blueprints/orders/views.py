@@ -26,6 +26,7 @@ from peewee import PeeweeException
 
 from blueprints.common import (
     VISITOR_COOKIE,
+    csv_cell,
     line_source,
     page_arg,
     page_count,
@@ -34,10 +35,10 @@ from blueprints.common import (
     translate,
     visitor_id,
 )
-from blueprints.live import events, flash_events
 from livestall.accounts.models import User
 from livestall.errors import DomainError, NotFound
 from livestall.flash import rules as flash_sale
+from livestall.orders import cart as carts
 from livestall.orders import checkout, payments
 from livestall.orders import lifecycle as orders
 from livestall.orders.models import STATUSES, Checkout, Order
@@ -97,7 +98,7 @@ def _order_context():
         if me is None and not vid:
             return 0
         try:
-            return sum(line.qty for line in checkout.cart_items(me, vid))
+            return sum(line.qty for line in carts.cart_items(me, vid))
         except PeeweeException:  # an error page renders even without the database
             return 0
 
@@ -138,7 +139,7 @@ def _cart_view(lines):
 
 @bp.route("/cart")
 def cart():
-    lines = checkout.cart_items(*_cart_owner())
+    lines = carts.cart_items(*_cart_owner())
     groups, subtotals, problems = _cart_view(lines)
     holds = _holds(_me())
     return render_template(
@@ -160,7 +161,7 @@ def add_to_cart():
         flash(gettext("Choose a product and a whole number of items."), "error")
         return redirect(back or url_for(".cart"))
     try:
-        checkout.add_to_cart(
+        carts.add_to_cart(
             *_cart_owner(), product_id, qty, source=line_source(form.get("source"))
         )
     except DomainError as e:
@@ -180,7 +181,7 @@ def update_cart(item_id):
         flash(gettext("Enter a whole number."), "error")
         return redirect(url_for(".cart"))
     try:
-        checkout.set_quantity(*_cart_owner(), item_id, qty)
+        carts.set_quantity(*_cart_owner(), item_id, qty)
     except DomainError as e:
         flash(translate(e), "error")
         return redirect(url_for(".cart"))
@@ -247,7 +248,7 @@ def _hold_ids(form):
 def checkout_page():
     me = _me()
     form, errors = request.form, {}
-    lines = checkout.cart_items(me, None)
+    lines = carts.cart_items(me, None)
     holds = _holds(me)
     key = form.get("idempotency_key") or secrets.token_urlsafe(16)
     if request.method == "POST" and not lines and not holds:
@@ -264,7 +265,7 @@ def checkout_page():
         ]
         shipping = {f: form.get(f, "") for f in ("name", "address", "phone")}
         try:
-            placed, created = checkout.place_order(
+            placed, _created = checkout.place_order(
                 me,
                 items,
                 shipping,
@@ -279,11 +280,7 @@ def checkout_page():
             errors[field] = translate(e)
             if e.code == "idempotency_conflict" or e.field == "idempotency_key":
                 key = secrets.token_urlsafe(16)
-        else:
-            if created:  # a replay (same key) leaves what is in the cart now
-                checkout.clear_cart(me, [line.product_id for line in lines])
-                events.announce_purchases(placed)
-                flash_events.orders_placed(placed)
+        else:  # placing it emptied the cart of what was bought (orders.receivers)
             return _after_checkout(placed)
     groups, subtotals, problems = _cart_view(lines)
     merchants = {line.product.merchant_id for line in lines}
@@ -405,12 +402,6 @@ def merchant_orders():
     )
 
 
-def _cell(value):
-    """A CSV cell a spreadsheet will not run as a formula."""
-    value = "" if value is None else str(value)
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 @bp.route("/merchant/orders.csv")
 @role_required("merchant")
 def merchant_orders_csv():
@@ -435,11 +426,11 @@ def merchant_orders_csv():
                     o.id,
                     o.created_at.strftime("%Y-%m-%d %H:%M:%S"),
                     o.status,
-                    _cell(buyers.get(o.buyer_id, "")),
+                    csv_cell(buyers.get(o.buyer_id, "")),
                     f"{whole}.{cents:02d}",
                     o.currency,
-                    _cell("; ".join(f"{ln.title} x {ln.qty}" for ln in o.line_list)),
-                    _cell(o.tracking_number or ""),
+                    csv_cell("; ".join(f"{ln.title} x {ln.qty}" for ln in o.line_list)),
+                    csv_cell(o.tracking_number or ""),
                 ]
             )
         if len(found) < CSV_BATCH:

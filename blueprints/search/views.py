@@ -4,7 +4,7 @@ from flask import Blueprint, render_template, request, url_for
 
 from blueprints.common import page_arg, page_count
 from livestall.catalog.models import Product
-from livestall.search import index as search_index
+from livestall.search import query as search_query
 
 bp = Blueprint("search", __name__)
 PER_PAGE = 24
@@ -35,9 +35,9 @@ def search_url(**changes):
 
 def _products(q):
     sort = request.args.get("sort", "relevance")
-    if sort not in search_index.SORTS:
+    if sort not in search_query.SORTS:
         sort = "relevance"
-    result = search_index.search_products(
+    result = search_query.search_products(
         q,
         category=request.args.get("category") or None,
         brand=request.args.get("brand") or None,
@@ -63,7 +63,7 @@ def _products(q):
 
 @bp.route("/search")
 def results():
-    q = search_index.clean_query(request.args.get("q", ""))
+    q = search_query.clean_query(request.args.get("q", ""))
     tab = request.args.get("type", "products")
     if tab not in TABS:
         tab = "products"
@@ -72,9 +72,9 @@ def results():
     if tab == "products":
         result, cards, sort = _products(q)
     elif tab == "posts":
-        result = search_index.search_posts(q, page=page, per_page=PER_PAGE)
+        result = search_query.search_posts(q, page=page, per_page=PER_PAGE)
     else:
-        result = search_index.search_creators(q, page=page, per_page=PER_PAGE)
+        result = search_query.search_creators(q, page=page, per_page=PER_PAGE)
     return render_template(
         "search/results.html",
         q=q,
@@ -83,7 +83,7 @@ def results():
         result=result,
         cards=cards,
         sort=sort,
-        sorts=search_index.SORTS,
+        sorts=search_query.SORTS,
         page=page,
         pages=page_count(result["total"], PER_PAGE),
         search_url=search_url,

@@ -21,7 +21,7 @@ from extensions import db
 from livestall.catalog import rules as catalog
 from livestall.catalog.models import Product
 from livestall.errors import NotFound
-from livestall.orders import checkout
+from livestall.orders import sources
 
 bp = Blueprint("shop", __name__)
 PER_PAGE = 24
@@ -86,10 +86,7 @@ def product(product_id):
 
 def _page_source(src):
     """The `?src=` a cart line may carry from this page: a post or a live room."""
-    if isinstance(src, str) and checkout.SOURCE_RE.match(src):
-        if src.split(":", 1)[0] in ("post", "live"):
-            return src
-    return None
+    return sources.clean(src, kinds=("post", "live"))
 
 
 @bp.route("/healthz")

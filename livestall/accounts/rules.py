@@ -3,19 +3,13 @@
 import re
 import secrets
 
-from blinker import Signal
 from peewee import IntegrityError
 
-from livestall.accounts import passwords
+from livestall.accounts import passwords, signals
 from livestall.accounts.models import ROLES, ApiToken, User, UserRole
 from livestall.db.base import transaction, utcnow
 from livestall.errors import AlreadyExists, Invalid, NotAuthenticated, RateLimited
 from livestall.platform import ratelimit
-from livestall.search import index as search_index
-
-# Sent with a user id when their sessions and tokens stop working (logout, password
-# change, suspension): the live room disconnects that user's sockets.
-sessions_ended = Signal("sessions-ended")
 
 USERNAME_RE = re.compile(r"^[a-z0-9_]{3,30}$")
 EMAIL_RE = re.compile(r"^[^@\s<>\"']{1,64}@[A-Za-z0-9.-]{1,189}\.[A-Za-z]{2,24}$")
@@ -116,7 +110,7 @@ def register(
     except IntegrityError:
         raise AlreadyExists("That username or email is taken.", field="username")
     if role == "creator":
-        search_index.user_changed(user.id)
+        signals.user_changed.send(None, user_ids=[user.id])
     return user
 
 
@@ -188,7 +182,7 @@ def end_sessions(user):
         User.id == user.id
     ).execute()
     user.session_version = User.get_by_id(user.id).session_version
-    sessions_ended.send(user.id)
+    signals.sessions_ended.send(user.id)
 
 
 def change_password(user, current, new, *, hash_method):
@@ -202,7 +196,7 @@ def change_password(user, current, new, *, hash_method):
             session_version=User.session_version + 1,
         ).where(User.id == user.id).execute()
         ApiToken.delete().where(ApiToken.user == user).execute()
-    sessions_ended.send(user.id)
+    signals.sessions_ended.send(user.id)
     return User.get_by_id(user.id)
 
 
@@ -230,7 +224,8 @@ def update_profile(
     if changes:
         User.update(changes).where(User.id == user.id).execute()
         if User.display_name in changes or User.bio in changes:
-            search_index.user_changed(user.id)  # creator, products, posts
+            # search: the creator, their products and posts
+            signals.user_changed.send(None, user_ids=[user.id])
     return User.get_by_id(user.id)
 
 
@@ -244,7 +239,8 @@ def set_roles(user, roles):
         UserRole.insert_many(
             [(user.id, r) for r in roles], fields=[UserRole.user, UserRole.role]
         ).execute()
-    search_index.user_changed(user.id)  # becomes (or stops being) a creator
+    # search: the user becomes (or stops being) a creator
+    signals.user_changed.send(None, user_ids=[user.id])
 
 
 def user_dict(user):

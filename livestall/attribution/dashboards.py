@@ -11,12 +11,18 @@ import re
 from peewee import fn
 
 from livestall.attribution import commissions
-from livestall.attribution.engine import COUNTED, GROUPS, Report, _excerpt, _settings
+from livestall.attribution.engine import (
+    COUNTED,
+    GROUPS,
+    Report,
+    excerpt,
+    merchant_settings,
+)
 from livestall.attribution.models import AttributionCredit, CommissionEntry
 from livestall.content.models import Post
 from livestall.errors import Invalid
 from livestall.flash import rules as flash_sale
-from livestall.live import rules as live
+from livestall.live import sales as live_sales
 from livestall.live.models import LiveSession
 from livestall.merchants.models import ATTRIBUTION_MODELS
 from livestall.orders.models import Order
@@ -117,7 +123,7 @@ class Query:
     def __init__(self, merchant_id, args):
         self.first, self.last = parse_period(args.get("from"), args.get("to"))
         self.group_by = parse_group(args.get("group_by"))
-        stored_model, window = _settings(merchant_id)
+        stored_model, window = merchant_settings(merchant_id)
         self.stored_model = stored_model
         self.window_days = window.days
         self.model = parse_model(args.get("model"), stored_model)
@@ -275,7 +281,7 @@ def earnings_by(user_id, group):
     keys = [r["key"] for r in rows]
     if group == "post":
         labels = {
-            p.id: _excerpt(p.body)
+            p.id: excerpt(p.body)
             for p in Post.select(Post.id, Post.body).where(Post.id.in_(keys))
         }
     else:
@@ -324,7 +330,7 @@ def live_stats(user_id, n=LIVES_SHOWN):
                     "sell_out_s": summary["sell_out_s"],
                 }
             )
-        room = live.sales(session)
+        room = live_sales.sales(session)
         out.append(
             {
                 "session": session,

@@ -84,7 +84,7 @@ def split_cents(total, shares):
 # --- what relates to a line -----------------------------------------------------------
 
 
-def _settings(merchant_id):
+def merchant_settings(merchant_id):
     profile = MerchantProfile.of(merchant_id)
     model = profile.attribution_model
     if model not in ATTRIBUTION_MODELS:
@@ -283,7 +283,7 @@ def credit_order(order, lines, products):
     """Store credits for an order's lines (inside checkout's transaction) and
     return them; commissions are computed at each product's rate."""
     at = order.created_at
-    model, window = _settings(order.merchant_id)
+    model, window = merchant_settings(order.merchant_id)
     touches = _buyer_touchpoints(order.buyer_id, at - window, at)
     maps = _content_maps(touches, {line.product_id for line in lines})
     rows = []
@@ -350,7 +350,7 @@ class Report:
         self.merchant_id = merchant_id
         self.start, self.end = start, end
         self.group_by = group_by
-        self.model, self.window = _settings(merchant_id)
+        self.model, self.window = merchant_settings(merchant_id)
 
     def _orders(self):
         return Order.select(Order.id).where(
@@ -561,7 +561,7 @@ class Report:
             }
         if self.group_by == "post":
             return {
-                p.id: _excerpt(p.body)
+                p.id: excerpt(p.body)
                 for p in Post.select(Post.id, Post.body).where(Post.id.in_(keys))
             }
         return dict(
@@ -655,6 +655,6 @@ class _Row:
             setattr(self, name, value)
 
 
-def _excerpt(text, n=60):
+def excerpt(text, n=60):
     text = " ".join((text or "").split())
     return text if len(text) <= n else text[: n - 1] + "…"

@@ -13,6 +13,25 @@ from livestall.accounts.models import User
 from livestall.db.base import BaseModel, JSONField, utcnow
 from livestall.media.models import Image
 
+# The category taxonomy: slug -> (English, Simplified Chinese).
+CATEGORIES = {
+    "beauty": ("Beauty & Skincare", "美妆护肤"),
+    "fashion": ("Fashion", "服饰"),
+    "shoes-bags": ("Shoes & Bags", "鞋包"),
+    "food": ("Food & Snacks", "食品零食"),
+    "tea-drinks": ("Tea & Drinks", "茶饮"),
+    "home": ("Home & Living", "家居生活"),
+    "kitchen": ("Kitchen", "厨房用品"),
+    "electronics": ("Electronics", "数码电器"),
+    "mother-baby": ("Mother & Baby", "母婴"),
+    "sports": ("Sports & Outdoors", "运动户外"),
+    "health": ("Health", "健康保健"),
+    "pets": ("Pets", "宠物"),
+    "books": ("Books & Stationery", "图书文具"),
+    "fresh": ("Fresh Produce", "生鲜"),
+}
+PRICE_MAX = 100_000_000  # cents: one million in major units
+
 
 class Product(BaseModel):
     id = AutoField()

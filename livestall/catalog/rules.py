@@ -1,33 +1,15 @@
 """The catalog: validation of merchant input, product changes, serialisation."""
 
-from livestall.catalog.models import Product, ProductImage
+from livestall.catalog import signals
+from livestall.catalog.models import CATEGORIES, PRICE_MAX, Product, ProductImage
 from livestall.db.base import transaction, utcnow
 from livestall.errors import Invalid, NotFound
-from livestall.search import index as search_index
 
-# The category taxonomy: slug -> (English, Simplified Chinese).
-CATEGORIES = {
-    "beauty": ("Beauty & Skincare", "美妆护肤"),
-    "fashion": ("Fashion", "服饰"),
-    "shoes-bags": ("Shoes & Bags", "鞋包"),
-    "food": ("Food & Snacks", "食品零食"),
-    "tea-drinks": ("Tea & Drinks", "茶饮"),
-    "home": ("Home & Living", "家居生活"),
-    "kitchen": ("Kitchen", "厨房用品"),
-    "electronics": ("Electronics", "数码电器"),
-    "mother-baby": ("Mother & Baby", "母婴"),
-    "sports": ("Sports & Outdoors", "运动户外"),
-    "health": ("Health", "健康保健"),
-    "pets": ("Pets", "宠物"),
-    "books": ("Books & Stationery", "图书文具"),
-    "fresh": ("Fresh Produce", "生鲜"),
-}
 CURRENCIES = ("CNY", "USD", "EUR", "GBP", "HKD", "TWD", "SGD", "JPY", "MYR", "THB")
 TITLE_MAX = 200
 DESCRIPTION_MAX = 10_000
 BRAND_MAX = 80
 TAG_MAX, TAGS_MAX = 30, 20
-PRICE_MAX = 100_000_000  # one million in major units
 STOCK_MAX = 10_000_000
 COMMISSION_MAX = 9000  # basis points: at most 90%
 IMAGES_MAX = 9
@@ -142,7 +124,7 @@ def _category(value):
 def create_product(merchant, data):
     values = clean(data)
     product = Product.create(merchant=merchant, **values)
-    search_index.product_changed(product.id)  # after the commit; never raises
+    signals.product_changed.send(None, product_ids=[product.id])
     return product
 
 
@@ -172,7 +154,7 @@ def update_product(product, data):
         return product
     values["updated_at"] = utcnow()
     Product.update(values).where(Product.id == product.id).execute()
-    search_index.product_changed(product.id)
+    signals.product_changed.send(None, product_ids=[product.id])
     return Product.get_by_id(product.id)
 
 
@@ -181,14 +163,14 @@ def archive_product(product):
     Product.update(status="archived", updated_at=utcnow()).where(
         Product.id == product.id
     ).execute()
-    search_index.product_changed(product.id)  # gone from search results
+    signals.product_changed.send(None, product_ids=[product.id])  # leaves search
 
 
 def restore_product(product):
     Product.update(status="active", updated_at=utcnow()).where(
         Product.id == product.id
     ).execute()
-    search_index.product_changed(product.id)
+    signals.product_changed.send(None, product_ids=[product.id])
 
 
 def add_image(product, image):

@@ -7,11 +7,11 @@ import nh3
 
 from livestall.accounts.models import User
 from livestall.catalog.models import Product
+from livestall.content import signals
 from livestall.content.models import Follow, Post, PostImage, PostProduct
 from livestall.db.base import transaction, utcnow
 from livestall.errors import Invalid, NotAllowed, NotFound
 from livestall.media.models import Image, ImageUpload
-from livestall.search import index as search_index
 
 BODY_MAX = 20_000
 IMAGES_MAX = 9
@@ -48,7 +48,7 @@ def _body(value):
     return value
 
 
-def _ids(value, field, most):
+def id_list(value, field, most):
     if value is None:
         return []
     if not isinstance(value, list) or not all(
@@ -63,7 +63,7 @@ def _ids(value, field, most):
 
 def _products(ids):
     """Return the products in the given order; refuse unknown or archived ones."""
-    ids = _ids(ids, "product_ids", PRODUCTS_MAX)
+    ids = id_list(ids, "product_ids", PRODUCTS_MAX)
     if len(ids) < PRODUCTS_MIN:
         raise Invalid("Tag at least one product.", field="product_ids")
     found = {p.id: p for p in Product.select().where(Product.id.in_(ids))}
@@ -79,9 +79,9 @@ def _products(ids):
     return [found[pid] for pid in ids]
 
 
-def _images(author, ids):
+def own_images(author, ids):
     """Return the author's own uploaded images in the given order."""
-    ids = _ids(ids, "image_ids", IMAGES_MAX)
+    ids = id_list(ids, "image_ids", IMAGES_MAX)
     uploaded = ImageUpload.select(ImageUpload.image).where(
         ImageUpload.user == author.id
     )
@@ -124,7 +124,7 @@ def create_post(author, body, product_ids, image_ids=None, publish=True):
     _check_author(author)
     body = _body(body)
     products = _products(product_ids) if publish or product_ids else []
-    images = _images(author, image_ids)
+    images = own_images(author, image_ids)
     now = utcnow()
     with transaction():
         post = Post.create(
@@ -137,7 +137,7 @@ def create_post(author, body, product_ids, image_ids=None, publish=True):
             published_at=now if publish else None,
         )
         _replace_links(post, products, images)
-    search_index.post_changed(post.id)  # after the commit; never raises
+    signals.post_changed.send(None, post_ids=[post.id])
     return post
 
 
@@ -147,7 +147,7 @@ def update_post(post, editor, body, product_ids, image_ids=None, publish=True):
         raise NotAllowed("Only the author can edit this post.")
     body = _body(body)
     products = _products(product_ids) if publish or product_ids else []
-    images = _images(editor, image_ids)
+    images = own_images(editor, image_ids)
     with transaction():
         Post.update(
             body=body,
@@ -157,7 +157,7 @@ def update_post(post, editor, body, product_ids, image_ids=None, publish=True):
             published_at=post.published_at or (utcnow() if publish else None),
         ).where(Post.id == post.id).execute()
         _replace_links(post, products, images)
-    search_index.post_changed(post.id)
+    signals.post_changed.send(None, post_ids=[post.id])
     return Post.get_by_id(post.id)
 
 
@@ -165,7 +165,7 @@ def delete_post(post, user):
     if post.author_id != user.id and not user.has_role("admin"):
         raise NotAllowed("Only the author can delete this post.")
     Post.delete().where(Post.id == post.id).execute()
-    search_index.post_changed(post.id)
+    signals.post_changed.send(None, post_ids=[post.id])
 
 
 def get_post(post_id, viewer=None):

@@ -2,6 +2,7 @@
 
 import datetime
 import json
+import logging
 import threading
 
 from peewee import Model, SqliteDatabase, TextField
@@ -10,6 +11,8 @@ from playhouse.db_url import parse as parse_url
 from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
 
 from extensions import db
+
+log = logging.getLogger(__name__)
 
 
 def utcnow():
@@ -159,7 +162,10 @@ class transaction:  # noqa: N801 - used as `with transaction():`, like db.atomic
                 queue, _pending.queue = _pending.queue, None
         if self.outer and exc_type is None:
             for fn, args, kwargs in queue:
-                fn(*args, **kwargs)
+                try:
+                    fn(*args, **kwargs)
+                except Exception:  # committed: one failed follow-up stops no other
+                    log.exception("on_commit %s failed", getattr(fn, "__name__", fn))
         return result
 
 

@@ -19,6 +19,7 @@ The per-user limit is enforced by a guarded upsert in the same transaction.
 import datetime
 
 from livestall.attribution.models import Touchpoint
+from livestall.catalog import inventory
 from livestall.catalog.models import Product
 from livestall.db.base import db, isoformat, transaction, utcnow
 from livestall.errors import (
@@ -32,9 +33,8 @@ from livestall.errors import (
     SaleEnded,
 )
 from livestall.flash.models import FlashBuyer, FlashSale, Reservation
-from livestall.live import rules as live
+from livestall.live import sessions
 from livestall.live.models import LiveSession
-from livestall.search import index as search_index
 
 QUANTITY_MAX = 1_000_000
 PER_USER_MAX = 10_000  # a limit per person (a single grab takes at most QTY_MAX)
@@ -63,15 +63,15 @@ def _int(data, key, lo, hi, default=None):
 
 def launch(session, user, data, now=None):
     """Start a sale in a live session: units leave the product's stock now."""
-    if not live.is_moderator(user, session):
+    if not sessions.is_moderator(user, session):
         raise NotAllowed("Only the host and their moderators can do this.")
     if not isinstance(data, dict):
         raise Invalid("Send the sale as a JSON object.")
     if session.status != "live":
-        raise live.NotLive("Launch flash sales while the live is on.")
+        raise sessions.NotLive("Launch flash sales while the live is on.")
     product_id = _int(data, "product_id", 1, 2**53)
     product = Product.get_or_none(Product.id == product_id)
-    featured = {p.id for p in live.products_of(session)}
+    featured = {p.id for p in sessions.products_of(session)}
     if product is None or product.id not in featured:
         raise Invalid(
             "Product %(id)s is not featured in this live.",
@@ -88,23 +88,11 @@ def launch(session, user, data, now=None):
     now = now or utcnow()
     starts = now + datetime.timedelta(seconds=delay)
     with transaction():
-        taken = (
-            Product.update(stock=Product.stock - quantity)
-            .where(
-                (Product.id == product.id)
-                & (Product.stock >= quantity)
-                & (Product.status == "active")
-            )
-            .execute()
-        )
-        if not taken:
-            left = (
-                Product.select(Product.stock).where(Product.id == product.id).scalar()
-            )
+        if not inventory.set_aside(product.id, quantity):
             raise OutOfStock(
                 "Only %(left)d in stock to set aside.",
                 field="quantity",
-                left=max(left or 0, 0),
+                left=inventory.left(product.id),
             )
         sale = FlashSale.create(
             session=session.id,
@@ -119,14 +107,13 @@ def launch(session, user, data, now=None):
             ends_at=starts + datetime.timedelta(seconds=duration),
             created_at=now,
         )
-        live._log(
+        sessions.log_action(
             session.id,
             user,
             "flash_sale",
             product=product.id,
             data={"sale_id": sale.id, "quantity": quantity, "price_cents": price},
         )
-    search_index.product_changed(product.id)  # stock moved into the sale
     return sale
 
 
@@ -429,12 +416,12 @@ def close_due(now=None):
 
 def end_sale(sale, user, now=None):
     """The host ends a sale early."""
-    session = live.get_session(sale.session_id)
-    if not live.is_moderator(user, session):
+    session = sessions.get_session(sale.session_id)
+    if not sessions.is_moderator(user, session):
         raise NotAllowed("Only the host and their moderators can do this.")
     if not _close(sale, now or utcnow()):
         raise SaleEnded("This flash sale has ended.")
-    live._log(
+    sessions.log_action(
         session.id,
         user,
         "flash_sale_end",
@@ -483,12 +470,7 @@ def settle(sale_id):
         )
         if won:
             sale = FlashSale.get_by_id(sale_id)
-            if sale.remaining:
-                Product.update(stock=Product.stock + sale.remaining).where(
-                    Product.id == sale.product_id
-                ).execute()
-    if won:
-        search_index.product_changed(sale.product_id)
+            inventory.settle(sale.product_id, sale.remaining)
     return bool(won)
 
 
@@ -570,9 +552,7 @@ def convert(buyer, reservation_ids, now=None):
         )
         if not moved:  # cannot happen while the invariant holds; refuse loudly
             raise Conflict("The flash sale's books do not add up.")
-        Product.update(sales_count=Product.sales_count + hold.qty).where(
-            Product.id == hold.sale.product_id
-        ).execute()
+        inventory.count_sold(hold.sale.product_id, hold.qty)
     return holds
 
 

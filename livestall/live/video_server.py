@@ -13,7 +13,7 @@ import subprocess
 from pathlib import Path
 from string import Template
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # the repository (livestall/live/ up two)
 TEMPLATE = ROOT / "deploy" / "nginx-rtmp.conf.tmpl"
 MODULE_PATHS = (
     "/usr/lib/nginx/modules/ngx_rtmp_module.so",

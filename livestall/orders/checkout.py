@@ -7,30 +7,28 @@ from itertools import groupby
 
 from peewee import IntegrityError
 
-from livestall.attribution import commissions
-from livestall.attribution import engine as attribution
+from livestall.catalog import inventory
 from livestall.catalog.models import Product
 from livestall.db.base import transaction, utcnow
 from livestall.errors import Conflict, Invalid, OutOfStock
 from livestall.flash import rules as flash_sale
 from livestall.flash.models import Reservation
-from livestall.notifications import rules as notifications
-from livestall.orders import payments
+from livestall.orders import payments, sources
 from livestall.orders.models import (
     PAYMENT_METHODS,
-    CartItem,
     Checkout,
+    LineAdjustment,
     Order,
     OrderEvent,
     OrderLine,
 )
-from livestall.search import index as search_index
+from livestall.orders.signals import order_placed
+from livestall.pricing.rules import price_lines
 
 QTY_MAX = 99
 LINES_MAX = 50
 KEY_RE = re.compile(r"^[A-Za-z0-9_.:-]{8,100}$")
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{5,28}$")
-SOURCE_RE = re.compile(r"^(post|live|share|flash):[0-9]{1,12}$")
 
 
 def clean_items(items):
@@ -53,11 +51,7 @@ def clean_items(items):
             raise Invalid("Unknown product %(id)s.", field="items", id=pid)
         if not 1 <= qty <= QTY_MAX:
             raise Invalid("Quantity must be from 1 to %(n)d.", field="items", n=QTY_MAX)
-        source = item.get("source")
-        if source is not None and not (
-            isinstance(source, str) and SOURCE_RE.match(source)
-        ):
-            source = None
+        source = sources.clean(item.get("source"))
         old_qty, old_source = merged.get(pid, (0, None))
         if old_qty + qty > QTY_MAX:
             raise Invalid("Quantity must be from 1 to %(n)d.", field="items", n=QTY_MAX)
@@ -152,30 +146,7 @@ def place_order(
             (Checkout.buyer == buyer.id) & (Checkout.idempotency_key == idempotency_key)
         )
         return _replay(previous, digest), False
-    _sold_out_reindexed(orders)
-    if reservation_ids:  # a closed sale whose last hold this was settles now
-        for (sale_id,) in (
-            Reservation.select(Reservation.sale)
-            .where(Reservation.id.in_(reservation_ids))
-            .distinct()
-            .tuples()
-        ):
-            flash_sale.settle(sale_id)
     return orders, True
-
-
-def _sold_out_reindexed(orders):
-    """Products this checkout sold out leave "in stock only" search results now
-    (one cheap read; an index write only on a sell-out, which is rare)."""
-    ids = [
-        pid
-        for (pid,) in OrderLine.select(OrderLine.product)
-        .join(Product)
-        .where(OrderLine.order.in_([o.id for o in orders]) & (Product.stock <= 0))
-        .tuples()
-    ]
-    if ids:
-        search_index.product_changed(*ids)
 
 
 def _replay(checkout, digest):
@@ -206,86 +177,34 @@ def _take_stock_and_write(
             field="payment_method",
         )
     for pid in sorted(items):  # one order of locking, no deadlocks between buyers
-        qty = items[pid][0]
-        taken = (
-            Product.update(
-                stock=Product.stock - qty, sales_count=Product.sales_count + qty
-            )
-            .where(
-                (Product.id == pid)
-                & (Product.stock >= qty)
-                & (Product.status == "active")
-            )
-            .execute()
-        )
-        if not taken:
-            left = Product.select(Product.stock).where(Product.id == pid).scalar()
+        if not inventory.take(pid, items[pid][0]):
             raise OutOfStock(
                 "Only %(left)d left of “%(title)s”.",
                 field="items",
-                left=max(left or 0, 0),
+                left=inventory.left(pid),
                 title=products[pid].title,
             )
-    # Lines: (merchant_id, product, qty, unit price, source, reservation id)
-    lines = [
-        (
-            products[p].merchant_id,
-            products[p],
-            items[p][0],
-            products[p].price_cents,
-            items[p][1],
-            None,
-        )
-        for p in items
-    ] + [
-        (
-            h.sale.product.merchant_id,
-            h.sale.product,
-            h.qty,
-            h.price_cents,
-            f"flash:{h.sale_id}",
-            h.id,
-        )
-        for h in holds
-    ]
-    lines.sort(key=lambda line: (line[0], line[1].id, line[5] or 0))
     now = utcnow()
-    orders = []
-    for merchant_id, group in groupby(lines, key=lambda line: line[0]):
+    orders, lines_of = [], {}
+    for merchant_id, group in groupby(
+        price_lines(items, products, holds), key=lambda line: line.merchant_id
+    ):
         group = list(group)
         order = Order.create(
             checkout=checkout,
             buyer=buyer.id,
             merchant=merchant_id,
             payment_method=payment_method,
-            total_cents=sum(line[2] * line[3] for line in group),
-            currency=group[0][1].currency,
+            total_cents=sum(line.total_cents for line in group),
+            currency=group[0].currency,
             ship_name=shipping["name"],
             ship_address=shipping["address"],
             ship_phone=shipping["phone"],
             created_at=now,
             updated_at=now,
         )
-        OrderLine.insert_many(
-            [
-                (order.id, product.id, product.title, qty, price, source)
-                for _m, product, qty, price, source, _r in group
-            ],
-            fields=[
-                OrderLine.order,
-                OrderLine.product,
-                OrderLine.title,
-                OrderLine.qty,
-                OrderLine.unit_price_cents,
-                OrderLine.source,
-            ],
-        ).execute()
-        written = list(OrderLine.select().where(OrderLine.order == order.id))
-        credits = attribution.credit_order(
-            order, written, {line[1].id: line[1] for line in group}
-        )
-        commissions.accrue(credits, now)
-        held = [line[5] for line in group if line[5]]
+        lines_of[order.id] = _write_lines(order, group)
+        held = [line.reservation_id for line in group if line.reservation_id]
         if held:
             Reservation.update(order=order.id).where(Reservation.id.in_(held)).execute()
         OrderEvent.create(
@@ -295,89 +214,59 @@ def _take_stock_and_write(
             note="placed",
             created_at=now,
         )
-        notifications.notify_order("order_placed", order, actor_id=buyer.id)
         orders.append(order)
+    order_placed.send(
+        None,
+        orders=orders,
+        lines_of=lines_of,
+        products={**{h.sale.product_id: h.sale.product for h in holds}, **products},
+        taken={pid: qty for pid, (qty, _source) in items.items()},
+        buyer=buyer,
+        placed_at=now,
+    )
     return orders
 
 
-# --- the cart -------------------------------------------------------------------
-
-
-def _owner(user, visitor_id):
-    if user is not None:
-        return CartItem.user == user.id
-    return (CartItem.visitor_id == visitor_id) & CartItem.user.is_null()
-
-
-def cart_items(user, visitor_id):
-    """The cart's lines with live product rows (price and stock from the database)."""
-    return list(
-        CartItem.select(CartItem, Product)
-        .join(Product)
-        .where(_owner(user, visitor_id))
-        .order_by(CartItem.added_at, CartItem.id)
-    )
-
-
-def add_to_cart(user, visitor_id, product_id, qty=1, source=None):
-    items = clean_items([{"product_id": product_id, "qty": qty, "source": source}])
-    qty, source = items[product_id]
-    product = Product.get_or_none(Product.id == product_id)
-    if product is None or product.is_archived:
-        raise Invalid("Product %(id)d is not for sale.", field="items", id=product_id)
-    with transaction():
-        line = CartItem.get_or_none(
-            _owner(user, visitor_id) & (CartItem.product == product_id)
-        )
-        if line is None:
-            if CartItem.select().where(_owner(user, visitor_id)).count() >= LINES_MAX:
-                raise Invalid("At most %(n)d lines.", field="items", n=LINES_MAX)
-            CartItem.create(
-                user=user.id if user else None,
-                visitor_id=None if user else visitor_id,
-                product=product_id,
-                qty=qty,
-                source=source,
+def _write_lines(order, priced):
+    """The order's lines as priced, with their adjustments; returns the rows."""
+    OrderLine.insert_many(
+        [
+            (
+                order.id,
+                line.product.id,
+                line.product.title,
+                line.qty,
+                line.unit_price_cents,
+                None if line.source is None else str(line.source),
             )
-        else:
-            CartItem.update(
-                qty=min(QTY_MAX, line.qty + qty), source=line.source or source
-            ).where(CartItem.id == line.id).execute()
-
-
-def set_quantity(user, visitor_id, item_id, qty):
-    if isinstance(qty, bool) or not isinstance(qty, int) or not 0 <= qty <= QTY_MAX:
-        raise Invalid("Quantity must be from 1 to %(n)d.", field="qty", n=QTY_MAX)
-    where = _owner(user, visitor_id) & (CartItem.id == item_id)
-    if qty == 0:
-        CartItem.delete().where(where).execute()
-    else:
-        CartItem.update(qty=qty).where(where).execute()
-
-
-def merge_cart(visitor_id, user):
-    """At sign-in, the anonymous cart joins the account's (quantities add up)."""
-    if not visitor_id:
-        return
-    with transaction():
-        for line in CartItem.select().where(
-            (CartItem.visitor_id == visitor_id) & CartItem.user.is_null()
-        ):
-            mine = CartItem.get_or_none(
-                (CartItem.user == user.id) & (CartItem.product == line.product_id)
-            )
-            if mine:
-                CartItem.update(qty=min(QTY_MAX, mine.qty + line.qty)).where(
-                    CartItem.id == mine.id
-                ).execute()
-                line.delete_instance()
-            else:
-                CartItem.update(user=user.id, visitor_id=None).where(
-                    CartItem.id == line.id
-                ).execute()
-
-
-def clear_cart(user, product_ids):
-    CartItem.delete().where(
-        (CartItem.user == user.id) & (CartItem.product.in_(list(product_ids)))
+            for line in priced
+        ],
+        fields=[
+            OrderLine.order,
+            OrderLine.product,
+            OrderLine.title,
+            OrderLine.qty,
+            OrderLine.unit_price_cents,
+            OrderLine.source,
+        ],
     ).execute()
+    # ids rise in the order of the VALUES of one INSERT, on SQLite and PostgreSQL
+    written = list(
+        OrderLine.select().where(OrderLine.order == order.id).order_by(OrderLine.id)
+    )
+    adjustments = [
+        (row.id, a.kind, a.amount_cents, None if a.source is None else str(a.source))
+        for row, line in zip(written, priced, strict=True)
+        for a in line.adjustments
+    ]
+    if adjustments:
+        LineAdjustment.insert_many(
+            adjustments,
+            fields=[
+                LineAdjustment.line,
+                LineAdjustment.kind,
+                LineAdjustment.amount_cents,
+                LineAdjustment.source,
+            ],
+        ).execute()
+    return written

@@ -2,18 +2,17 @@
 
 import datetime
 
-from flask import current_app, has_app_context
 from peewee import JOIN
 
 from livestall.accounts.models import User
 from livestall.attribution import commissions
-from livestall.catalog.models import Product
+from livestall.catalog import inventory
 from livestall.db.base import isoformat, transaction, utcnow
 from livestall.errors import Conflict, Invalid, NotAllowed, NotFound
 from livestall.notifications import rules as notifications
 from livestall.orders import payments
 from livestall.orders.models import Order, OrderEvent, OrderLine
-from livestall.search import index as search_index
+from livestall.platform import settings
 
 # (from, to) -> who may make the move: "merchant", "buyer" (admins may do anything).
 TRANSITIONS = {
@@ -33,9 +32,7 @@ DEFAULT_RETURN_WINDOW_DAYS = 7  # 七天无理由退货: seven days, no reason n
 
 
 def return_window_days():
-    if has_app_context():
-        return current_app.config.get("RETURN_WINDOW_DAYS", DEFAULT_RETURN_WINDOW_DAYS)
-    return DEFAULT_RETURN_WINDOW_DAYS
+    return settings.get("RETURN_WINDOW_DAYS", DEFAULT_RETURN_WINDOW_DAYS)
 
 
 def returns_until(order):
@@ -147,10 +144,7 @@ def _apply(order, to_status, changes, actor_id, note, reason=None):
         if to_status in RESTOCK:
             commissions.reverse(order.id)
             for line in OrderLine.select().where(OrderLine.order == order.id):
-                Product.update(
-                    stock=Product.stock + line.qty,
-                    sales_count=Product.sales_count - line.qty,
-                ).where(Product.id == line.product_id).execute()
+                inventory.give_back(line.product_id, line.qty)
         OrderEvent.create(
             order=order.id,
             from_status=order.status,
@@ -162,8 +156,6 @@ def _apply(order, to_status, changes, actor_id, note, reason=None):
         notifications.notify_order(
             f"order_{to_status}", moved, actor_id=actor_id, reason=reason
         )
-    if to_status in RESTOCK:  # back in stock for "in stock only" searches
-        search_index.product_changed(*[line.product_id for line in lines_of(order)])
     return moved
 
 

@@ -95,3 +95,14 @@ class OrderEvent(BaseModel):
     actor = ForeignKeyField(User, null=True, on_delete="SET NULL")
     note = CharField(max_length=200, default="")
     created_at = DateTimeField(default=utcnow)
+
+
+class LineAdjustment(BaseModel):
+    """What made an order line's price (a `pricing.Adjustment`), as it was paid:
+    `amount_cents` saved on the whole line by a price of `kind` (flash...) or a
+    discount, granted by `source` (`flash:5`)."""
+
+    line = ForeignKeyField(OrderLine, backref="adjustments", on_delete="CASCADE")
+    kind = CharField(max_length=20)
+    amount_cents = IntegerField()
+    source = CharField(max_length=40, null=True)

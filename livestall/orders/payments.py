@@ -28,10 +28,9 @@ in Shopify's manual methods:
 
 from datetime import timedelta
 
-from flask import current_app, has_app_context
-
 from livestall.db.base import isoformat
 from livestall.merchants.models import MerchantProfile
+from livestall.platform import settings
 
 
 class PaymentProvider:
@@ -72,9 +71,7 @@ class BankTransfer(PaymentProvider):
     DEFAULT_PAY_WITHIN_H = 72
 
     def pay_within(self):
-        hours = self.DEFAULT_PAY_WITHIN_H
-        if has_app_context():
-            hours = current_app.config.get("BANK_TRANSFER_PAY_WITHIN_H", hours)
+        hours = settings.get("BANK_TRANSFER_PAY_WITHIN_H", self.DEFAULT_PAY_WITHIN_H)
         return timedelta(hours=hours)
 
     def available(self, profile):

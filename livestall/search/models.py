@@ -1,4 +1,4 @@
-"""Search: index jobs that failed and wait to be retried (services/search_index)."""
+"""Search: index jobs that failed and wait to be retried (`search.jobs`)."""
 
 from peewee import AutoField, CharField, DateTimeField, IntegerField
 

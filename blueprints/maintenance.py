@@ -1,0 +1,37 @@
+"""A serving process's chores, every minute: cancel the unpaid orders whose time to
+pay is over, end the lives whose stream stayed away. `app.py` starts the loop;
+`flask expire-unpaid` (commands.py) runs one pass for cron."""
+
+import logging
+
+from extensions import db, socketio
+
+MAINTENANCE_EVERY_S = 60
+log = logging.getLogger("livestall.maintenance")
+
+
+def maintenance_pass(app):
+    """One round of a serving process's chores: cancel the unpaid orders whose
+    time to pay is over (their stock goes back), and end the lives whose stream
+    stayed away past its grace period. Safe in several processes at once: every
+    change is a guarded UPDATE. Returns what it changed."""
+    from blueprints.live import video
+    from livestall.orders import lifecycle as orders
+
+    with app.app_context(), db.connection_context():
+        return {
+            "unpaid_cancelled": orders.expire_unpaid(),
+            "lives_ended": video.end_gone_streams(app),
+        }
+
+
+def start_maintenance(app):
+    def loop():
+        while True:
+            socketio.sleep(MAINTENANCE_EVERY_S)
+            try:
+                maintenance_pass(app)
+            except Exception:  # one bad pass must not stop the chores
+                log.exception("maintenance pass failed")
+
+    socketio.start_background_task(loop)

@@ -1,0 +1,392 @@
+"""Search queries: user text to results, with highlights, facets and suggestions.
+
+Queries never use Whoosh's query language: the text is normalised, cut to
+`QUERY_MAX` characters, analysed and turned into term queries, so syntax errors,
+unbalanced quotes, control characters and odd Unicode are plain text. A query first
+collects the exact set of matching products (no scoring), filters it on the columns
+(integer cents: a float sortable NUMERIC crashes whoosh-reloaded, and a NumericRange
+AND-ed into a scored query reports a wrong total at a small limit), counts the total
+and the facets on that set, and then ranks only the page: by a column, or by BM25
+through Whoosh's collector with the filtered set as `filter=`. Searchers and the
+product columns come cached from `store`.
+"""
+
+import html
+import re
+import unicodedata
+
+import jieba
+from whoosh import query as Q
+from whoosh import sorting
+
+from livestall.search import store
+from livestall.search.analysis import ANALYZER, PLAIN, WORDISH, subwords_of
+from livestall.search.snippets import snippet
+
+QUERY_MAX = 100  # characters of a query that are used; the rest is ignored
+TERMS_MAX = 12  # words of a query that are used
+SORTS = ("relevance", "price_asc", "price_desc", "newest", "best_selling")
+# Field weights: a word in the title or brand counts far more than in the text
+# (products: one field, see `documents`; posts and creators: boosts).
+PRODUCT_FIELDS = {"text": 1.0}
+POST_FIELDS = {"text": 1.0, "author": 2.0, "products": 1.5}
+CREATOR_FIELDS = {"name": 3.0, "bio": 1.0}
+_LATIN_WORD = re.compile(r"^[a-z]{3,}$")
+
+
+# --- queries --------------------------------------------------------------------
+
+
+def clean_query(text):
+    """Normalise user text: NFKC, no control or format characters, one space, cut."""
+    if not isinstance(text, str):
+        return ""
+    text = unicodedata.normalize("NFKC", text[: QUERY_MAX * 4])
+    text = "".join(
+        " " if unicodedata.category(ch)[0] in "CZ" else ch
+        for ch in text
+        if unicodedata.category(ch) not in ("Cs", "Co", "Cn")
+    )
+    return " ".join(text.split())[:QUERY_MAX].strip()
+
+
+def _groups(text):
+    """The query's words: [(surface word, [alternative term lists])].
+
+    A jieba word matches as itself or, when it is a long Chinese word, as all of
+    its dictionary sub-words (a title segmented differently still matches).
+    """
+    out = []
+    for word, _start, _end in jieba.tokenize(text):
+        if not WORDISH.search(word):
+            continue
+        terms = [t.text for t in ANALYZER(word, removestops=True)]
+        if not terms:
+            continue
+        whole = terms[0]
+        subs = [g for g, _ in subwords_of(word)]
+        alts = [[whole]]
+        covered = set()
+        for g in subs:
+            i = word.find(g)
+            covered |= set(range(i, i + len(g)))
+        if subs and len(covered) == len(word):
+            alts.append(sorted({g.lower() for g in subs}))
+        out.append((word, alts))
+        if len(out) >= TERMS_MAX:
+            break
+    return out
+
+
+def _term_query(term, fields):
+    return Q.Or([Q.Term(f, term, boost=b) for f, b in fields.items()])
+
+
+def _group_query(alts, fields):
+    options = [_term_query(alts[0][0], fields)]
+    for alt in alts[1:]:
+        options.append(Q.And([_term_query(t, fields) for t in alt], boost=0.8))
+    return options[0] if len(options) == 1 else Q.Or(options)
+
+
+def build_query(text, fields, match_all=True):
+    """The scored query for user text (None when nothing searchable is left)."""
+    groups = _groups(text)
+    if not groups:
+        return None
+    parts = [_group_query(alts, fields) for _, alts in groups]
+    if len(parts) == 1:
+        return parts[0]
+    return Q.And(parts) if match_all else Q.Or(parts, scale=0.9)
+
+
+def query_terms(text):
+    """Every analysed term of the text (for highlighting)."""
+    return {t for _, alts in _groups(text) for alt in alts for t in alt}
+
+
+def _filtered(docnums, columns, category, brand, min_price, max_price, in_stock):
+    """The documents that pass the filters, read from the cached columns.
+
+    This is the `filter=` of the search (a set of document numbers), computed only
+    over the documents the text matched: no NumericRange term expansion and no
+    filter query over the whole index on every search.
+    """
+    checks = []
+    if category:
+        col = columns["category"]
+        checks.append(lambda d: col[d] == category)
+    if brand:
+        col_b = columns["brand_value"]
+        checks.append(lambda d: col_b[d] == brand)
+    if min_price is not None:
+        col_p = columns["price_cents"]
+        checks.append(lambda d: col_p[d] >= min_price)
+    if max_price is not None:
+        col_q = columns["price_cents"]
+        checks.append(lambda d: col_q[d] <= max_price)
+    if in_stock:
+        col_s = columns["in_stock"]
+        checks.append(lambda d: col_s[d])
+    if not checks:
+        return docnums
+    return [d for d in docnums if all(check(d) for check in checks)]
+
+
+# sort name -> (column, descending)
+FIELD_SORTS = {
+    "price_asc": ("price_cents", False),
+    "price_desc": ("price_cents", True),
+    "newest": ("created", True),
+    "best_selling": ("sales_count", True),
+}
+
+
+def _facets(columns, docnums, limit=20):
+    """{category: [{value, count}], brand: [...]} over the given documents."""
+    out = {}
+    for name, field in (("category", "category"), ("brand", "brand_value")):
+        column = columns[field]
+        counts = {}
+        for d in docnums:
+            value = column[d]
+            if value:
+                counts[value] = counts.get(value, 0) + 1
+        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+        out[name] = [{"value": v, "count": c} for v, c in ranked]
+    return out
+
+
+def _known(reader, word):
+    """True if the word, or its stem, is in any searchable product field."""
+    if reader.doc_frequency("spell", word):
+        return True
+    stems = [t.text for t in ANALYZER(word)]
+    return any(reader.doc_frequency(f, t) for t in stems for f in PRODUCT_FIELDS)
+
+
+def _suggestion(searcher, text):
+    """A corrected query for misspelled English words (None if nothing to correct)."""
+    reader = searcher.reader()
+    words = text.split()
+    changed_any = False
+    corrected = []
+    for word in words:
+        lower = word.lower()
+        if _LATIN_WORD.match(lower) and not _known(reader, lower):
+            options = searcher.suggest("spell", lower, limit=1, maxdist=2, prefix=1)
+            if options and options[0] != lower:
+                corrected.append(options[0])
+                changed_any = True
+                continue
+        corrected.append(word)
+    return " ".join(corrected) if changed_any else None
+
+
+def empty_result(page=1, per_page=20, text=""):
+    return {
+        "query": text,
+        "items": [],
+        "total": 0,
+        "page": page,
+        "per_page": per_page,
+        "facets": {"category": [], "brand": []},
+        "suggestion": None,
+        "relaxed": False,
+    }
+
+
+def search_products(
+    text,
+    *,
+    category=None,
+    brand=None,
+    min_price=None,
+    max_price=None,
+    in_stock=False,
+    sort="relevance",
+    page=1,
+    per_page=20,
+):
+    """Search active products.
+
+    Return {query, items: [{id, title, price_cents, category, brand, merchant,
+    in_stock, highlight}], total, page, per_page, facets, suggestion, relaxed}.
+    `relaxed` is True when no product had every word and products with some of
+    them are shown. Totals and facets count every matching product exactly.
+    """
+    text = clean_query(text)
+    result = empty_result(page, per_page, text)
+    if not store.is_configured() or not text:
+        return result
+    searcher = store.searcher("products")
+    columns = store.cached_columns("products", searcher)
+    suggestion = _suggestion(searcher, text)
+    q = build_query(text, PRODUCT_FIELDS)
+    if q is None:
+        result["suggestion"] = suggestion
+        return result
+    filters = (category, brand, min_price, max_price, in_stock)
+    narrowed = False
+
+    def matching(query):
+        """Exact matches (no scoring): the total, the facets, the filter set."""
+        nonlocal narrowed
+        every = list(searcher.docs_for_query(query))
+        passed = _filtered(every, columns, *filters)
+        narrowed = len(passed) != len(every)
+        return passed
+
+    docnums, q_narrowed = matching(q), narrowed
+    if not docnums:
+        relaxed = build_query(text, PRODUCT_FIELDS, match_all=False)
+        if relaxed is not None and relaxed != q:
+            docnums = matching(relaxed)
+            if docnums:
+                q, q_narrowed, result["relaxed"] = relaxed, narrowed, True
+    if suggestion:
+        sq = build_query(suggestion, PRODUCT_FIELDS)
+        if sq is None or not matching(sq):
+            suggestion = None
+    result["suggestion"] = suggestion
+    result["total"] = len(docnums)
+    result["facets"] = _facets(columns, docnums)
+    start = (page - 1) * per_page
+    if start >= len(docnums):
+        return result
+    if sort in FIELD_SORTS:
+        field, descending = FIELD_SORTS[sort]
+        column = columns[field]
+        # Ties keep the newer document first, as a stable order.
+        ranked = sorted(docnums, key=lambda d: (column[d], d), reverse=descending)
+        page_docs = ranked[start : start + per_page]
+    else:
+        # Unfiltered, Whoosh skips blocks that cannot reach the top results
+        # (block-max scoring); a filter set slows that, so it goes in only when
+        # the filters removed something.
+        allow = set(docnums) if q_narrowed else None
+        hits = searcher.search(q, filter=allow, limit=start + per_page)
+        page_docs = [hit.docnum for hit in hits[start : start + per_page]]
+    terms = query_terms(text)
+    for docnum in page_docs:
+        stored = searcher.stored_fields(docnum)
+        title = stored["title"]
+        category = columns["category"][docnum]
+        mark = snippet(title, terms, whole=True)
+        if "<mark>" not in mark:
+            desc = snippet(stored.get("description", ""), terms)
+            mark = desc if "<mark>" in desc else html.escape(title, quote=False)
+        result["items"].append(
+            {
+                "id": int(stored["id"]),
+                "title": title,
+                "price_cents": stored["price_cents"],
+                "category": category,
+                "brand": columns["brand_value"][docnum],
+                "merchant": stored.get("merchant", ""),
+                "in_stock": bool(columns["in_stock"][docnum]),
+                "highlight": mark,
+            }
+        )
+    return result
+
+
+def _search_simple(name, fields, text, page, per_page, item):
+    text = clean_query(text)
+    result = empty_result(page, per_page, text)
+    del result["facets"], result["suggestion"]
+    if not store.is_configured() or not text:
+        return result
+    q = build_query(text, fields)
+    if q is None:
+        return result
+    searcher = store.searcher(name)
+    docnums = list(searcher.docs_for_query(q))
+    if not docnums:
+        relaxed = build_query(text, fields, match_all=False)
+        docnums = list(searcher.docs_for_query(relaxed))
+        q, result["relaxed"] = relaxed, bool(docnums)
+    result["total"] = len(docnums)
+    if (page - 1) * per_page >= len(docnums):
+        return result
+    terms = query_terms(text)
+    for hit in searcher.search(q, limit=page * per_page)[
+        (page - 1) * per_page : page * per_page
+    ]:
+        result["items"].append(item(hit, terms))
+    return result
+
+
+def search_posts(text, page=1, per_page=20):
+    """Published posts: {items: [{id, author, username, highlight}], total, ...}."""
+
+    def item(hit, terms):
+        mark = snippet(hit["text"], terms) or snippet(hit["products"], terms)
+        if "<mark>" not in mark:
+            mark = html.escape(hit["text"][:160], quote=False)
+        return {
+            "id": int(hit["id"]),
+            "author": hit["author"],
+            "username": hit["username"],
+            "highlight": mark,
+        }
+
+    return _search_simple("posts", POST_FIELDS, text, page, per_page, item)
+
+
+def search_creators(text, page=1, per_page=20):
+    """Active creators: {items: [{id, username, name, highlight}], total, ...}."""
+
+    def item(hit, terms):
+        mark = snippet(hit["bio"], terms)
+        if "<mark>" not in mark:
+            mark = html.escape(hit["bio"][:160], quote=False)
+        return {
+            "id": int(hit["id"]),
+            "username": hit["username"],
+            "name": hit["name"],
+            "highlight": mark,
+        }
+
+    return _search_simple("creators", CREATOR_FIELDS, text, page, per_page, item)
+
+
+def _prefix_query(text):
+    """Every word but the last as a whole word, the last as a prefix (spell field)."""
+    words = [t.text for t in PLAIN(text)]
+    if not words:
+        return None
+    parts = [Q.Term("spell", w) for w in words[:-1]]
+    parts.append(Q.Prefix("spell", words[-1]))
+    return parts[0] if len(parts) == 1 else Q.And(parts)
+
+
+def suggest(text, limit=8):
+    """Completions for the search box: [{kind, text, id, username?}], titles first."""
+    text = clean_query(text)
+    if not store.is_configured() or not text:
+        return []
+    q = _prefix_query(text)
+    if q is None:
+        return []
+    out = []
+    for hit in store.searcher("creators").search(q, limit=3):
+        out.append(
+            {
+                "kind": "creator",
+                "text": hit["name"],
+                "id": int(hit["id"]),
+                "username": hit["username"],
+            }
+        )
+    seen = set()
+    for hit in store.searcher("products").search(
+        q, limit=limit * 2, sortedby=sorting.FieldFacet("sales_count", reverse=True)
+    ):
+        if hit["title"] in seen:
+            continue
+        seen.add(hit["title"])
+        out.append({"kind": "product", "text": hit["title"], "id": int(hit["id"])})
+        if len(out) >= limit:
+            break
+    return out[:limit]

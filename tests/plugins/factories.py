@@ -1,0 +1,56 @@
+"""The world factories of tests/factories/, one per domain, as fixtures.
+
+Each `<domain>_world` fixture is the domain's `world` function with the test's `app`
+and `api` already given: call it with the parameters a test file needs, from that
+file's own `world` fixture, e.g.
+
+    @pytest.fixture
+    def world(live_world):
+        return live_world(admin=True, moderators=["tom"])
+
+`journey` is attribution's scripted journey, built. `search_world` holds a database
+connection open for the whole test (the search calls run outside any request).
+"""
+
+import functools
+
+import pytest
+
+from extensions import db
+from tests.factories import attribution, catalog, content, flash, live, orders, search
+
+
+@pytest.fixture
+def catalog_world(api):
+    return functools.partial(catalog.world, api)
+
+
+@pytest.fixture
+def content_world(app, api):
+    return functools.partial(content.world, app, api)
+
+
+@pytest.fixture
+def live_world(app, api):
+    return functools.partial(live.world, app, api)
+
+
+@pytest.fixture
+def flash_world(app, api):
+    return functools.partial(flash.world, app, api)
+
+
+@pytest.fixture
+def orders_world(api):
+    return functools.partial(orders.world, api)
+
+
+@pytest.fixture
+def journey(app, api):
+    return attribution.journey(app, api)
+
+
+@pytest.fixture
+def search_world(app):
+    with db.connection_context():
+        yield search.world

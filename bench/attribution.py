@@ -30,8 +30,9 @@ from app import create_app  # noqa: E402
 from extensions import db  # noqa: E402
 from livestall.accounts.models import User, UserRole
 from livestall.attribution import commissions, dashboards  # noqa: E402
-from livestall.attribution.engine import GROUPS, Report, split_cents, weights  # noqa: E402
+from livestall.attribution.engine import split_cents, weights  # noqa: E402
 from livestall.attribution.models import AttributionCredit, CommissionEntry, Touchpoint  # noqa: E402
+from livestall.attribution.report import GROUPS, Report  # noqa: E402
 from livestall.catalog.models import Product
 from livestall.content.models import Post, PostProduct
 from livestall.live.models import LiveProduct, LiveSession

@@ -22,7 +22,7 @@ from livestall.catalog.models import Product
 from livestall.content import rules as content
 from livestall.content import social
 from livestall.content.models import Comment, Post
-from livestall.flash import rules as flash_sale
+from livestall.flash import sales as flash_sales
 from livestall.live import sessions
 from livestall.orders import cart, checkout
 from livestall.orders import lifecycle as orders
@@ -325,7 +325,7 @@ class Walker:
             )
             on_air = sessions.start(on_air, host)
             self.sale_ids = [
-                flash_sale.launch(
+                flash_sales.launch(
                     on_air,
                     host,
                     {

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from livestall.attribution import commissions
 from livestall.attribution import engine as attribution
-from livestall.attribution.engine import GROUPS
 from livestall.attribution.models import AttributionCredit, CommissionEntry, Touchpoint
+from livestall.attribution.report import GROUPS, Report
 from livestall.content.models import Post, PostProduct
 from livestall.db.base import utcnow
 from livestall.live.models import LiveProduct, LiveSession
@@ -254,9 +254,7 @@ def test_splits_never_lose_or_invent_a_cent(revenue, ages, model):
 
 
 def report(journey, group_by):
-    return attribution.Report(
-        journey["merchant"].id, utcnow() - 30 * DAY, utcnow() + DAY, group_by
-    )
+    return Report(journey["merchant"].id, utcnow() - 30 * DAY, utcnow() + DAY, group_by)
 
 
 def test_the_report_shows_stored_credits_and_what_if(journey):

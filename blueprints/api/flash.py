@@ -4,21 +4,21 @@ from flask import jsonify
 
 from blueprints.api.views import bp, json_body, me
 from blueprints.live import flash_events
-from livestall.flash import rules as flash_sale
+from livestall.flash import sales as flash_sales
 from livestall.live import sessions
 
 
 @bp.post("/live/<int:session_id>/flash-sales")
 def launch_flash_sale(session_id):
     user, session = me(), sessions.get_session(session_id)
-    sale = flash_sale.launch(session, user, json_body())
+    sale = flash_sales.launch(session, user, json_body())
     flash_events.announce_started(sale)
-    return jsonify(flash_sale=flash_sale.sale_dict(sale)), 201
+    return jsonify(flash_sale=flash_sales.sale_dict(sale)), 201
 
 
 @bp.get("/flash-sales/<int:sale_id>")
 def get_flash_sale(sale_id):
-    return jsonify(flash_sale=flash_sale.sale_dict(flash_sale.get_sale(sale_id)))
+    return jsonify(flash_sale=flash_sales.sale_dict(flash_sales.get_sale(sale_id)))
 
 
 @bp.post("/flash-sales/<int:sale_id>/grab")
@@ -31,6 +31,6 @@ def grab_flash_sale(sale_id):
 
 @bp.post("/flash-sales/<int:sale_id>/end")
 def end_flash_sale(sale_id):
-    sale = flash_sale.end_sale(flash_sale.get_sale(sale_id), me())
+    sale = flash_sales.end_sale(flash_sales.get_sale(sale_id), me())
     flash_events.announce_ended(sale)
-    return jsonify(flash_sale=flash_sale.sale_dict(sale))
+    return jsonify(flash_sale=flash_sales.sale_dict(sale))

@@ -18,6 +18,7 @@ import time
 from dataclasses import dataclass, field
 from functools import wraps
 
+from blinker import Signal
 from flask import current_app, request
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room, leave_room
@@ -30,7 +31,7 @@ from livestall.accounts.models import User
 from livestall.attribution import touchpoints
 from livestall.db.base import Prepared, isoformat, on_commit, utcnow
 from livestall.errors import DomainError, Invalid, NotAuthenticated
-from livestall.flash import rules as flash_sale
+from livestall.flash import sales as flash_sales
 from livestall.live import chat, moderation, sales, sessions
 from livestall.live.models import LiveSession
 from livestall.orders.signals import order_placed
@@ -129,6 +130,9 @@ REFRESH_EVERY = 3  # flushes between re-counts of every room (several processes)
 _flusher = {"started": False, "lock": threading.Lock()}
 _sent = {}  # session id -> the last viewer total this process broadcast
 _buckets = {}
+# Sent before a session's new status goes out to its room: flash_events ends the
+# sales of an ended live (and tells the room) before the room hears it ended.
+session_broadcast = Signal("live-session-broadcast")
 
 
 def reset():
@@ -255,7 +259,7 @@ def event(name, database=True):
     return decorator
 
 
-def _conn():
+def current_conn():
     return presence.conns.get(request.sid)
 
 
@@ -272,7 +276,7 @@ def _signed_in(query, required=True):
     """The socket's user, re-read with `query`: None for anonymous sockets (or
     raises); a socket whose user signed out, changed password or was suspended is
     told so and disconnected."""
-    conn = _conn()
+    conn = current_conn()
     if conn is None or conn.user_id is None:
         if required:
             raise NotAuthenticated("Sign in to do this.")
@@ -289,7 +293,7 @@ def _user(required=True):
     return _signed_in(_USER, required)
 
 
-def _user_id():
+def current_user_id():
     return _signed_in(_USER_STATE).id
 
 
@@ -379,7 +383,7 @@ def room_state(session, user):
         "session": sessions.session_dict(session, viewers=presence.count(session.id)),
         "pinned_product": sessions.pinned_card(session),
         "flash_sales": [
-            flash_sale.sale_dict(sale) for sale in flash_sale.open_sales(session)
+            flash_sales.sale_dict(sale) for sale in flash_sales.open_sales(session)
         ],
         "viewers": presence.count(session.id),
         "likes": session.likes,
@@ -410,7 +414,7 @@ def on_join(data):
         banned, _ = moderation.sanction_of(session, user.id)
         if banned:
             raise moderation.Banned("You were banned from this room.")
-    conn = _conn()
+    conn = current_conn()
     join_room(room(session.id))
     if sessions.is_moderator(user, session):
         join_room(mods_room(session.id))
@@ -437,7 +441,7 @@ def on_clock(_data):
 @event("leave")
 def on_leave(data):
     session_id = _session_id(data)
-    conn = _conn()
+    conn = current_conn()
     leave_room(room(session_id))
     leave_room(mods_room(session_id))
     if conn and session_id in conn.rooms:
@@ -477,7 +481,7 @@ def on_like(data):
         or not 1 <= count <= chat.LIKES_MAX_PER_EVENT
     ):
         raise Invalid("count must be 1 to %(n)d.", n=chat.LIKES_MAX_PER_EVENT)
-    conn = _conn()
+    conn = current_conn()
     if session_id not in conn.rooms:
         raise Invalid("Join the room first.")
     presence.add_likes(session_id, count)
@@ -597,10 +601,7 @@ def broadcast_pin(session):
 def broadcast_session(session):
     """The session started or ended: everyone re-renders its status (and when it
     ended, its flash sales end with it)."""
-    if session.status == "ended":
-        from blueprints.live import flash_events
-
-        flash_events.session_ended(session)
+    session_broadcast.send(None, session=session)
     socketio.emit(
         "session",
         {"session": sessions.session_dict(session, viewers=presence.count(session.id))},

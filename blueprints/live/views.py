@@ -41,7 +41,7 @@ from livestall.errors import (
     NotFound,
     SaleEnded,
 )
-from livestall.flash import rules as flash_sale
+from livestall.flash import sales as flash_sales
 from livestall.live import chat, listings, moderation, replay, sales, sessions
 
 LIST_SIZE = 24
@@ -225,7 +225,7 @@ def room(session_id):
                 product, session
             )
     open_sales = (
-        [flash_sale.sale_dict(s) for s in flash_sale.open_sales(session)]
+        [flash_sales.sale_dict(s) for s in flash_sales.open_sales(session)]
         if session.status == "live"
         else []
     )
@@ -277,11 +277,11 @@ def console(session_id):
 def _sale_rows(session):
     """The session's flash sales for the console, newest first, with summaries."""
     rows = []
-    for sale in reversed(flash_sale.sales_of(session)):
+    for sale in reversed(flash_sales.sales_of(session)):
         rows.append(
             {
-                "sale": flash_sale.sale_dict(sale),
-                "summary": flash_sale.summary(sale),
+                "sale": flash_sales.sale_dict(sale),
+                "summary": flash_sales.summary(sale),
             }
         )
     return rows
@@ -471,11 +471,11 @@ def _flash_error(e, session, data):
         message = gettext("Choose one of this live's products.")
     elif isinstance(e, Invalid) and field == "quantity":
         message = gettext(
-            "Give a quantity from 1 to %(n)s.", n=f"{flash_sale.QUANTITY_MAX:,}"
+            "Give a quantity from 1 to %(n)s.", n=f"{flash_sales.QUANTITY_MAX:,}"
         )
     elif isinstance(e, Invalid) and field == "per_user_limit":
         quantity = data.get("quantity")
-        top = flash_sale.PER_USER_MAX
+        top = flash_sales.PER_USER_MAX
         if isinstance(quantity, int) and quantity > 0:
             top = min(top, quantity)
         message = gettext("Give a limit per person from 1 to %(n)d.", n=top)
@@ -493,7 +493,7 @@ def launch_flash_sale(session_id):
         return answer
     data = _flash_data(request.form)
     try:
-        sale = flash_sale.launch(session, access.signed_in(), data)
+        sale = flash_sales.launch(session, access.signed_in(), data)
     except NotAllowed:
         abort(403)
     except DomainError as e:
@@ -518,13 +518,13 @@ def end_flash_sale(session_id, sale_id):
     if answer:
         return answer
     try:
-        sale = flash_sale.get_sale(sale_id)
+        sale = flash_sales.get_sale(sale_id)
     except NotFound:
         abort(404)
     if sale.session_id != session.id:
         abort(404)
     try:
-        sale = flash_sale.end_sale(sale, access.signed_in())
+        sale = flash_sales.end_sale(sale, access.signed_in())
     except NotAllowed:
         abort(403)
     except SaleEnded as e:

@@ -20,7 +20,7 @@ from flask_login import current_user
 
 from blueprints.common import csv_cell, role_required, store_upload, translate
 from livestall.attribution import dashboards
-from livestall.attribution.engine import GROUPS
+from livestall.attribution.report import GROUPS
 from livestall.catalog import rules as catalog
 from livestall.catalog.models import Product
 from livestall.errors import DomainError

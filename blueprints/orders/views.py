@@ -37,7 +37,7 @@ from blueprints.common import (
 )
 from livestall.accounts.models import User
 from livestall.errors import DomainError, NotFound
-from livestall.flash import rules as flash_sale
+from livestall.flash import grabs
 from livestall.orders import cart as carts
 from livestall.orders import checkout, payments
 from livestall.orders import lifecycle as orders
@@ -224,7 +224,7 @@ def _holds(me):
     """The signed-in user's flash-sale holds, with totals, for cart and checkout."""
     if me is None:
         return []
-    holds = flash_sale.active_holds(me)
+    holds = grabs.active_holds(me)
     for hold in holds:
         hold.total_cents = hold.price_cents * hold.qty
     return holds

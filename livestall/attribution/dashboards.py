@@ -11,17 +11,12 @@ import re
 from peewee import fn
 
 from livestall.attribution import commissions
-from livestall.attribution.engine import (
-    COUNTED,
-    GROUPS,
-    Report,
-    excerpt,
-    merchant_settings,
-)
+from livestall.attribution.engine import merchant_settings
 from livestall.attribution.models import AttributionCredit, CommissionEntry
+from livestall.attribution.report import COUNTED, GROUPS, Report, excerpt
 from livestall.content.models import Post
 from livestall.errors import Invalid
-from livestall.flash import rules as flash_sale
+from livestall.flash import sales as flash_sales
 from livestall.live import sales as live_sales
 from livestall.live.models import LiveSession
 from livestall.merchants.models import ATTRIBUTION_MODELS
@@ -316,8 +311,8 @@ def live_stats(user_id, n=LIVES_SHOWN):
     out = []
     for session in sessions:
         sales = []
-        for sale in flash_sale.sales_of(session):
-            summary = flash_sale.summary(sale)
+        for sale in flash_sales.sales_of(session):
+            summary = flash_sales.summary(sale)
             sales.append(
                 {
                     "id": sale.id,

@@ -2,7 +2,7 @@
 settles (its unsold units go back to the shelf) once the order is committed."""
 
 from livestall.db.base import on_commit
-from livestall.flash import rules
+from livestall.flash import sales
 from livestall.orders import signals, sources
 
 
@@ -11,7 +11,7 @@ def _settle_sales(sender, lines_of, **placed):
         (line.source for lines in lines_of.values() for line in lines), "flash"
     )
     for sale_id in sorted(sale_ids):
-        on_commit(rules.settle, sale_id)
+        on_commit(sales.settle, sale_id)
 
 
 def connect():

@@ -10,7 +10,9 @@ from livestall.accounts.models import User
 from livestall.db.base import utcnow
 from livestall.flash.models import FlashSale
 from livestall.live.models import ChatMessage, LiveProduct, LiveSession
+from livestall.orders import sources
 from livestall.orders.models import Order, OrderLine
+from livestall.orders.sources import LineSource
 
 
 def note_viewers(session_id, count):
@@ -30,6 +32,23 @@ def mask_name(name):
     return name[0] + "***" + name[-1]
 
 
+def session_of_source(text):
+    """The id of the live session a line source points into: `live:ID` is that
+    room, `flash:ID` the flash sale's room; None for any other source (or none) and
+    for a flash sale that is gone. Whether the room features the line's product is
+    for the caller to check."""
+    source = LineSource.parse(text, kinds=sources.ROOM_KINDS)
+    if source is None:
+        return None
+    if source.kind == "flash":  # a flash-sale unit: the sale's room
+        return (
+            FlashSale.select(FlashSale.session)
+            .where(FlashSale.id == source.id)
+            .scalar()
+        )
+    return source.id
+
+
 def purchases(orders):
     """For order lines that came from a live room: [(session_id, event payload)]."""
     out = []
@@ -37,22 +56,15 @@ def purchases(orders):
         lines = [
             line
             for line in OrderLine.select().where(OrderLine.order == order.id)
-            if (line.source or "").startswith(("live:", "flash:"))
+            if LineSource.parse(line.source, kinds=sources.ROOM_KINDS) is not None
         ]
         if not lines:
             continue
         buyer = User.get_by_id(order.buyer_id)
         for line in lines:
-            kind, _, ident = line.source.partition(":")
-            session_id = int(ident)
-            if kind == "flash":  # a flash-sale unit: the sale's room
-                session_id = (
-                    FlashSale.select(FlashSale.session)
-                    .where(FlashSale.id == session_id)
-                    .scalar()
-                )
-                if session_id is None:
-                    continue
+            session_id = session_of_source(line.source)
+            if session_id is None:
+                continue
             featured = LiveProduct.select().where(
                 (LiveProduct.session == session_id)
                 & (LiveProduct.product == line.product_id)
@@ -76,7 +88,9 @@ def purchases(orders):
 def _room_sources(session):
     """Line sources that mean "bought in this room": the room and its flash sales."""
     sale_ids = FlashSale.select(FlashSale.id).where(FlashSale.session == session.id)
-    return [f"live:{session.id}"] + [f"flash:{sid}" for (sid,) in sale_ids.tuples()]
+    return [sources.of("live", session.id)] + [
+        sources.of("flash", sid) for (sid,) in sale_ids.tuples()
+    ]
 
 
 def sales(session):

@@ -11,7 +11,7 @@ from livestall.catalog import inventory
 from livestall.catalog.models import Product
 from livestall.db.base import transaction, utcnow
 from livestall.errors import Conflict, Invalid, OutOfStock
-from livestall.flash import rules as flash_sale
+from livestall.flash import grabs
 from livestall.flash.models import Reservation
 from livestall.orders import payments, sources
 from livestall.orders.models import (
@@ -123,7 +123,7 @@ def place_order(
         raise Invalid(
             "Choose cash on delivery or bank transfer.", field="payment_method"
         )
-    reservation_ids = flash_sale.clean_ids(reservation_ids)
+    reservation_ids = grabs.clean_ids(reservation_ids)
     items = clean_items(items) if items or not reservation_ids else {}
     shipping = clean_shipping(shipping)
     digest = _hash(items, shipping, payment_method, reservation_ids)
@@ -162,7 +162,7 @@ def _take_stock_and_write(
     buyer, checkout, items, shipping, payment_method, reservation_ids=()
 ):
     products = {p.id: p for p in Product.select().where(Product.id.in_(list(items)))}
-    holds = flash_sale.convert(buyer, reservation_ids)
+    holds = grabs.convert(buyer, reservation_ids)
     for pid in sorted(items):
         product = products.get(pid)
         if product is None or product.is_archived:

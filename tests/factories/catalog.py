@@ -16,9 +16,3 @@ def shop(api, username="teashop", products=(), bank=None):
     if bank is not None:
         api.bank_details(token, **bank)
     return token, [api.product(token, **fields) for fields in products]
-
-
-def world(api, username="teashop", products=None, bank=None):
-    """A merchant's token and their products' ids (three teas unless told)."""
-    token, made = shop(api, username, teas() if products is None else products, bank)
-    return {"api": api, "merchant": token, "products": [p["id"] for p in made]}

@@ -8,7 +8,8 @@ file's own `world` fixture, e.g.
     def world(live_world):
         return live_world(admin=True, moderators=["tom"])
 
-`journey` is attribution's scripted journey, built. `search_world` holds a database
+Catalog's factory, `catalog.shop`, is the building block of the others. `journey` is
+attribution's scripted journey, built. `search_world` holds a database
 connection open for the whole test (the search calls run outside any request).
 """
 
@@ -17,12 +18,7 @@ import functools
 import pytest
 
 from extensions import db
-from tests.factories import attribution, catalog, content, flash, live, orders, search
-
-
-@pytest.fixture
-def catalog_world(api):
-    return functools.partial(catalog.world, api)
+from tests.factories import attribution, content, flash, live, orders, search
 
 
 @pytest.fixture

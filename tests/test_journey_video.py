@@ -1,4 +1,4 @@
-"""End to end on loopback: nginx-rtmp (rendered by services/video_server.py), an
+"""End to end on loopback: nginx-rtmp (rendered by livestall/live/video_server.py), an
 ffmpeg test pattern published with the creator's key, the app's callbacks, HLS in
 Chromium through hls.js, the grace-period end and the replay's recording.
 

@@ -1,4 +1,4 @@
-"""models.base.Prepared and PreparedInsert: compiled once, the same rows as the
+"""livestall.db.base.Prepared and PreparedInsert: compiled once, the same rows as the
 query they stand for (SQLite here, PostgreSQL in the CI's second pass)."""
 
 import pytest

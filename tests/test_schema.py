@@ -98,7 +98,7 @@ def test_v1_database_upgrades_in_place_without_losing_rows(tmp_path):
 
 
 def test_upgraded_schema_equals_a_fresh_one(tmp_path):
-    """Fails when a model changes without a migration in models/schema.py."""
+    """Fails when a model changes without a migration in livestall/db/migrations.py."""
     _make_app(tmp_path / "fresh")
     db.close()
     old = tmp_path / "old"

@@ -1,6 +1,6 @@
 """The home feed, posts (write, read, edit, like, comment) and creator pages.
 
-Views stay thin: they read the form, call `services.content` / `services.social`
+Views stay thin: they read the form, call `content.rules` / `content.social`
 and render. Every write is a POST with a CSRF token that redirects back with a flash.
 """
 

@@ -2,7 +2,7 @@
 
 The server is the authority. `join` answers with the whole room state and a client
 that reconnects simply joins again. Handlers are thin: they check the payload, call
-`services.live`, and broadcast what it returns. Every handler answers through its
+`livestall.live`, and broadcast what it returns. Every handler answers through its
 ack, `{ok: true, ...}` or `{ok: false, error: {code, message}}`; none raises into
 the socket (a bad payload never disconnects anyone).
 

@@ -1,6 +1,6 @@
 """The cart, checkout, the shopper's orders and the merchant's order desk.
 
-Views stay thin: they read the form, call `services.checkout` / `services.orders`
+Views stay thin: they read the form, call `orders.checkout` / `orders.lifecycle`
 and render. Every write is a POST with a CSRF token that redirects with a flash.
 Prices, stock and totals always come from the database, never from the form.
 """

@@ -10,7 +10,7 @@ commission rate on the credited revenue. The ledger is never edited:
 so a creator's pending and payable balances are sums by state, and what was
 reversed is the sum of reversal rows. There is no second level: nobody earns from
 what their referrals' referrals sell. A creator never earns from their own
-purchases (services.attribution.earner_of).
+purchases (attribution.engine.earner_of).
 """
 
 from peewee import fn

@@ -1,5 +1,5 @@
 """What the attribution dashboards and their API show, on top of the engine
-(services.attribution) and the ledger (services.commissions).
+(attribution.engine) and the ledger (attribution.commissions).
 
 Pages and the API share these helpers so both read the same periods, models and
 numbers. Money stays in integer cents; only templates and CSV format it.

@@ -4,7 +4,7 @@ A new database gets every table at the latest version. An older one is upgraded 
 start by the migrations below, each run once, in order, inside a transaction, with
 the version row bumped in the same transaction. Rules for contributors:
 
-- a new model (a new table) only needs adding to `models.MODELS`;
+- a new model (a new table) only needs adding to `livestall.registry.MODELS`;
 - a new or changed column on an existing table needs a migration here, and
   `tests/test_schema.py` fails until the upgraded schema equals a fresh one.
 """

@@ -1,4 +1,5 @@
-"""Cart and idempotent checkout: stock taken by guarded UPDATEs, all or nothing."""
+"""Idempotent checkout: holds converted, stock taken through inventory, lines
+priced by the pricing pipeline, one order per shop, and `order_placed` sent."""
 
 import hashlib
 import json

@@ -16,7 +16,7 @@ from livestall.platform import settings
 
 # (from, to) -> who may make the move: "merchant", "buyer" (admins may do anything).
 TRANSITIONS = {
-    # which of these two a payment method allows: services.payments
+    # which of these two a payment method allows: orders.payments
     ("pending_payment", "paid"): {"merchant"},  # bank transfer received
     ("pending_payment", "shipped"): {"merchant"},  # cash on delivery
     ("paid", "shipped"): {"merchant"},

@@ -1,5 +1,5 @@
 """Fixed-window counters every server process sees: in the database (the embedded
-default), or in Redis when the processes share one (services.shared).
+default), or in Redis when the processes share one (platform.shared).
 
 Used for login throttling (per account and per IP). The weighted sum of the current
 and previous windows approximates a sliding window without storing every hit.

@@ -1,7 +1,7 @@
 """State the server processes share: Redis when LIVESTALL_MESSAGE_QUEUE is set.
 
 Embedded (no message queue, one process): login throttling counts in the database
-(services.ratelimit), chat token buckets and the flash-sale in-flight guard in this
+(platform.ratelimit), chat token buckets and the flash-sale in-flight guard in this
 process, viewer counts of this process's sockets. Nothing to start.
 
 Cluster (`LIVESTALL_MESSAGE_QUEUE=redis://...`, several processes): the same
@@ -117,7 +117,7 @@ return tostring(wait)
 
 
 class RedisTokenBuckets:
-    """TokenBuckets (services.ratelimit) kept in Redis: every process takes from
+    """TokenBuckets (platform.ratelimit) kept in Redis: every process takes from
     the same bucket, so a user's sockets on two processes share one allowance."""
 
     def __init__(self, name, capacity, refill_s):

@@ -1,4 +1,4 @@
-"""The upload pipeline (livestall/media/images.ingest), unit by unit (SECURITY.md, uploads).
+"""The upload pipeline (livestall.media.images.ingest), unit by unit (SECURITY.md).
 
 Every test runs inside an app context with a database connection; the images land in
 the test's own MEDIA_DIR.

@@ -42,7 +42,7 @@ def _me():
 
 
 def _form_data(form):
-    """Turn the form's text into the service's types; validation stays in the domain rules."""
+    """Turn the form's text into the rules' types; validation stays in the rules."""
     data = {field: form.get(field) for field in catalog.FIELDS if field in form}
     for field in ("stock", "commission_bps"):
         data[field] = _whole(data.get(field))

@@ -22,12 +22,12 @@ test: setup-dev chromium
 	$(BIN)/python -m pytest
 
 # The non-browser suite again on PostgreSQL: each test on a fresh database cloned
-# from a migrated template (tests/conftest.py). The cluster tests ran in `make test`.
+# from a migrated template (tests/plugins/app.py). The cluster tests ran in `make test`.
 TEST_PG ?= postgresql://postgres@127.0.0.1:5432
 .PHONY: test-postgres
 test-postgres: setup-dev
 	LIVESTALL_TEST_DATABASE_URL=$(TEST_PG) $(BIN)/python -m pytest -m "not browser" \
-	  --ignore=tests/test_cluster.py
+	  --ignore=tests/site/test_cluster.py
 
 # N processes on PostgreSQL + Redis behind nginx (docs/DEPLOY.md); Ctrl-C stops all
 N ?= 2

@@ -16,7 +16,7 @@ over `event_received` (the raw JSON bytes, to skip decoding), `handshake_failed`
 and `namespace_disconnected`; connect(..., factory=Subclass) builds it.
 
 Used by bench/flash_sale.py, bench/chat_fanout.py, bench/run.py and
-tests/test_flash_load.py, tests/test_cluster.py.
+tests/flash/test_flash_load.py, tests/site/test_cluster.py.
 """
 
 import asyncio

@@ -6,7 +6,7 @@ the version row bumped in the same transaction. Rules for contributors:
 
 - a new model (a new table) only needs adding to `livestall.registry.MODELS`;
 - a new or changed column on an existing table needs a migration here, and
-  `tests/test_schema.py` fails until the upgraded schema equals a fresh one.
+  `tests/db/test_schema.py` fails until the upgraded schema equals a fresh one.
 """
 
 from peewee import IntegerField

@@ -6,7 +6,7 @@ import re
 
 from tests.plugins.app import AuthActions, csrf_token, text
 
-# key -> (merchant, API product fields); stock as tests/test_orders.py counts it
+# key -> (merchant, API product fields); stock as tests/orders/test_orders.py counts it
 PRODUCTS = {
     "tea": ("teashop", {"title": "龙井 250g", "price_cents": 16800, "stock": 20}),
     "cup": ("teashop", {"title": "青瓷杯", "price_cents": 8900, "stock": 5}),

@@ -13,7 +13,7 @@ from livestall.db.migrations import LATEST, SchemaVersion, current_version
 from tests.plugins.app import FAST_HASH, PASSWORD
 
 pytestmark = pytest.mark.sqlite_only  # SQLite files of earlier releases
-V1_DUMP = Path(__file__).with_name("data") / "livestall_v1.sql"
+V1_DUMP = Path(__file__).resolve().parents[1] / "data" / "livestall_v1.sql"
 
 
 def _make_app(data_dir):

@@ -27,7 +27,7 @@ from livestall.media.models import Image
 from tests.plugins.api import Api
 from tests.plugins.app import FAST_HASH, PASSWORD, AuthActions, csrf_token, read_db
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SESSION_COOKIE = "livestall_session"
 STRONG = "scrypt:131072:8:1"
 
@@ -130,7 +130,7 @@ ACCEPTED = ["Zq7!mK2p", "Zq7!mK2p" * 16]  # exactly 8 and exactly 128 characters
 
 
 def test_common_password_list_is_shipped():
-    path = ROOT / "services" / "data" / "common-passwords.txt.gz"
+    path = ROOT / "livestall" / "accounts" / "data" / "common-passwords.txt.gz"
     with gzip.open(path, "rt", encoding="utf-8") as fh:
         words = {line.strip() for line in fh if line.strip()}
     assert len(words) >= 10_000

@@ -8,8 +8,8 @@ from livestall.accounts.models import User
 from livestall.live import chat, listings, sessions
 from livestall.live import sales as live_sales
 from livestall.live.models import LiveAction, LiveSession
-from tests import test_live_api
 from tests.factories.live import act, created
+from tests.live import test_live_api
 from tests.plugins.api import upload
 from tests.plugins.app import FAST_HASH, read_db
 

@@ -2,7 +2,8 @@
 refusal to anyone but nginx), the grace period, external HLS URLs and the CSP they
 need, the stream/recording routes and the console's video panel.
 
-The end-to-end run with nginx-rtmp, ffmpeg and Chromium is tests/test_journey_video.py.
+The end-to-end run with nginx-rtmp, ffmpeg and Chromium is
+tests/journeys/test_journey_video.py.
 """
 
 import datetime

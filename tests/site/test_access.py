@@ -176,7 +176,7 @@ EXPECTED = {
     ("live.blocked_words", "POST"): by_role(LOGIN, 403, 403, 403, HOME),
     ("live.moderators", "POST"): by_role(LOGIN, 403, 403, 403, HOME),
     # live video: files exist only once nginx-rtmp writes them; callbacks need the
-    # nginx secret (tests/test_video.py)
+    # nginx secret (tests/live/test_video.py)
     ("live.video_state", "GET"): everyone(200),
     ("live.hls_playlist", "GET"): everyone(404),
     ("live.hls_segment", "GET"): everyone(404),
@@ -228,7 +228,7 @@ def check_table_is_complete(app):
     missing = sorted(found - EXPECTED.keys())
     assert not missing, (
         f"Routes with no access expectation: {missing}. Add each one to EXPECTED in "
-        "tests/test_access.py with what every role should get (default deny)."
+        "tests/site/test_access.py with what every role should get (default deny)."
     )
     stale = sorted(EXPECTED.keys() - found)
     assert not stale, f"EXPECTED lists routes that no longer exist: {stale}"

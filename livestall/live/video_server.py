@@ -1,5 +1,6 @@
 """Render deploy/nginx-rtmp.conf.tmpl and run nginx in the foreground (development
-and tests): `flask --app app video-server`, `make video`, tests/journeys/test_journey_video.py.
+and tests): `flask --app app video-server`, `make video`,
+tests/journeys/test_journey_video.py.
 
 Everything nginx writes lives under VIDEO_DIR: nginx/ (config, pid, error log),
 hls/ (live segments), rec/ (FLV recordings), recordings/ (the replays' MP4).

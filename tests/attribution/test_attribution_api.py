@@ -1,9 +1,9 @@
 """The attribution API (docs/API.md, "Attribution") and the dashboard's CSV.
 
 Built on the scripted journey of tests/attribution/test_attribution.py: mei reads
-creator A's post tagging the tea (3 days before), follows creator B's share link to it (2 days
-before), watches creator C's live featuring it (1 day before), then buys one tea for
-¥100.00 with a 10% commission.
+creator A's post tagging the tea (3 days before), follows creator B's share link to it
+(2 days before), watches creator C's live featuring it (1 day before), then buys one tea
+for ¥100.00 with a 10% commission.
 """
 
 import csv

@@ -42,6 +42,7 @@ from livestall.orders import cart as carts
 from livestall.orders import checkout, payments
 from livestall.orders import lifecycle as orders
 from livestall.orders.models import STATUSES, Checkout, Order
+from livestall.pricing import rules as pricing
 
 bp = Blueprint("orders", __name__)
 PER_PAGE = 20
@@ -121,7 +122,7 @@ def _cart_view(lines):
     groups, subtotals, problems = {}, {}, False
     for line in lines:
         product = line.product
-        line.total_cents = product.price_cents * line.qty
+        line.total_cents = pricing.price_line(product, line.qty).total_cents
         line.for_sale = product.status == "active"
         line.short = line.for_sale and line.qty > product.stock
         problems = problems or line.short or not line.for_sale
@@ -226,7 +227,7 @@ def _holds(me):
         return []
     holds = grabs.active_holds(me)
     for hold in holds:
-        hold.total_cents = hold.price_cents * hold.qty
+        hold.total_cents = pricing.hold_line(hold).total_cents
     return holds
 
 

@@ -22,10 +22,10 @@ def _changed(product_id, reason):
     stock_changed.send(None, product_ids=[product_id], reason=reason)
 
 
-def take(product_id, qty):
-    """Take `qty` units of an active product if there are enough; True if taken."""
-    taken = (
-        Product.update(stock=Product.stock - qty, sales_count=Product.sales_count + qty)
+def _off_the_shelf(product_id, qty, **also):
+    """The guarded UPDATE of `take` and `set_aside`: True if the units were there."""
+    return bool(
+        Product.update(stock=Product.stock - qty, **also)
         .where(
             (Product.id == product_id)
             & (Product.stock >= qty)
@@ -33,9 +33,14 @@ def take(product_id, qty):
         )
         .execute()
     )
+
+
+def take(product_id, qty):
+    """Take `qty` units of an active product if there are enough; True if taken."""
+    taken = _off_the_shelf(product_id, qty, sales_count=Product.sales_count + qty)
     if taken:
         _changed(product_id, "taken")
-    return bool(taken)
+    return taken
 
 
 def give_back(product_id, qty):
@@ -48,18 +53,10 @@ def give_back(product_id, qty):
 
 def set_aside(product_id, qty):
     """Reserve `qty` units of an active product for a flash sale; True if done."""
-    taken = (
-        Product.update(stock=Product.stock - qty)
-        .where(
-            (Product.id == product_id)
-            & (Product.stock >= qty)
-            & (Product.status == "active")
-        )
-        .execute()
-    )
+    taken = _off_the_shelf(product_id, qty)
     if taken:
         _changed(product_id, "set_aside")
-    return bool(taken)
+    return taken
 
 
 def settle(product_id, qty):

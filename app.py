@@ -110,17 +110,17 @@ def register_receivers(app):
 
 
 def register_blueprints(app):
+    from blueprints.accounts.views import bp as auth_bp
     from blueprints.admin.views import bp as admin_bp
     from blueprints.api import bp as api_bp
-    from blueprints.auth.views import bp as auth_bp
+    from blueprints.catalog.views import bp as shop_bp
+    from blueprints.content.views import bp as feed_bp
     from blueprints.creator.views import bp as creator_bp
-    from blueprints.feed.views import bp as feed_bp
     from blueprints.live.views import bp as live_bp
     from blueprints.merchant.views import bp as merchant_bp
     from blueprints.notifications.views import bp as notifications_bp
     from blueprints.orders.views import bp as orders_bp
     from blueprints.search.views import bp as search_bp
-    from blueprints.shop.views import bp as shop_bp
 
     for bp in (
         shop_bp,

@@ -22,7 +22,7 @@ from flask import (
 from flask_babel import gettext
 
 from blueprints.common import money, role_required, store_upload, translate
-from blueprints.feed.views import (
+from blueprints.content.views import (
     product_ids_from,
     product_picker,
     with_avatars,

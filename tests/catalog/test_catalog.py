@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from blueprints.shop.views import PER_PAGE
+from blueprints.catalog.views import PER_PAGE
 from extensions import db
 from livestall.accounts import rules as accounts
 from livestall.accounts.models import User

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from blueprints.feed.views import PER_PAGE, parse_product_refs
+from blueprints.content.views import PER_PAGE, parse_product_refs
 from livestall.accounts.models import User
 from livestall.attribution.models import Touchpoint
 from livestall.content import rules as content

@@ -1,7 +1,9 @@
 """The public JSON API, version 1 (docs/API.md)."""
 
 from blueprints.api import (  # noqa: F401 - routes
+    accounts,
     attribution,
+    catalog,
     content,
     flash,
     live,

@@ -20,6 +20,7 @@ from livestall.db.base import Prepared, isoformat, transaction, utcnow
 from livestall.errors import Conflict, DomainError, Invalid, NotAllowed, NotFound
 from livestall.live.models import LiveAction, LiveProduct, LiveSession, Moderator
 from livestall.media.models import Image
+from livestall.orders import sources
 
 TITLE_MAX = 120
 DESCRIPTION_MAX = 2000
@@ -322,7 +323,7 @@ def pinned_card(session):
 
 def product_card(product, session=None):
     cover = product.cover
-    src = f"?src=live:{session.id}" if session else ""
+    src = f"?src={sources.of('live', session.id)}" if session else ""
     return {
         "id": product.id,
         "title": product.title,

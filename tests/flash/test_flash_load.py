@@ -10,6 +10,7 @@ import pytest
 
 from bench.sioclient import connect
 from tests.factories.flash import call, live_room, user
+from tests.plugins.app import run_async
 
 pytestmark = [pytest.mark.slow, pytest.mark.sqlite_only]
 CLIENTS = 500
@@ -50,7 +51,7 @@ def test_five_hundred_sockets_grab_fifty_units(live_server):
     room = live_room(port, units=UNITS, limit=1, stock=100)
     sid, sale_id = room["session_id"], room["sale_id"]
     tokens = people + people  # each person on two sockets
-    acks, stocks = asyncio.run(crowd(port, tokens, sid, sale_id))
+    acks, stocks = run_async(crowd(port, tokens, sid, sale_id))
 
     won = [a for a in acks if a["ok"]]
     refused = Counter(a["error"]["code"] for a in acks if not a["ok"])

@@ -4,6 +4,8 @@
 fresh database per test cloned from a migrated template). Also the `sqlite_only`
 marker and FAST_HASH / PASSWORD."""
 
+import asyncio
+import concurrent.futures
 import contextlib
 import itertools
 import os
@@ -260,3 +262,11 @@ class AuthActions:
 @pytest.fixture
 def auth(client):
     return AuthActions(client)
+
+
+def run_async(coro):
+    """`asyncio.run(coro)` in a thread of its own: once a browser test has run in
+    this process, Playwright's sync API leaves an event loop running in the main
+    thread, where asyncio.run refuses to start."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()

@@ -23,7 +23,7 @@ import pytest
 
 from bench.sioclient import connect
 from tests.factories.flash import call, live_room, user
-from tests.plugins.app import PASSWORD
+from tests.plugins.app import PASSWORD, run_async
 from tests.plugins.browser import LiveServer
 
 pytestmark = pytest.mark.slow
@@ -214,7 +214,7 @@ def test_chat_pin_viewers_and_ban_cross_processes(cluster, backends):
         for c in (ca, cb, ca2, host):
             c.close()
 
-    asyncio.run(scenario())
+    run_async(scenario())
 
 
 def _browser(port):
@@ -260,7 +260,7 @@ def test_a_password_change_on_one_process_signs_out_sockets_on_the_other(cluster
         with pytest.raises((ConnectionError, OSError)):
             await connect("127.0.0.1", b.port, token=token, timeout=10)
 
-    asyncio.run(scenario())
+    run_async(scenario())
 
 
 def test_login_throttling_is_shared_through_redis(cluster, backends):
@@ -368,7 +368,7 @@ def test_four_hundred_sockets_on_two_processes_grab_forty_units(cluster, backend
             c.close()
         return [ack for _, ack in acks]
 
-    acks = asyncio.run(crowd())
+    acks = run_async(crowd())
     won = [a["reservation"] for a in acks if a["ok"]]
     refused = Counter(a["error"]["code"] for a in acks if not a["ok"])
     assert len(won) == UNITS, refused
@@ -468,7 +468,7 @@ def test_killing_a_process_mid_sale_loses_nothing_acknowledged(cluster, backends
         watcher.close()
         return on_a
 
-    asyncio.run(sale())
+    run_async(sale())
     b.proc.wait(10)
     quantity, remaining, held, sold = books_add_up(backends, room["sale_id"])
     rows = {
@@ -513,7 +513,7 @@ def test_reapers_on_both_processes_return_each_hold_once(cluster, backends):
         for c in clients:
             c.close()
 
-    asyncio.run(grab_all())
+    run_async(grab_all())
     # Both processes' loops reap (about once a second each) for a few seconds.
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:

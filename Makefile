@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test setup setup-dev vendor translations chromium lint format clean
+.PHONY: run test setup setup-dev vendor translations chromium video-tools lint format clean
 
 run: setup
 	LIVESTALL_ENV=development $(BIN)/flask --app app seed-demo --if-empty
@@ -17,7 +17,7 @@ run: setup
 video: setup
 	LIVESTALL_ENV=development $(BIN)/flask --app app video-server
 
-test: setup-dev chromium
+test: setup-dev chromium video-tools
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
@@ -76,6 +76,16 @@ chromium:
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk \
 	    >/dev/null; \
 	  else echo "install Debian's chromium and fonts-noto-cjk packages" >&2; fi; fi
+
+# The live video journeys (tests/journeys/test_journey_video.py) need nginx with the
+# RTMP module and ffmpeg; like Chromium, `make test` installs them when it can (root).
+video-tools:
+	@if ! command -v ffmpeg >/dev/null || ! test -x /usr/sbin/nginx || \
+	  ! test -e /usr/lib/nginx/modules/ngx_rtmp_module.so; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx libnginx-mod-rtmp \
+	    ffmpeg >/dev/null; \
+	  else echo "install Debian's nginx, libnginx-mod-rtmp and ffmpeg packages" >&2; fi; fi
 
 lint:
 	$(BIN)/ruff check .

@@ -1,6 +1,7 @@
 """Livestall: the application factory, and `python app.py` to serve it."""
 
 import argparse
+import gc
 import os
 import sys
 from pathlib import Path
@@ -115,6 +116,7 @@ def register_blueprints(app):
     from blueprints.api import bp as api_bp
     from blueprints.catalog.views import bp as shop_bp
     from blueprints.content.views import bp as feed_bp
+    from blueprints.converters import IdConverter
     from blueprints.creator.views import bp as creator_bp
     from blueprints.live.views import bp as live_bp
     from blueprints.merchant.views import bp as merchant_bp
@@ -122,6 +124,7 @@ def register_blueprints(app):
     from blueprints.orders.views import bp as orders_bp
     from blueprints.search.views import bp as search_bp
 
+    app.url_map.converters["int"] = IdConverter  # before any rule is added
     for bp in (
         shop_bp,
         feed_bp,
@@ -172,6 +175,10 @@ def main(argv=None):
     from livestall.platform import shared
 
     shared.ensure_listener(socketio.start_background_task)
+    # What start-up loaded (the app, jieba's dictionary: ~10^5 objects) stays for
+    # the process's life: out of the collector's sight, a full collection, which
+    # runs on the event loop, takes microseconds instead of ~30 ms.
+    gc.freeze()
     print(
         f"Livestall on http://{args.host}:{args.port} "
         f"({app.config['ASYNC_MODE']}, data in {app.config['DATA_DIR']})",

@@ -93,6 +93,11 @@ def create_admin(username, email, password):
 
     with db.connection_context():
         try:
+            # register() keeps quiet about a taken email (sign-up must not reveal
+            # it); the operator at the console is told
+            address = accounts.normalise_email(email)
+            if User.select().where(User.email == address).exists():
+                raise click.ClickException("An account with that email exists already.")
             user = accounts.register(
                 username,
                 email,
@@ -158,9 +163,10 @@ def video_server(print_config):
 @click.command("expire-unpaid")
 @with_appcontext
 def expire_unpaid():
-    """Cancel unpaid orders whose time to pay is over, and end lives whose stream
-    stayed away past its grace period (the server does both every minute too; this
-    is for cron on hosts that run without it)."""
+    """Cancel orders whose time to be paid (bank transfer) or shipped (cash on
+    delivery) is over, and end lives whose stream stayed away past its grace
+    period (the server does both every minute too; this is for cron on hosts that
+    run without it)."""
     from blueprints.maintenance import maintenance_pass
 
     done = maintenance_pass(current_app._get_current_object())

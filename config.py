@@ -62,11 +62,34 @@ def load_config():
         "SQLITE_BUSY_TIMEOUT_MS": _env_int("SQLITE_BUSY_TIMEOUT_MS", 10000),
         "PASSWORD_HASH_METHOD": _env("PASSWORD_HASH_METHOD", STRONG_PASSWORD_HASH),
         "MAX_CONTENT_LENGTH": _env_int("MAX_UPLOAD_BYTES", 16 * 1024 * 1024),
-        "MAX_IMAGE_PIXELS": _env_int("MAX_IMAGE_PIXELS", 40_000_000),
+        # 25 M pixels: a phone's full photo (12 MP; 24 MP on recent iPhones,
+        # 5712x4284) passes, a 48-200 MP "full resolution" shot or a pixel bomb
+        # is refused from its header, before any decoding
+        "MAX_IMAGE_PIXELS": _env_int("MAX_IMAGE_PIXELS", 25_000_000),
         "THUMBNAIL_SIZE": _env_int("THUMBNAIL_SIZE", 480),
-        "LOGIN_LIMIT_PER_ACCOUNT": _env_int("LOGIN_LIMIT_PER_ACCOUNT", 5),
+        # images a user may upload per window, and bytes they may keep stored
+        "UPLOAD_LIMIT_PER_USER": _env_int("UPLOAD_LIMIT_PER_USER", 30),
+        "UPLOAD_LIMIT_WINDOW_S": _env_int("UPLOAD_LIMIT_WINDOW_S", 600),
+        "UPLOAD_QUOTA_BYTES": _env_int("UPLOAD_QUOTA_BYTES", 500 * 1024 * 1024),
+        # hashing, image decoding, searches and the what-if off the gevent loop
+        # (livestall/platform/offload.py); off only to measure what it saves
+        "OFFLOAD_CPU": _env_bool("OFFLOAD_CPU", True),
+        # sign-in throttling (livestall/accounts/throttling.py; 0 turns a limit
+        # off): failures per account from one address or known device before
+        # delays start, the first delay (doubling per failure) and its cap;
+        # failures per address across accounts, and per account from all
+        # addresses together, which spares known devices
+        "LOGIN_FREE_FAILURES": _env_int("LOGIN_FREE_FAILURES", 5),
+        "LOGIN_DELAY_BASE_S": _env_int("LOGIN_DELAY_BASE_S", 15),
+        "LOGIN_DELAY_MAX_S": _env_int("LOGIN_DELAY_MAX_S", 900),
         "LOGIN_LIMIT_PER_IP": _env_int("LOGIN_LIMIT_PER_IP", 30),
         "LOGIN_LIMIT_WINDOW_S": _env_int("LOGIN_LIMIT_WINDOW_S", 900),
+        "LOGIN_LIMIT_PER_ACCOUNT": _env_int("LOGIN_LIMIT_PER_ACCOUNT", 100),
+        "LOGIN_ACCOUNT_WINDOW_S": _env_int("LOGIN_ACCOUNT_WINDOW_S", 3600),
+        # accounts created per address and per network (/24, IPv6 /64) a window
+        "SIGNUP_PER_IP": _env_int("SIGNUP_PER_IP", 5),
+        "SIGNUP_PER_NETWORK": _env_int("SIGNUP_PER_NETWORK", 20),
+        "SIGNUP_WINDOW_S": _env_int("SIGNUP_WINDOW_S", 3600),
         "TRUSTED_PROXIES": _env_int("TRUSTED_PROXIES", 0),
         # live chat: a burst of CHAT_BURST messages, then one per CHAT_REFILL_S
         "CHAT_BURST": _env_int("CHAT_BURST", 5),
@@ -76,6 +99,13 @@ def load_config():
         # orders paid by bank transfer are cancelled (stock returned) if unpaid by then
         "BANK_TRANSFER_PAY_WITHIN_H": _env_int("BANK_TRANSFER_PAY_WITHIN_H", 72),
         "RETURN_WINDOW_DAYS": _env_int("RETURN_WINDOW_DAYS", 7),
+        # hoarding (livestall/orders/limits.py; 0 turns a limit off): units of one
+        # product a buyer may have in orders not yet shipped, checkouts per window,
+        # and days a cash-on-delivery order may wait to ship before it is cancelled
+        "ORDER_UNSHIPPED_UNITS_MAX": _env_int("ORDER_UNSHIPPED_UNITS_MAX", 20),
+        "ORDER_RATE_MAX": _env_int("ORDER_RATE_MAX", 20),
+        "ORDER_RATE_WINDOW_S": _env_int("ORDER_RATE_WINDOW_S", 600),
+        "COD_SHIP_DAYS": _env_int("COD_SHIP_DAYS", 7),
         # live video (docs/DEPLOY-video.md): nginx-rtmp ingest, HLS under DATA_DIR
         "VIDEO_DIR": _env("VIDEO_DIR", ""),  # empty: DATA_DIR/video
         "VIDEO_RTMP_LISTEN": _env("VIDEO_RTMP_LISTEN", "127.0.0.1:1935"),

@@ -121,6 +121,9 @@ def setup(port, units, clients):
             "price_cents": 9900,
             "stock": units,
             "category": "tea-drinks",
+            # the merchant's consent to the sale below: all units, from ¥49
+            "flash_min_price_cents": 4900,
+            "flash_max_units": units,
         },
         shop,
     )["product"]["id"]

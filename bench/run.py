@@ -210,6 +210,9 @@ def seed(setup, sizes):
                 "stock": 1_000_000,
                 "category": "kitchen",
                 "description": f"A {en.lower()} for the bench, {zh}。",
+                # open to the flash-sale workload (the merchant's consent)
+                "flash_min_price_cents": 1,
+                "flash_max_units": 1_000_000,
             },
         )
         ids.append(product["product"]["id"])

@@ -11,12 +11,12 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from extensions import db, login_manager
-from livestall.accounts import rules as accounts
 from livestall.accounts.models import User
 from livestall.attribution import touchpoints
 from livestall.catalog import rules as catalog
 from livestall.content import social
 from livestall.media import images
+from livestall.media.limits import UploadLimits
 from livestall.orders import sources
 
 VISITOR_COOKIE = "lsv"
@@ -121,22 +121,9 @@ def client_ip():
     return request.remote_addr or "unknown"
 
 
-def sign_in(login, password):
-    """Check a login with this app's throttling settings; return the user."""
-    config = current_app.config
-    return accounts.authenticate(
-        login,
-        password,
-        client_ip(),
-        limit_account=config["LOGIN_LIMIT_PER_ACCOUNT"],
-        limit_ip=config["LOGIN_LIMIT_PER_IP"],
-        window_s=config["LOGIN_LIMIT_WINDOW_S"],
-        hash_method=config["PASSWORD_HASH_METHOD"],
-    )
-
-
 def store_upload(upload, owner):
-    """Run an uploaded file through the image pipeline; return the Image row."""
+    """Run an uploaded file through the image pipeline, within the owner's upload
+    rate and quota; return the Image row. Every upload of the site comes here."""
     config = current_app.config
     return images.ingest(
         upload.read(),
@@ -144,6 +131,11 @@ def store_upload(upload, owner):
         media_dir=config["MEDIA_DIR"],
         max_pixels=config["MAX_IMAGE_PIXELS"],
         thumb_size=config["THUMBNAIL_SIZE"],
+        limits=UploadLimits(
+            per_window=config["UPLOAD_LIMIT_PER_USER"],
+            window_s=config["UPLOAD_LIMIT_WINDOW_S"],
+            quota_bytes=config["UPLOAD_QUOTA_BYTES"],
+        ),
     )
 
 
@@ -293,34 +285,46 @@ def line_source(given):
 
 def _share_link():
     """Follow a share link: `?s=CODE` on any page records who shared what, then
-    lands on the same page without the code (so a reload counts once)."""
+    lands on the same page without the code (so a reload counts once).
+
+    Only a routed page is followed, and the way back is built by url_for from its
+    endpoint and arguments, never echoed from the path: `/%09/evil.example?s=x`
+    once redirected to `//evil.example` (another site) and `/%0a?s=x` put a newline
+    in the Location header (a 500). A path no rule matches answers as routing does
+    (404 or 405)."""
     code = request.args.get("s")
-    if request.method != "GET" or code is None or request.path.startswith("/api/"):
+    rule = request.url_rule
+    if (
+        request.method != "GET"
+        or code is None
+        or rule is None
+        or request.blueprint == "api"
+        or rule.endpoint == "static"
+    ):
         return None
+    view_args = request.view_args or {}
     sharer = social.sharer_of(code)
     if sharer is not None and sharer != _user_id():
-        post_id = product_id = None
-        parts = request.path.strip("/").split("/")
-        if len(parts) == 2 and parts[1].isdecimal() and len(parts[1]) < 16:
-            if parts[0] == "posts":
-                post_id = int(parts[1])
-            elif parts[0] == "products":
-                product_id = int(parts[1])
         touchpoints.record(
             "share_visit",
             visitor_id(),
             _user_id(),
-            post_id=post_id,
-            product_id=product_id,
+            post_id=view_args.get("post_id") if rule.endpoint == "feed.post" else None,
+            product_id=(
+                view_args.get("product_id") if rule.endpoint == "shop.product" else None
+            ),
             sharer_id=sharer,
             utm=_utm(),
         )
         session[SHARE_KEY] = [sharer, int(time.time())]
     args = request.args.copy()
     args.pop("s")
-    target = request.path + (
-        "?" + urlencode(list(args.items(multi=True))) if args else ""
-    )
+    # The query goes on after url_for: as url_for's own keywords an `_external`
+    # or `_scheme` argument would pick the host, and one named like a path
+    # argument would clash with it.
+    target = url_for(rule.endpoint, **view_args)
+    if args:
+        target += "?" + urlencode(list(args.items(multi=True)))
     return redirect(target)
 
 

@@ -1,6 +1,7 @@
-"""A serving process's chores, every minute: cancel the unpaid orders whose time to
-pay is over, end the lives whose stream stayed away. `app.py` starts the loop;
-`flask expire-unpaid` (commands.py) runs one pass for cron."""
+"""A serving process's chores, every minute: cancel the pending orders whose time is
+over (bank transfers not paid, cash on delivery not shipped), end the lives whose
+stream stayed away. `app.py` starts the loop; `flask expire-unpaid` (commands.py)
+runs one pass for cron."""
 
 import logging
 
@@ -11,10 +12,11 @@ log = logging.getLogger("livestall.maintenance")
 
 
 def maintenance_pass(app):
-    """One round of a serving process's chores: cancel the unpaid orders whose
-    time to pay is over (their stock goes back), and end the lives whose stream
-    stayed away past its grace period. Safe in several processes at once: every
-    change is a guarded UPDATE. Returns what it changed."""
+    """One round of a serving process's chores: cancel the pending orders whose
+    time is over (not paid, or cash on delivery not shipped: their stock goes
+    back), and end the lives whose stream stayed away past its grace period. Safe
+    in several processes at once: every change is a guarded UPDATE. Returns what
+    it changed."""
     from blueprints.live import video
     from livestall.orders import lifecycle as orders
 

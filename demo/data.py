@@ -10,7 +10,10 @@ The files:
 
 - `admin.json`: the demo administrator's username, display name and bio.
 - `merchants.json`: a shop each; `categories` are the catalogue sections it sells in
-  and `service` are shop-policy sentences mixed into product descriptions.
+  and `service` are shop-policy sentences mixed into product descriptions;
+  `flash_sales` are its terms for creators' flash sales of its products (the floor
+  as a percentage of the price, the units open sales may set aside), so the demo's
+  creators can run them; without them, none.
 - `creators.json`: the creators (KOLs): username, display name, bio.
 - `shoppers.json`: username, display name, interface language (`locale`).
 - `catalogue.json`: per category, the base hue of the pictures (degrees), brands as

@@ -194,6 +194,7 @@ def _product_spec(rng, slug, cat, merchant, item, brand, vi, si):
         extra.append(item["en_desc"])
     chosen = sorted(rng.sample(range(len(extra)), rng.randint(1, 4 - len(lead))))
     description = _join_description(lead + [extra[i] for i in chosen])
+    price = _price_cents(*item["price"], t)
     return {
         "merchant": merchant["username"],
         "item": item["zh"],
@@ -201,13 +202,14 @@ def _product_spec(rng, slug, cat, merchant, item, brand, vi, si):
         "data": {
             "title": title,
             "description": description,
-            "price_cents": _price_cents(*item["price"], t),
+            "price_cents": price,
             "currency": "CNY",
             "stock": stock,
             "category": slug,
             "brand": brand[0],
             "tags": tags,
             "commission_bps": rng.choice((500, 600, 800, 1000, 1200, 1500, 2000)),
+            **_flash_consent(merchant, price),
         },
         "picture": {
             "shape": item["shape"],
@@ -217,6 +219,17 @@ def _product_spec(rng, slug, cat, merchant, item, brand, vi, si):
             "seed": rng.randrange(1 << 30),
         },
     }
+
+
+def _flash_consent(merchant, price):
+    """The shop's terms for creators' flash sales (merchants.json `flash_sales`): a
+    floor at a share of the price (whole yuan), an allowance of units. Without
+    terms, none: no creator may launch a flash sale of its products."""
+    terms = merchant.get("flash_sales")
+    if not terms:
+        return {}
+    floor = max(100, price * terms["floor_percent"] // 100 // 100 * 100)
+    return {"flash_min_price_cents": floor, "flash_max_units": terms["max_units"]}
 
 
 # ------------------------------------------------------------------------ content

@@ -18,6 +18,18 @@ class DomainError(Exception):
             self.code = code
         self.field = field
 
+    def __reduce__(self):
+        # pickled whole (platform.workers sends them between processes): the
+        # default would rebuild from the formatted message alone
+        return (_rebuild, (type(self), self.message, self.__dict__))
+
+
+def _rebuild(cls, message, state):
+    error = cls.__new__(cls)
+    Exception.__init__(error, message)
+    error.__dict__.update(state)
+    return error
+
 
 class Invalid(DomainError):
     code, status = "invalid", 400
@@ -29,6 +41,12 @@ class NotAuthenticated(DomainError):
 
 class NotAllowed(DomainError):
     code, status = "forbidden", 403
+
+
+class NotAllowedByMerchant(NotAllowed):
+    """The product's merchant has not consented to this (a floor, an allowance)."""
+
+    code = "not_allowed_by_merchant"
 
 
 class NotFound(DomainError):

@@ -1,6 +1,12 @@
 """Every table of every domain: `MODELS` lists them in creation order."""
 
-from livestall.accounts.models import ApiToken, User, UserRole
+from livestall.accounts.models import (
+    ApiToken,
+    EmailClaim,
+    SignInDelay,
+    User,
+    UserRole,
+)
 from livestall.attribution.models import AttributionCredit, CommissionEntry, Touchpoint
 from livestall.catalog.models import Product, ProductImage
 from livestall.content.models import Comment, Follow, Like, Post, PostImage, PostProduct
@@ -28,7 +34,7 @@ from livestall.orders.models import (
     OrderEvent,
     OrderLine,
 )
-from livestall.platform.models import RateCounter
+from livestall.platform.models import AuditEntry, RateCounter
 from livestall.search.models import SearchJob
 
 MODELS = [
@@ -36,11 +42,14 @@ MODELS = [
     User,
     UserRole,
     ApiToken,
+    EmailClaim,
+    SignInDelay,
     Image,
     ImageUpload,
     Product,
     ProductImage,
     RateCounter,
+    AuditEntry,
     Post,
     PostImage,
     PostProduct,

@@ -14,11 +14,16 @@ from flask import (
 from flask_babel import gettext
 from flask_login import current_user, login_required, login_user, logout_user
 
+from blueprints.accounts.signin import (
+    device_token_for,
+    register,
+    set_device_cookie,
+    sign_in,
+)
 from blueprints.common import (
     SHARE_KEY,
     VISITOR_COOKIE,
     safe_next,
-    sign_in,
     store_upload,
     translate,
 )
@@ -50,6 +55,19 @@ def start_session(user, remember=False):
     cart.merge_cart(request.cookies.get(VISITOR_COOKIE), user)
 
 
+def _form_error(template, form, errors, error, status):
+    """The form again with its errors; 429 with Retry-After when the client
+    must wait."""
+    if isinstance(error, RateLimited):
+        status = error.status
+    response = make_response(
+        render_template(template, form=form, errors=errors), status
+    )
+    if isinstance(error, RateLimited):
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
+
+
 @bp.route("/signup", methods=["GET", "POST"])
 def signup():
     if current_user.is_authenticated:
@@ -57,43 +75,37 @@ def signup():
     form, errors = request.form, {}
     if request.method == "POST":
         try:
-            user = accounts.register(
-                form.get("username"),
-                form.get("email"),
-                form.get("password"),
-                form.get("role") or "shopper",
-                form.get("display_name"),
-                hash_method=current_app.config["PASSWORD_HASH_METHOD"],
-            )
+            user = register(form, form.get("role") or "shopper")
         except DomainError as e:
             errors[e.field or "form"] = translate(e)
-        else:
-            start_session(user)
-            flash(gettext("Welcome to Livestall, %(name)s!", name=user.name), "success")
-            return redirect(safe_next(request.args.get("next")) or _home_for(user))
-    status = 400 if errors else 200
-    return render_template("auth/signup.html", form=form, errors=errors), status
+            return _form_error("auth/signup.html", form, errors, e, 400)
+        # The same answer when the email was another account's already
+        # (accounts.rules.register): the new account is signed in all the same.
+        start_session(user)
+        flash(gettext("Welcome to Livestall, %(name)s!", name=user.name), "success")
+        response = redirect(safe_next(request.args.get("next")) or _home_for(user))
+        set_device_cookie(response, device_token_for(user))
+        return response
+    return render_template("auth/signup.html", form=form, errors=errors)
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("feed.home"))
-    form, errors, status = request.form, {}, 200
+    form, errors = request.form, {}
     if request.method == "POST":
         try:
             user = sign_in(form.get("login"), form.get("password"))
         except DomainError as e:
-            errors["form"], status = translate(e), e.status
-            response = make_response(
-                render_template("auth/login.html", form=form, errors=errors), status
-            )
-            if isinstance(e, RateLimited):
-                response.headers["Retry-After"] = str(e.retry_after)
-            return response
+            errors["form"] = translate(e)
+            return _form_error("auth/login.html", form, errors, e, e.status)
         start_session(user, remember=bool(form.get("remember")))
-        return redirect(safe_next(request.args.get("next")) or _home_for(user))
-    return render_template("auth/login.html", form=form, errors=errors), status
+        response = redirect(safe_next(request.args.get("next")) or _home_for(user))
+        # this device gets past the limits strangers trip (accounts.throttling)
+        set_device_cookie(response, device_token_for(user))
+        return response
+    return render_template("auth/login.html", form=form, errors=errors)
 
 
 @bp.route("/logout", methods=["POST"])
@@ -155,10 +167,13 @@ def password():
             errors[field or "form"] = translate(e)
         else:
             start_session(user)  # this browser stays signed in; all others are out
+            response = redirect(url_for("auth.profile"))
+            # devices known before are no longer (accounts.devices); this one is
+            set_device_cookie(response, device_token_for(user))
             flash(
                 gettext("Password changed. Other sessions were signed out."), "success"
             )
-            return redirect(url_for("auth.profile"))
+            return response
     return render_template("auth/password.html", errors=errors), (
         400 if errors else 200
     )

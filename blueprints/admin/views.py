@@ -1,7 +1,8 @@
-"""Admin pages: user management (roles, suspension)."""
+"""Admin pages: user management (roles, suspension) and the audit log."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from blueprints.common import (
@@ -10,13 +11,35 @@ from blueprints.common import (
     role_required,
     translate,
 )
-from livestall.accounts import rules as accounts
+from livestall.accounts import admin
 from livestall.accounts.models import ROLES, User
 from livestall.errors import DomainError
-from livestall.search import writer as search_writer
+from livestall.platform import audit
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PER_PAGE = 50
+ACTIONS = {
+    "user.roles": _l("Changed roles"),
+    "user.suspend": _l("Suspended the account"),
+    "user.reinstate": _l("Reinstated the account"),
+    "order.move": _l("Moved the order"),
+    "post.delete": _l("Deleted the post"),
+    "comment.delete": _l("Deleted the comment"),
+}
+TARGETS = {
+    "user": _l("User"),
+    "order": _l("Order"),
+    "post": _l("Post"),
+    "comment": _l("Comment"),
+    "live": _l("Live room"),
+}
+KINDS = {
+    "user": _l("Users"),
+    "order": _l("Orders"),
+    "post": _l("Posts"),
+    "comment": _l("Comments"),
+    "live": _l("Live rooms"),
+}
 
 
 @bp.before_request
@@ -48,20 +71,35 @@ def update_user(user_id):
     user = User.get_or_none(User.id == user_id)
     if user is None:
         return redirect(url_for("admin.users"))
-    if user.id == current_user.id:
-        flash(gettext("You cannot change your own account here."), "error")
-        return redirect(url_for("admin.users"))
     try:
-        accounts.set_roles(user, request.form.getlist("roles"))
-        status = request.form.get("status", "active")
-        if status not in ("active", "suspended"):
-            status = "active"
-        if status != user.status:
-            User.update(status=status).where(User.id == user.id).execute()
-            search_writer.user_changed(user.id)  # a suspended creator leaves search
-            accounts.end_sessions(user)
+        admin.update_user(
+            current_user,
+            user,
+            request.form.getlist("roles"),
+            request.form.get("status", "active"),
+        )
     except DomainError as e:
         flash(translate(e), "error")
     else:
         flash(gettext("Saved %(name)s.", name=user.username), "success")
     return redirect(url_for("admin.users"))
+
+
+@bp.route("/audit")
+def audit_log():
+    """Every action an admin took by admin right, newest first."""
+    page = page_arg()
+    kind = request.args.get("kind", "")
+    if kind not in audit.TARGET_KINDS:
+        kind = ""
+    rows, total = audit.entries(page, PER_PAGE, target_kind=kind or None)
+    return render_template(
+        "admin/audit.html",
+        entries=[audit.entry_dict(row) for row in rows],
+        kinds=KINDS,
+        targets=TARGETS,
+        actions=ACTIONS,
+        kind=kind,
+        page=page,
+        pages=page_count(total, PER_PAGE),
+    )

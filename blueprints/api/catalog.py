@@ -1,12 +1,14 @@
 """JSON API v1: the merchants' catalog (docs/API.md, "Products")."""
 
 from flask import jsonify, request
+from flask_login import current_user
 
 from blueprints.api.views import bp, json_body, pagination, require_role
 from blueprints.common import store_upload
+from livestall.catalog import availability
 from livestall.catalog import rules as catalog
 from livestall.catalog.models import Product
-from livestall.errors import Invalid
+from livestall.errors import Invalid, NotFound
 
 
 @bp.post("/products")
@@ -19,6 +21,9 @@ def create_product():
 @bp.get("/products/<int:product_id>")
 def get_product(product_id):
     product = catalog.get_product(product_id)
+    viewer = current_user if current_user.is_authenticated else None
+    if not availability.visible_to(product, viewer):  # a suspended merchant's
+        raise NotFound("No such product.")
     return jsonify(product=catalog.product_dict(product))
 
 

@@ -10,6 +10,7 @@ from flask import (
     request,
     send_from_directory,
 )
+from flask_login import current_user
 
 from blueprints.common import (
     page_arg,
@@ -18,6 +19,7 @@ from blueprints.common import (
     share_url,
 )
 from extensions import db
+from livestall.catalog import availability
 from livestall.catalog import rules as catalog
 from livestall.catalog.models import Product
 from livestall.errors import NotFound
@@ -65,7 +67,11 @@ def product(product_id):
         item = catalog.get_product(product_id, include_archived=True)
     except NotFound:
         abort(404)
-    if "src" in request.args and not item.is_archived:
+    viewer = current_user if current_user.is_authenticated else None
+    if not availability.visible_to(item, viewer):
+        abort(404)  # a suspended merchant's: for them and admins only
+    for_sale = availability.is_for_sale(item)
+    if "src" in request.args and for_sale:
         record_product_click(item.id, request.args.get("src"))
     gallery = catalog.images_of(item)
     more = Product.with_images(
@@ -78,6 +84,7 @@ def product(product_id):
         "shop/product.html",
         product=item,
         images=gallery,
+        for_sale=for_sale,
         more=more,
         share_url=share_url("shop.product", product_id=item.id),
         cart_source=_page_source(request.args.get("src")),

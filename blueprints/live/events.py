@@ -30,9 +30,10 @@ from livestall.accounts import signals as accounts_signals
 from livestall.accounts.models import User
 from livestall.attribution import touchpoints
 from livestall.db.base import Prepared, isoformat, on_commit, utcnow
-from livestall.errors import DomainError, Invalid, NotAuthenticated
+from livestall.errors import DomainError, Invalid, NotAuthenticated, RateLimited
 from livestall.flash import sales as flash_sales
-from livestall.live import chat, moderation, sales, sessions
+from livestall.live import chat, hearts, moderation, sales, sessions
+from livestall.live import signals as live_signals
 from livestall.live.models import LiveSession
 from livestall.orders.signals import order_placed
 from livestall.platform import ratelimit, shared
@@ -130,6 +131,7 @@ REFRESH_EVERY = 3  # flushes between re-counts of every room (several processes)
 _flusher = {"started": False, "lock": threading.Lock()}
 _sent = {}  # session id -> the last viewer total this process broadcast
 _buckets = {}
+_hearts = hearts.HeartLimiter()  # taps per socket and per room, in this process
 # Sent before a session's new status goes out to its room: flash_events ends the
 # sales of an ended live (and tells the room) before the room hears it ended.
 session_broadcast = Signal("live-session-broadcast")
@@ -144,6 +146,7 @@ def reset():
         presence.dirty.clear()
         presence.likes.clear()
     _buckets.clear()
+    _hearts.reset()
     _sent.clear()
 
 
@@ -346,6 +349,7 @@ def on_connect(auth=None):
 @socketio.on("disconnect", namespace=NS)
 def on_disconnect(*_reason):
     conn = presence.conns.pop(request.sid, None)
+    _hearts.forget(request.sid)
     if conn:
         for session_id in conn.rooms:
             presence.leave(request.sid, session_id)
@@ -484,8 +488,62 @@ def on_like(data):
     conn = current_conn()
     if session_id not in conn.rooms:
         raise Invalid("Join the room first.")
-    presence.add_likes(session_id, count)
+    # bounded before any database read: a flood is refused from memory
+    allowed, wait = _hearts.take(request.sid, count)
+    if not allowed:
+        error = RateLimited("You are sending hearts too fast.")
+        error.retry_after_s = int(wait) + 1
+        raise error
+    hearts.check_live(session_id)
+    counted = _hearts.count(session_id, allowed)  # the rest dropped silently
+    if counted:
+        presence.add_likes(session_id, counted)
     return {}
+
+
+def moderators_changed(sender, host_id, user_ids, **_):
+    """A host named or removed moderators: their sockets join or leave the
+    moderators' rooms at once, here and in every other process."""
+    _moderators_local(host_id, list(user_ids))
+    shared.publish("moderators", host_id=host_id, user_ids=list(user_ids))
+
+
+live_signals.moderators_changed.connect(moderators_changed, weak=False)
+
+
+@shared.on_control("moderators")
+def _moderators_local(host_id, user_ids):
+    """Each process moves its own sockets of these users (in the host's rooms they
+    joined) into or out of the moderators' rooms, and tells them
+    `moderator {session_id, is_moderator}`."""
+    sids = {uid: presence.sids_of_user(uid) for uid in user_ids}
+    if not any(sids.values()):
+        return
+    if db.is_closed():  # a control message: no handler's connection to borrow
+        with db.connection_context():
+            return _moderators_local(host_id, user_ids)
+    for user_id, user_sids in sids.items():
+        user = _USER.first(user_id) if user_sids else None
+        for sid in user_sids:
+            conn = presence.conns.get(sid)
+            joined = list(conn.rooms) if conn else []
+            if not joined:
+                continue
+            for session in LiveSession.select().where(
+                LiveSession.id.in_(joined) & (LiveSession.host == host_id)
+            ):
+                moderator = user is not None and sessions.is_moderator(user, session)
+                if moderator:
+                    socketio.server.enter_room(sid, mods_room(session.id), namespace=NS)
+                else:
+                    socketio.server.leave_room(sid, mods_room(session.id), namespace=NS)
+                socketio.emit(
+                    "moderator",
+                    {"session_id": session.id, "is_moderator": moderator},
+                    to=sid,
+                    namespace=NS,
+                    ignore_queue=True,
+                )
 
 
 @event("delete_message")

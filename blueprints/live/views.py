@@ -32,12 +32,14 @@ from blueprints.live import access, events, flash_events
 from blueprints.live.access import bp
 from blueprints.live.video import csp_for, page_video, seek_positions, take_new_key
 from blueprints.merchant.views import parse_price
+from livestall.catalog.models import Product
 from livestall.db.base import utcnow
 from livestall.errors import (
     Conflict,
     DomainError,
     Invalid,
     NotAllowed,
+    NotAllowedByMerchant,
     NotFound,
     SaleEnded,
 )
@@ -203,7 +205,8 @@ def edit_session(session_id):
 def _product_rows(session):
     """The session's products, with their cards (a Buy link that remembers the room)."""
     return [
-        (p, sessions.product_card(p, session)) for p in sessions.products_of(session)
+        (p, sessions.product_card(p, session))
+        for p in sessions.products_of(session, shown=True)
     ]
 
 
@@ -444,21 +447,24 @@ def _flash_data(form):
     return data
 
 
-def _flash_error(e, session, data):
+def _flash_error(e, data):
     """(field, message) for a refused launch, in the host's words (prices in money)."""
     field = "price" if e.field == "price_cents" else e.field
     if field not in FLASH_FIELDS:
         field = "form"
     message = translate(e)
+    pid = data.get("product_id")
+    product = None
+    if isinstance(pid, int) and 0 < pid < 2**53:  # any shop's product may be sold
+        product = Product.get_or_none(Product.id == pid)
+    if isinstance(e, NotAllowedByMerchant):
+        if field == "price" and product is not None:  # the merchant's floor
+            message = gettext(
+                "The merchant allows flash sales of this product at %(floor)s or more.",
+                floor=money(e.params["floor"], product.currency),
+            )
+        return field, message
     if field == "price":
-        product = next(
-            (
-                p
-                for p in sessions.products_of(session)
-                if p.id == data.get("product_id")
-            ),
-            None,
-        )
         if product is not None:
             message = gettext(
                 "Give a sale price from %(low)s to %(high)s (the list price).",
@@ -494,10 +500,13 @@ def launch_flash_sale(session_id):
     data = _flash_data(request.form)
     try:
         sale = flash_sales.launch(session, access.signed_in(), data)
+    except NotAllowedByMerchant as e:  # the product's limits: the host may adjust
+        field, message = _flash_error(e, data)
+        return _console_page(session, {field: message}, request.form)
     except NotAllowed:
         abort(403)
     except DomainError as e:
-        field, message = _flash_error(e, session, data)
+        field, message = _flash_error(e, data)
         return _console_page(session, {field: message}, request.form)
     flash_events.announce_started(sale)
     flash(

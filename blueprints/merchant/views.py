@@ -48,7 +48,22 @@ def _form_data(form):
         data[field] = _whole(data.get(field))
     if "price" in form:
         data["price_cents"] = parse_price(form.get("price"))
-    return {k: v for k, v in data.items() if k in form or k == "price_cents"}
+    data = {k: v for k, v in data.items() if k in form or k == "price_cents"}
+    data.update(_flash_consent(form))
+    return data
+
+
+def _flash_consent(form):
+    """The flash-sale floor (typed as a price) and unit allowance; a blank one is
+    null: no flash sale of the product, by anyone."""
+    data = {}
+    if "flash_min_price" in form:
+        text = form.get("flash_min_price", "").strip()
+        data["flash_min_price_cents"] = parse_price(text) if text else None
+    if "flash_max_units" in form:
+        text = form.get("flash_max_units", "").strip()
+        data["flash_max_units"] = _whole(text) if text else None
+    return data
 
 
 def _whole(text):

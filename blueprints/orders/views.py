@@ -36,6 +36,7 @@ from blueprints.common import (
     visitor_id,
 )
 from livestall.accounts.models import User
+from livestall.catalog import availability
 from livestall.errors import DomainError, NotFound
 from livestall.flash import grabs
 from livestall.orders import cart as carts
@@ -116,14 +117,17 @@ def _order_context():
 def _cart_view(lines):
     """Lines grouped by merchant (names in one query) and subtotals per currency."""
     merchant_ids = {line.product.merchant_id for line in lines}
-    names = {}
+    merchants = {}
     if merchant_ids:
-        names = {u.id: u.name for u in User.select().where(User.id.in_(merchant_ids))}
+        merchants = {u.id: u for u in User.select().where(User.id.in_(merchant_ids))}
+    names = {uid: u.name for uid, u in merchants.items()}
     groups, subtotals, problems = {}, {}, False
     for line in lines:
         product = line.product
         line.total_cents = pricing.price_line(product, line.qty).total_cents
-        line.for_sale = product.status == "active"
+        line.for_sale = product.status == "active" and availability.merchant_selling(
+            merchants.get(product.merchant_id)
+        )
         line.short = line.for_sale and line.qty > product.stock
         problems = problems or line.short or not line.for_sale
         group = groups.setdefault(
@@ -163,7 +167,11 @@ def add_to_cart():
         return redirect(back or url_for(".cart"))
     try:
         carts.add_to_cart(
-            *_cart_owner(), product_id, qty, source=line_source(form.get("source"))
+            *_cart_owner(),
+            product_id,
+            qty,
+            source=line_source(form.get("source")),
+            browser=visitor_id(),  # whose touchpoints back the source's claim
         )
     except DomainError as e:
         flash(translate(e), "error")
@@ -248,7 +256,7 @@ def _hold_ids(form):
 @login_required
 def checkout_page():
     me = _me()
-    form, errors = request.form, {}
+    form, errors, status, headers = request.form, {}, 200, {}
     lines = carts.cart_items(me, None)
     holds = _holds(me)
     key = form.get("idempotency_key") or secrets.token_urlsafe(16)
@@ -273,12 +281,16 @@ def checkout_page():
                 form.get("idempotency_key"),
                 payment_method=form.get("payment_method") or "",
                 reservation_ids=_hold_ids(form),
+                visitor_id=visitor_id(),  # the cart's sources are checked again
             )
         except DomainError as e:
             field = (e.field or "form").removeprefix("shipping.")
             if field not in ("name", "address", "phone", "payment_method"):
                 field = "form"
             errors[field] = translate(e)
+            status = e.status if e.status == 429 else 400
+            if getattr(e, "retry_after", None):  # too many orders (orders.limits)
+                headers["Retry-After"] = str(e.retry_after)
             if e.code == "idempotency_conflict" or e.field == "idempotency_key":
                 key = secrets.token_urlsafe(16)
         else:  # placing it emptied the cart of what was bought (orders.receivers)
@@ -286,7 +298,7 @@ def checkout_page():
     groups, subtotals, problems = _cart_view(lines)
     merchants = {line.product.merchant_id for line in lines}
     merchants |= {hold.sale.product.merchant_id for hold in holds}
-    return render_template(
+    page = render_template(
         "orders/checkout.html",
         methods=payments.methods_for(merchants),
         form=form,
@@ -297,7 +309,8 @@ def checkout_page():
         problems=problems,
         idempotency_key=key,
         payment_labels=PAYMENT_LABELS,
-    ), (400 if errors else 200)
+    )
+    return page, status, headers
 
 
 # --- orders ---------------------------------------------------------------------------
@@ -338,8 +351,10 @@ def order(order_id):
         move_labels=MOVE_LABELS,
         payment=payments.instructions(item),
         pay_by=orders.pay_by(item),
+        ship_by=orders.ship_by(item),
         returns_until=orders.returns_open_until(item),
         unpaid_note=orders.UNPAID_NOTE,
+        unshipped_note=orders.UNSHIPPED_NOTE,
         buyer=User.get_by_id(item.buyer_id),
         merchant=User.get_by_id(item.merchant_id),
         is_seller=me.id == item.merchant_id or me.has_role("admin"),

@@ -8,6 +8,7 @@ from peewee import (
     CompositeKey,
     DateTimeField,
     DeferredForeignKey,
+    DoubleField,
     ForeignKeyField,
     IntegerField,
     TextField,
@@ -17,6 +18,10 @@ from livestall.db.base import BaseModel, Prepared, utcnow
 
 ROLES = ("shopper", "creator", "merchant", "admin")
 SELF_SERVICE_ROLES = ("shopper", "creator", "merchant")
+# The start of `User.email` for an account whose address was another's already
+# (EmailClaim): no "@", so no one can register it, and a random rest, so no one
+# signs in with it.
+UNCLAIMED = "unclaimed:"
 
 
 class User(BaseModel):
@@ -57,6 +62,15 @@ class User(BaseModel):
 
     def has_role(self, *roles):
         return any(role in self.roles for role in roles)
+
+    @property
+    def shown_email(self):
+        """The address to show the user: theirs, or the one they gave that was
+        another account's already (EmailClaim)."""
+        if not self.email.startswith(UNCLAIMED):
+            return self.email
+        claim = EmailClaim.get_or_none(EmailClaim.user == self.id)
+        return claim.email if claim else ""
 
     @property
     def name(self):
@@ -106,6 +120,31 @@ class ApiToken(BaseModel):
             .where(cls.digest == cls.digest_of(secret))
             .first()
         )
+
+
+class EmailClaim(BaseModel):
+    """The address an account gave at sign-up when another account had it already.
+
+    The address stays with the account that has it (`User.email`); this account's
+    `User.email` is a placeholder no one can type or register (UNCLAIMED). The
+    claim is shown to its maker only and signs nobody in: it lets sign-up answer
+    the same whether an address is registered or not (accounts.rules.register).
+    """
+
+    user = ForeignKeyField(User, primary_key=True, on_delete="CASCADE")
+    email = CharField(max_length=254)
+    created_at = DateTimeField(default=utcnow)
+
+
+class SignInDelay(BaseModel):
+    """Failed sign-ins to one account from one address (or one known device) in a
+    row, and when the next attempt may come (accounts.throttling). `key` is a
+    digest of the pair; times are unix seconds."""
+
+    key = CharField(max_length=64, primary_key=True)
+    failures = IntegerField(default=0)
+    wait_until = DoubleField(default=0)
+    last_at = DoubleField(default=0)
 
 
 # a user's roles are read on most requests and socket events: compiled once

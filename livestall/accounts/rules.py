@@ -1,15 +1,22 @@
-"""Accounts: registration, sign-in with throttling, tokens, profiles, sessions."""
+"""Accounts: registration, sign-in (throttled: throttling.py), tokens, profiles,
+sessions."""
 
 import re
 import secrets
 
 from peewee import IntegrityError
 
-from livestall.accounts import passwords, signals
-from livestall.accounts.models import ROLES, ApiToken, User, UserRole
+from livestall.accounts import devices, passwords, signals, throttling
+from livestall.accounts.models import (
+    ROLES,
+    UNCLAIMED,
+    ApiToken,
+    EmailClaim,
+    User,
+    UserRole,
+)
 from livestall.db.base import transaction, utcnow
-from livestall.errors import AlreadyExists, Invalid, NotAuthenticated, RateLimited
-from livestall.platform import ratelimit
+from livestall.errors import AlreadyExists, Invalid, NotAuthenticated
 
 USERNAME_RE = re.compile(r"^[a-z0-9_]{3,30}$")
 EMAIL_RE = re.compile(r"^[^@\s<>\"']{1,64}@[A-Za-z0-9.-]{1,189}\.[A-Za-z]{2,24}$")
@@ -84,9 +91,27 @@ def clean_bio(bio):
 
 
 def register(
-    username, email, password, role="shopper", display_name="", *, hash_method
+    username,
+    email,
+    password,
+    role="shopper",
+    display_name="",
+    *,
+    hash_method,
+    address=None,
 ):
-    """Create an account with one self-service role; return the User."""
+    """Create an account with one self-service role; return the User.
+
+    `address` (the client's) counts the sign-up against its address's and
+    network's limits (throttling.count_signup); the CLI and the demo give none.
+
+    An email address another account has already does not stop the sign-up:
+    saying so would tell anyone which addresses are registered. The account is
+    made and answered the same way (signed in, a token), the password hashed
+    the same, but the address stays with the account that has it: this one
+    keeps it as an EmailClaim, which signs nobody in. Usernames are public
+    (profile pages), so a taken one is still said.
+    """
     username = normalise_username(username)
     email = normalise_email(email)
     if role not in SELF_SERVICE_ROLES:
@@ -95,48 +120,53 @@ def register(
     display_name = clean_display_name(display_name) or username
     if User.select().where(User.username == username).exists():
         raise AlreadyExists("That username is taken.", field="username")
-    if User.select().where(User.email == email).exists():
-        raise AlreadyExists("An account with that email already exists.", field="email")
+    if address is not None:
+        throttling.count_signup(address)
     password_hash = passwords.hash_password(password, hash_method)
-    try:
-        with transaction():
-            user = User.create(
-                username=username,
-                email=email,
-                password_hash=password_hash,
-                display_name=display_name,
-            )
-            UserRole.create(user=user, role=role)
-    except IntegrityError:
-        raise AlreadyExists("That username or email is taken.", field="username")
+    claim = User.select().where(User.email == email).exists()
+    for _ in range(2):
+        try:
+            user = _create(username, email, password_hash, display_name, role, claim)
+            break
+        except IntegrityError:  # a sign-up in parallel took the name or address
+            if claim or User.select().where(User.username == username).exists():
+                raise AlreadyExists("That username is taken.", field="username")
+            claim = True
     if role == "creator":
         signals.user_changed.send(None, user_ids=[user.id])
     return user
 
 
-def authenticate(
-    login, password, ip, *, limit_account, limit_ip, window_s, hash_method
-):
-    """Return the user for a correct login, counting failures per account and IP.
+def _create(username, email, password_hash, display_name, role, claim):
+    with transaction():
+        user = User.create(
+            username=username,
+            email=UNCLAIMED + secrets.token_hex(16) if claim else email,
+            password_hash=password_hash,
+            display_name=display_name,
+        )
+        UserRole.create(user=user, role=role)
+        if claim:
+            EmailClaim.create(user=user, email=email)
+    return user
 
-    Raises RateLimited once either counter is over its limit (before the password is
-    even checked), NotAuthenticated for a wrong login or password.
+
+def authenticate(login, password, address, *, device=None, hash_method):
+    """Return the user for a correct login, throttled per account and origin
+    (accounts.throttling).
+
+    `device` is the client's known-device value (accounts.devices: a cookie, an
+    app's token); one valid for this account lets it past the limits a stranger
+    can trip. Raises RateLimited when the attempt must wait (the password is not
+    checked then), NotAuthenticated for a wrong login or password.
     """
     login = _text(login, "login").strip().lower()[:254]
     if not isinstance(password, str):
         raise Invalid("Password must be text.", field="password")
     user = User.by_login(login) if login else None
-    # Count per account, whether it is named by username or by email.
-    who = f"id:{user.id}" if user else f"login:{login}"
-    account_key, ip_key = f"login:acct:{who}", f"login:ip:{ip}"
-    if (
-        ratelimit.count(account_key, window_s) >= limit_account
-        or ratelimit.count(ip_key, window_s) >= limit_ip
-    ):
-        raise RateLimited(
-            "Too many failed sign-in attempts. Try again later.",
-            retry_after=ratelimit.retry_after(window_s),
-        )
+    # Counted per account, whether it is named by username or by email.
+    account = f"id:{user.id}" if user else f"login:{login}"
+    attempt = throttling.begin(account, address, devices.recognise(device, user))
     if user is None:
         if hash_method not in _DUMMY:
             _DUMMY[hash_method] = passwords.hash_password("x" * 12, hash_method)
@@ -147,12 +177,11 @@ def authenticate(
             user.password_hash, password[: passwords.MAX_LENGTH * 4]
         )
     if not ok or not user.is_active:
-        ratelimit.hit(account_key, window_s)
-        ratelimit.hit(ip_key, window_s)
+        throttling.failed(attempt)
         raise NotAuthenticated(
             "Wrong username/email or password.", code="invalid_credentials"
         )
-    ratelimit.reset(account_key)
+    throttling.succeeded(attempt)
     return user
 
 

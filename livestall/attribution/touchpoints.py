@@ -3,6 +3,7 @@
 from livestall.attribution.models import Touchpoint
 from livestall.content.models import Post
 from livestall.db.base import utcnow
+from livestall.orders import sources
 
 UTM_MAX = 100
 
@@ -43,8 +44,10 @@ def record(
 
 def record_product_click(visitor_id, user_id, product_id, post_id, utm=None):
     """A product opened from a post: the post's author is found by the same INSERT
-    (INSERT ... SELECT), so the page does no extra read. Unknown posts record
-    nothing."""
+    (INSERT ... SELECT), so the page does no extra read. `?src=post:ID` is the
+    visitor's claim: only a published post that tags the product records a click
+    (`sources.tagging_posts`); a draft, an unknown post or one about another
+    product records nothing."""
     utm = utm or {}
     source = Post.select(
         "product_click",
@@ -57,7 +60,7 @@ def record_product_click(visitor_id, user_id, product_id, post_id, utm=None):
         _utm(utm.get("utm_medium")),
         _utm(utm.get("utm_campaign")),
         utcnow(),
-    ).where(Post.id == post_id)
+    ).where((Post.id == post_id) & Post.id.in_(sources.tagging_posts(product_id)))
     Touchpoint.insert_from(
         source,
         [

@@ -45,6 +45,11 @@ class Product(BaseModel):
     brand = CharField(max_length=80, default="", index=True)
     tags = JSONField(default=list)
     commission_bps = IntegerField(default=0)
+    # The merchant's consent to flash sales run by creators (the merchant's own
+    # creator account too): the lowest sale price and the units all open sales
+    # may set aside at once. Null, the default, allows none (livestall.flash.consent).
+    flash_min_price_cents = IntegerField(null=True)
+    flash_max_units = IntegerField(null=True)
     status = CharField(max_length=10, default="active")  # or archived
     sales_count = IntegerField(default=0)
     created_at = DateTimeField(default=utcnow)
@@ -87,7 +92,9 @@ class Product(BaseModel):
 
     @classmethod
     def listing(cls):
-        """Active products with the columns a card shows, merchant joined (no N+1)."""
+        """Products for sale with the columns a card shows, merchant joined (no
+        N+1): active, of a merchant who may sell (catalog.availability: a suspended
+        merchant's products leave every listing)."""
         return (
             cls.select(
                 cls.id,
@@ -103,7 +110,7 @@ class Product(BaseModel):
                 User.display_name,
             )
             .join(User)
-            .where(cls.status == "active")
+            .where((cls.status == "active") & (User.status == "active"))
         )
 
     @classmethod

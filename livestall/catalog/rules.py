@@ -13,6 +13,7 @@ TAG_MAX, TAGS_MAX = 30, 20
 STOCK_MAX = 10_000_000
 COMMISSION_MAX = 9000  # basis points: at most 90%
 IMAGES_MAX = 9
+FLASH_UNITS_MAX = 1_000_000  # as many as one flash sale may set aside
 FIELDS = (
     "title",
     "description",
@@ -23,6 +24,8 @@ FIELDS = (
     "brand",
     "tags",
     "commission_bps",
+    "flash_min_price_cents",
+    "flash_max_units",
 )
 
 
@@ -80,8 +83,9 @@ def clean_tags(value):
     return tags
 
 
-def clean(data, partial=False):
-    """Validate merchant input into model values; only FIELDS are ever read."""
+def clean(data, partial=False, price_cents=None):
+    """Validate merchant input into model values; only FIELDS are ever read.
+    `price_cents` is the stored price a partial change keeps (for the floor)."""
     if not isinstance(data, dict):
         raise Invalid("Expected a JSON object.")
     rules = {
@@ -96,6 +100,13 @@ def clean(data, partial=False):
         "brand": lambda v: _str(v, "brand", BRAND_MAX),
         "tags": clean_tags,
         "commission_bps": lambda v: _int(v, "commission_bps", 0, COMMISSION_MAX),
+        # null clears: no creator may then launch a flash sale of the product
+        "flash_min_price_cents": lambda v: (
+            None if v is None else _int(v, "flash_min_price_cents", 1, PRICE_MAX)
+        ),
+        "flash_max_units": lambda v: (
+            None if v is None else _int(v, "flash_max_units", 1, FLASH_UNITS_MAX)
+        ),
     }
     required = ("title", "price_cents", "category")
     out = {}
@@ -104,7 +115,21 @@ def clean(data, partial=False):
             out[field] = rules[field](data[field])
         elif not partial and field in required:
             raise Invalid("This field is required.", field=field)
+    _check_floor(out, price_cents)
     return out
+
+
+def _check_floor(values, stored_price):
+    """A flash-sale floor is at most the price (the one sent, else the stored one).
+    A later price cut below the floor leaves it: no sale is allowed until the
+    merchant lowers it (never lowered for them: that is their consent)."""
+    floor = values.get("flash_min_price_cents")
+    price = values.get("price_cents", stored_price)
+    if floor is not None and price is not None and floor > price:
+        raise Invalid(
+            "The lowest flash-sale price cannot be above the price.",
+            field="flash_min_price_cents",
+        )
 
 
 def _currency(value):
@@ -149,7 +174,7 @@ def owned_product(merchant, product_id):
 
 
 def update_product(product, data):
-    values = clean(data, partial=True)
+    values = clean(data, partial=True, price_cents=product.price_cents)
     if not values:
         return product
     values["updated_at"] = utcnow()
@@ -219,6 +244,8 @@ def product_dict(product, images=None):
         "brand": product.brand,
         "tags": product.tags or [],
         "commission_bps": product.commission_bps,
+        "flash_min_price_cents": product.flash_min_price_cents,
+        "flash_max_units": product.flash_max_units,
         "status": product.status,
         "merchant": {"id": product.merchant.id, "username": product.merchant.username},
         "images": [img.to_dict() for img in images],

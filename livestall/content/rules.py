@@ -1,9 +1,13 @@
 """Posts: Markdown rendered then sanitised, photos, tagged products, feeds."""
 
 import datetime
+import re
 
 import markdown
 import nh3
+from markdown.blockprocessors import HashHeaderProcessor
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
 
 from livestall.accounts.models import User
 from livestall.catalog.models import Product
@@ -12,21 +16,54 @@ from livestall.content.models import Follow, Post, PostImage, PostProduct
 from livestall.db.base import transaction, utcnow
 from livestall.errors import Invalid, NotAllowed, NotFound
 from livestall.media.models import Image, ImageUpload
+from livestall.platform import audit
 
 BODY_MAX = 20_000
 IMAGES_MAX = 9
 PRODUCTS_MIN, PRODUCTS_MAX = 1, 20
 TAGS = {
     "p", "br", "strong", "em", "del", "a", "ul", "ol", "li", "blockquote", "h2", "h3",
-    "h4", "code", "pre", "hr",
+    "h4", "h5", "h6", "code", "pre", "hr",
 }  # fmt: skip
 ATTRIBUTES = {"a": {"href", "title"}}
 URL_SCHEMES = {"http", "https", "mailto"}
+HEADINGS = {f"h{n}": f"h{min(n + 1, 6)}" for n in range(1, 7)}
+
+
+class _ShiftHeadings(Treeprocessor):
+    """A post's own headings sit one level below the page's: `#` is an h2, `##` an
+    h3... (`######` stays h6). nh3 drops h1, so `# heading` once lost its heading;
+    shifting them all keeps the levels an author chose apart."""
+
+    def run(self, root):
+        for element in root.iter():
+            if element.tag in HEADINGS:
+                element.tag = HEADINGS[element.tag]
+
+
+class _SpacedHashHeader(HashHeaderProcessor):
+    """`# heading` needs its space (as in CommonMark): `#春茶 #龙井` at the start of
+    a line is hashtags, not a heading."""
+
+    RE = re.compile(
+        r"(?:^|\n)(?P<level>#{1,6})(?=[ \t]|\n|$)"
+        r"(?P<header>(?:\\.|[^\\#]|#+(?=[^#\n]))*?)#*(?:\n|$)"
+    )
+
+
+class _PostHeadings(Extension):
+    def extendMarkdown(self, md):  # Python-Markdown's name
+        md.parser.blockprocessors.register(
+            _SpacedHashHeader(md.parser), "hashheader", 70
+        )
+        md.treeprocessors.register(_ShiftHeadings(md), "shift_headings", 5)
 
 
 def render(body):
     """Markdown to HTML, then sanitised with nh3: the only HTML a post ever shows."""
-    html = markdown.markdown(body, extensions=["sane_lists"], output_format="html")
+    html = markdown.markdown(
+        body, extensions=["sane_lists", _PostHeadings()], output_format="html"
+    )
     return nh3.clean(
         html,
         tags=TAGS,
@@ -164,7 +201,16 @@ def update_post(post, editor, body, product_ids, image_ids=None, publish=True):
 def delete_post(post, user):
     if post.author_id != user.id and not user.has_role("admin"):
         raise NotAllowed("Only the author can delete this post.")
-    Post.delete().where(Post.id == post.id).execute()
+    with transaction():
+        Post.delete().where(Post.id == post.id).execute()
+        audit.record_if_admin(
+            user,
+            (post.author_id,),
+            "post.delete",
+            "post",
+            post.id,
+            author_id=post.author_id,
+        )
     signals.post_changed.send(None, post_ids=[post.id])
 
 
@@ -236,7 +282,8 @@ def hydrate(posts, full=False):
         )
         .join(Product)
         .join(User)  # the merchant, shown on every card
-        .where(PostProduct.post.in_(list(by_id)))
+        # a suspended merchant's products leave the cards (catalog.availability)
+        .where(PostProduct.post.in_(list(by_id)) & (User.status == "active"))
         .order_by(PostProduct.position)
     )
     products = []

@@ -8,7 +8,7 @@ from livestall.accounts.models import User, UserRole
 from livestall.content.models import Comment, Follow, Like, Post
 from livestall.db.base import transaction
 from livestall.errors import Invalid, NotAllowed, NotFound, RateLimited
-from livestall.platform import ratelimit
+from livestall.platform import audit, ratelimit
 
 COMMENT_MAX = 500
 COMMENTS_PER_MINUTE = 6
@@ -142,6 +142,15 @@ def delete_comment(user, comment_id):
             Post.update(comment_count=Post.comment_count - 1).where(
                 (Post.id == comment.post_id) & (Post.comment_count > 0)
             ).execute()
+            audit.record_if_admin(
+                user,
+                (comment.author_id, comment.post.author_id),
+                "comment.delete",
+                "comment",
+                comment.id,
+                post_id=comment.post_id,
+                author_id=comment.author_id,
+            )
     return comment.post
 
 

@@ -72,12 +72,26 @@ def _v6_touchpoint_funnel_indexes(migrator):
     )
 
 
+def _v7_flash_consent(migrator):
+    """Let merchants consent to creators' flash sales of their products: a floor
+    price and a unit allowance, null (no consent) until the merchant sets them."""
+    from livestall.catalog.models import Product
+
+    migrate(
+        migrator.add_column(
+            "product", "flash_min_price_cents", Product.flash_min_price_cents
+        ),
+        migrator.add_column("product", "flash_max_units", Product.flash_max_units),
+    )
+
+
 MIGRATIONS = [
     (2, _v2_locale_and_sales),
     (3, _v3_listing_indexes),
     (4, _v4_share_codes),
     (5, _v5_paid_at),
     (6, _v6_touchpoint_funnel_indexes),
+    (7, _v7_flash_consent),
 ]
 LATEST = MIGRATIONS[-1][0] if MIGRATIONS else 1
 

@@ -20,6 +20,7 @@ import threading
 from types import SimpleNamespace
 
 from extensions import db
+from livestall.catalog import availability
 from livestall.db.base import is_sqlite
 from livestall.errors import Conflict, NotFound
 from livestall.flash import grabs
@@ -32,7 +33,7 @@ log = logging.getLogger(__name__)
 
 _lock = threading.Lock()
 _in_flight = set()  # user ids with a grab on its way in this process
-_rooms = {}  # sale id -> (session id, host id): never change, cached
+_rooms = {}  # sale id -> (session id, host id, product id): never change, cached
 
 
 def reset():
@@ -58,10 +59,11 @@ def release_slot(user_id):
 
 
 def sale_room(sale_id):
-    """(session-like object with id and host_id) for a sale, cached per process."""
+    """(session-like object with id, host_id and the sale's product_id) for a sale,
+    cached per process."""
     if sale_id not in _rooms:
         row = (
-            FlashSale.select(FlashSale.session, LiveSession.host)
+            FlashSale.select(FlashSale.session, LiveSession.host, FlashSale.product)
             .join(LiveSession)
             .where(FlashSale.id == sale_id)
             .tuples()
@@ -70,8 +72,8 @@ def sale_room(sale_id):
         if row is None:
             raise NotFound("No such flash sale.")
         _rooms[sale_id] = row
-    session_id, host_id = _rooms[sale_id]
-    return SimpleNamespace(id=session_id, host_id=host_id)
+    session_id, host_id, product_id = _rooms[sale_id]
+    return SimpleNamespace(id=session_id, host_id=host_id, product_id=product_id)
 
 
 def grab_for(user, sale_id, qty, visitor_id=None, *, hold_s, batcher=None):
@@ -84,6 +86,7 @@ def grab_for(user, sale_id, qty, visitor_id=None, *, hold_s, batcher=None):
     ):
         raise NotFound("No such flash sale.")
     room = sale_room(sale_id)
+    availability.check_product(room.product_id)  # not while its merchant is suspended
     banned, muted_until = moderation.sanction_of(room, user.id)
     if banned:
         raise moderation.Banned("You were banned from this room.")

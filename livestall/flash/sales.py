@@ -17,7 +17,7 @@ it (one grab in flight per person, group commit) is `flash.guard`.
 
 import datetime
 
-from livestall.catalog import inventory
+from livestall.catalog import availability, inventory
 from livestall.catalog.models import Product
 from livestall.db.base import isoformat, transaction, utcnow
 from livestall.errors import (
@@ -28,6 +28,7 @@ from livestall.errors import (
     OutOfStock,
     SaleEnded,
 )
+from livestall.flash import consent
 from livestall.flash.models import FlashBuyer, FlashSale, Reservation
 from livestall.live import sessions
 from livestall.live.models import LiveSession
@@ -58,7 +59,12 @@ def _int(data, key, lo, hi, default=None):
 
 
 def launch(session, user, data, now=None):
-    """Start a sale in a live session: units leave the product's stock now."""
+    """Start a sale in a live session: units leave the product's stock now.
+
+    Any product on sale may be launched, within its merchant's consent
+    (`flash.consent`: 403 `not_allowed_by_merchant` otherwise); one the session
+    does not feature yet is added to its products (API.md launches with a
+    product_id alone)."""
     if not sessions.is_moderator(user, session):
         raise NotAllowed("Only the host and their moderators can do this.")
     if not isinstance(data, dict):
@@ -67,20 +73,17 @@ def launch(session, user, data, now=None):
         raise sessions.NotLive("Launch flash sales while the live is on.")
     product_id = _int(data, "product_id", 1, 2**53)
     product = Product.get_or_none(Product.id == product_id)
-    featured = {p.id for p in sessions.products_of(session)}
-    if product is None or product.id not in featured:
-        raise Invalid(
-            "Product %(id)s is not featured in this live.",
-            field="product_id",
-            id=product_id,
-        )
+    if product is None:
+        raise Invalid("There is no product %(id)d.", field="product_id", id=product_id)
     if product.is_archived:
         raise Invalid("This product is no longer sold.", field="product_id")
+    availability.check([product])  # a suspended merchant's: 409 not_for_sale
     price = _int(data, "price_cents", 1, product.price_cents)
     quantity = _int(data, "quantity", 1, QUANTITY_MAX)
     limit = _int(data, "per_user_limit", 1, min(PER_USER_MAX, quantity), default=1)
     duration = _int(data, "duration_s", *DURATION_S)
     delay = _int(data, "start_delay_s", 0, DELAY_MAX_S, default=0)
+    consent.check(product.id, price, quantity)  # a clear refusal, nothing written
     now = now or utcnow()
     starts = now + datetime.timedelta(seconds=delay)
     with transaction():
@@ -90,6 +93,10 @@ def launch(session, user, data, now=None):
                 field="quantity",
                 left=inventory.left(product.id),
             )
+        # again under the product row's lock, which set_aside's UPDATE took:
+        # concurrent launches and consent changes are seen (rolls back if refused)
+        consent.check(product.id, price, quantity)
+        sessions.feature(session.id, product)
         sale = FlashSale.create(
             session=session.id,
             product=product.id,

@@ -7,8 +7,9 @@ import datetime
 from peewee import fn
 
 from livestall.accounts.models import User
-from livestall.db.base import Prepared, transaction, utcnow
+from livestall.db.base import Prepared, on_commit, transaction, utcnow
 from livestall.errors import Conflict, DomainError, Invalid, NotAllowed, NotFound
+from livestall.live import signals
 from livestall.live.models import ChatMessage, LiveSession, Moderator, RoomSanction
 from livestall.live.sessions import (
     check_host,
@@ -257,10 +258,22 @@ def set_moderators(host, usernames):
         if found[name].id == host.id:
             raise Invalid("You moderate your own rooms already.", field="usernames")
     with transaction():
+        before = {
+            m.user_id
+            for m in Moderator.select(Moderator.user).where(Moderator.host == host.id)
+        }
         Moderator.delete().where(Moderator.host == host.id).execute()
         if found:
             Moderator.insert_many(
                 [(host.id, u.id) for u in found.values()],
                 fields=[Moderator.host, Moderator.user],
             ).execute()
+        changed = before ^ {u.id for u in found.values()}
+        if changed:  # their sockets join or leave the moderators' rooms
+            on_commit(
+                signals.moderators_changed.send,
+                None,
+                host_id=host.id,
+                user_ids=sorted(changed),
+            )
     return moderators_of(host)

@@ -14,6 +14,7 @@ in a transaction, so two server processes never disagree about a session.
 import datetime
 
 from livestall.accounts.models import User
+from livestall.catalog import availability
 from livestall.catalog.models import Product
 from livestall.content import rules as content
 from livestall.db.base import Prepared, isoformat, transaction, utcnow
@@ -21,6 +22,7 @@ from livestall.errors import Conflict, DomainError, Invalid, NotAllowed, NotFoun
 from livestall.live.models import LiveAction, LiveProduct, LiveSession, Moderator
 from livestall.media.models import Image
 from livestall.orders import sources
+from livestall.platform import audit
 
 TITLE_MAX = 120
 DESCRIPTION_MAX = 2000
@@ -174,6 +176,40 @@ def _link_products(session, products):
         ).execute()
 
 
+def feature(session_id, product):
+    """Add `product` at the end of the session's products unless it is there.
+
+    Pinning a product or launching a flash sale of it features it: API.md's live
+    calls name no product list (`product_ids` is an extension). Any shop's product
+    may be featured and pinned (a creator sells it for its commission); a flash
+    sale of it needs its merchant's consent (`flash.consent`). Runs inside the
+    caller's transaction; True if added."""
+    links = list(
+        LiveProduct.select(LiveProduct.product, LiveProduct.position).where(
+            LiveProduct.session == session_id
+        )
+    )
+    if any(link.product_id == product.id for link in links):
+        return False
+    if product.is_archived:
+        raise Invalid(
+            "“%(title)s” is no longer sold and cannot be featured.",
+            field="product_id",
+            title=product.title,
+        )
+    if len(links) >= PRODUCTS_MAX:
+        raise Invalid(
+            "A live features at most %(n)d products.",
+            field="product_id",
+            n=PRODUCTS_MAX,
+        )
+    position = max((link.position for link in links), default=-1) + 1
+    LiveProduct.insert(
+        session=session_id, product=product.id, position=position
+    ).on_conflict_ignore().execute()
+    return True
+
+
 # The hot lookups of the chat and join paths, compiled once (db.base.Prepared).
 _SESSION = Prepared(
     lambda sid: (
@@ -223,9 +259,17 @@ def require_moderator(user, session):
 
 
 def log_action(session_id, actor, kind, **fields):
+    """The session's moderation log; an admin acting in another host's room by
+    admin right (not as a named moderator) is in the audit log too."""
     LiveAction.create(
         session=session_id, actor=actor.id if actor else None, kind=kind, **fields
     )
+    if actor is not None and actor.has_role("admin"):
+        host_id = (
+            LiveSession.select(LiveSession.host).where(LiveSession.id == session_id)
+        ).scalar()
+        if host_id != actor.id and not _MODERATOR.rows(host_id, actor.id):
+            audit.record(actor, f"live.{kind}", "live", session_id, **fields)
 
 
 def start(session, user):
@@ -263,8 +307,10 @@ def end(session, user):
     return get_session(session.id)
 
 
-def products_of(session):
-    return Product.with_images(
+def products_of(session, shown=False):
+    """The session's products in order; `shown`: only those its room shows (not a
+    suspended merchant's: catalog.availability), for the room and its API."""
+    query = (
         Product.select(Product, User)
         .join(User, on=(Product.merchant == User.id))
         .switch(Product)
@@ -272,11 +318,16 @@ def products_of(session):
         .where(LiveProduct.session == session.id)
         .order_by(LiveProduct.position)
     )
+    if shown:
+        query = query.where(User.status == availability.MERCHANT_SELLING)
+    return Product.with_images(query)
 
 
 def pin(session, user, product_id):
-    """Feature one of the session's products (None unpins); logged as a chapter."""
+    """Pin a product (None unpins); logged as a chapter. A product the session does
+    not feature yet is added to its products (`feature`)."""
     require_moderator(user, session)
+    product = None
     if product_id is not None:
         if (
             isinstance(product_id, bool)
@@ -286,19 +337,10 @@ def pin(session, user, product_id):
             raise Invalid(
                 "product_id must be a whole number or null.", field="product_id"
             )
-        linked = (
-            LiveProduct.select()
-            .where(
-                (LiveProduct.session == session.id)
-                & (LiveProduct.product == product_id)
-            )
-            .exists()
-        )
-        if not linked:
+        product = Product.get_or_none(Product.id == product_id)
+        if product is None:
             raise Invalid(
-                "Product %(id)s is not featured in this live.",
-                field="product_id",
-                id=product_id,
+                "There is no product %(id)d.", field="product_id", id=product_id
             )
     with transaction():
         moved = (
@@ -308,6 +350,8 @@ def pin(session, user, product_id):
         )
         if not moved:
             raise NotLive("Pin products while the live is on.")
+        if product is not None:
+            feature(session.id, product)
         log_action(
             session.id, user, "pin" if product_id else "unpin", product=product_id
         )
@@ -315,10 +359,18 @@ def pin(session, user, product_id):
 
 
 def pinned_card(session):
+    """The pinned product's card; none while its merchant is suspended."""
     if not session.pinned_product_id:
         return None
-    product = Product.get_or_none(Product.id == session.pinned_product_id)
-    return product_card(product, session) if product else None
+    product = (
+        Product.select(Product, User)
+        .join(User)
+        .where(Product.id == session.pinned_product_id)
+        .first()
+    )
+    if product is None or not availability.merchant_selling(product.merchant):
+        return None
+    return product_card(product, session)
 
 
 def product_card(product, session=None):
@@ -332,7 +384,7 @@ def product_card(product, session=None):
         "stock": product.stock,
         "image_url": cover.thumb_url if cover else None,
         "url": product.url + src,
-        "available": product.status == "active" and product.stock > 0,
+        "available": availability.is_for_sale(product) and product.stock > 0,
     }
 
 
@@ -363,7 +415,9 @@ def session_dict(session, viewers=None, full=True):
     if viewers is not None:
         out["viewers"] = viewers
     if full:
-        out["products"] = [product_card(p, session) for p in products_of(session)]
+        out["products"] = [
+            product_card(p, session) for p in products_of(session, shown=True)
+        ]
     return out
 
 

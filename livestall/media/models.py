@@ -9,8 +9,8 @@ from peewee import (
     IntegerField,
 )
 
-from livestall.db.base import BaseModel, utcnow
 from livestall.accounts.models import User
+from livestall.db.base import BaseModel, utcnow
 
 
 class Image(BaseModel):

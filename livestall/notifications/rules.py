@@ -74,5 +74,7 @@ def mark_read(user, up_to_id=None):
     """Mark the user's notifications read (all, or those up to an id they saw)."""
     where = (Notification.user == user.id) & Notification.read_at.is_null()
     if up_to_id is not None:
-        where &= Notification.id <= up_to_id
+        # Clamped: any id past the last one means all of them, and the database
+        # cannot even compare one past 2**63 (SQLite raised OverflowError: a 500).
+        where &= Notification.id <= max(0, min(up_to_id, 2**53))
     return Notification.update(read_at=utcnow()).where(where).execute()

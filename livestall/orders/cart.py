@@ -2,9 +2,11 @@
 joins the account's. Prices and stock are read live from the products; checkout
 (`orders.checkout`) takes what the cart holds."""
 
+from livestall.catalog import availability
 from livestall.catalog.models import Product
 from livestall.db.base import transaction
 from livestall.errors import Invalid
+from livestall.orders import sources
 from livestall.orders.checkout import LINES_MAX, QTY_MAX, clean_items
 from livestall.orders.models import CartItem
 
@@ -25,12 +27,19 @@ def cart_items(user, visitor_id):
     )
 
 
-def add_to_cart(user, visitor_id, product_id, qty=1, source=None):
+def add_to_cart(user, visitor_id, product_id, qty=1, source=None, browser=None):
+    """Add `qty` of a product. `source` is the page's claim: the line keeps it only
+    if it holds for this user or browser (`browser`: the visitor cookie of a
+    signed-in user's browser), else none; checkout checks it again."""
     items = clean_items([{"product_id": product_id, "qty": qty, "source": source}])
     qty, source = items[product_id]
     product = Product.get_or_none(Product.id == product_id)
     if product is None or product.is_archived:
         raise Invalid("Product %(id)d is not for sale.", field="items", id=product_id)
+    source = sources.verified(
+        source, product_id, user.id if user else None, visitor_id or browser
+    )
+    availability.check([product])  # a suspended merchant's
     with transaction():
         line = CartItem.get_or_none(
             _owner(user, visitor_id) & (CartItem.product == product_id)

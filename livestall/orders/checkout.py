@@ -1,5 +1,6 @@
 """Idempotent checkout: holds converted, stock taken through inventory, lines
-priced by the pricing pipeline, one order per shop, and `order_placed` sent."""
+priced by the pricing pipeline, one order per shop and currency, and
+`order_placed` sent. What one buyer may place is bounded by `orders.limits`."""
 
 import hashlib
 import json
@@ -8,13 +9,13 @@ from itertools import groupby
 
 from peewee import IntegrityError
 
-from livestall.catalog import inventory
+from livestall.catalog import availability, inventory
 from livestall.catalog.models import Product
 from livestall.db.base import transaction, utcnow
 from livestall.errors import Conflict, Invalid, OutOfStock
 from livestall.flash import grabs
 from livestall.flash.models import Reservation
-from livestall.orders import payments, sources
+from livestall.orders import limits, payments, sources
 from livestall.orders.models import (
     PAYMENT_METHODS,
     Checkout,
@@ -105,8 +106,9 @@ def place_order(
     idempotency_key,
     payment_method="cod",
     reservation_ids=None,
+    visitor_id=None,
 ):
-    """Create one order per merchant; return (orders, created).
+    """Create one order per merchant and currency; return (orders, created).
 
     The same key with the same body returns the orders made the first time
     (created=False); with a different body it is a 409. Stock for every line is
@@ -114,6 +116,11 @@ def place_order(
     is short, nothing is taken. Flash-sale holds (`reservation_ids`) become lines
     at the sale's price in the same transaction; their units were set aside when
     the sale launched.
+
+    Each item's `source` is the client's claim: kept only when it holds for this
+    buyer (and `visitor_id`, the browser's visitor cookie, when a page checks out),
+    else the line is bought with no source (`sources.verified`). The digest is of
+    the body as sent, so a replay of it still matches.
     """
     if not isinstance(idempotency_key, str) or not KEY_RE.match(idempotency_key):
         raise Invalid(
@@ -128,14 +135,17 @@ def place_order(
     items = clean_items(items) if items or not reservation_ids else {}
     shipping = clean_shipping(shipping)
     digest = _hash(items, shipping, payment_method, reservation_ids)
+    items = _verified(items, buyer, visitor_id)  # reads only: before the transaction
     try:
         with transaction():
+            limits.lock_buyer(buyer)  # this buyer's checkouts in turn (limits)
             previous = Checkout.get_or_none(
                 (Checkout.buyer == buyer.id)
                 & (Checkout.idempotency_key == idempotency_key)
             )
             if previous is not None:
                 return _replay(previous, digest), False
+            limits.count_checkout(buyer)  # a replay is not counted
             checkout = Checkout.create(
                 buyer=buyer.id, idempotency_key=idempotency_key, request_hash=digest
             )
@@ -148,6 +158,14 @@ def place_order(
         )
         return _replay(previous, digest), False
     return orders, True
+
+
+def _verified(items, buyer, visitor_id):
+    """`items` with every claimed source checked for this buyer (else None)."""
+    return {
+        pid: (qty, sources.verified(source, pid, buyer.id, visitor_id))
+        for pid, (qty, source) in items.items()
+    }
 
 
 def _replay(checkout, digest):
@@ -170,6 +188,11 @@ def _take_stock_and_write(
             raise Invalid("Product %(id)d is not for sale.", field="items", id=pid)
         if product.merchant_id == buyer.id:
             raise Invalid("You cannot buy your own product.", field="items")
+    # a suspended merchant's products (cart lines and held flash units): 409
+    availability.check([*products.values(), *(h.sale.product for h in holds)])
+    limits.check_unshipped(
+        buyer, {pid: qty for pid, (qty, _source) in items.items()}, products
+    )
     merchants = {p.merchant_id for p in products.values()}
     merchants |= {h.sale.product.merchant_id for h in holds}
     if payment_method not in payments.methods_for(merchants):
@@ -187,9 +210,10 @@ def _take_stock_and_write(
             )
     now = utcnow()
     orders, lines_of = [], {}
-    for merchant_id, group in groupby(
-        price_lines(items, products, holds), key=lambda line: line.merchant_id
-    ):
+    # one order per shop and currency: a total never adds up two currencies (the
+    # stable sort keeps price_lines' order inside each group)
+    by_order = sorted(price_lines(items, products, holds), key=_order_key)
+    for (merchant_id, _currency), group in groupby(by_order, key=_order_key):
         group = list(group)
         order = Order.create(
             checkout=checkout,
@@ -226,6 +250,10 @@ def _take_stock_and_write(
         placed_at=now,
     )
     return orders
+
+
+def _order_key(line):
+    return line.merchant_id, line.currency
 
 
 def _write_lines(order, priced):

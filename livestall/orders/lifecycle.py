@@ -12,7 +12,7 @@ from livestall.errors import Conflict, Invalid, NotAllowed, NotFound
 from livestall.notifications import rules as notifications
 from livestall.orders import payments
 from livestall.orders.models import Order, OrderEvent, OrderLine
-from livestall.platform import settings
+from livestall.platform import audit, settings
 
 # (from, to) -> who may make the move: "merchant", "buyer" (admins may do anything).
 TRANSITIONS = {
@@ -102,6 +102,8 @@ def move(user, order, to_status, tracking_number=None, note=""):
     """Change the status by one guarded UPDATE; restock on cancel/refund, once."""
     if overdue(order) and _role_in(user, order):  # its time ran out, not yet swept
         expire_unpaid(order_ids=[order.id])
+        if payments.provider(order.payment_method).lapse == "unshipped":
+            raise Conflict("This order was cancelled: it was not shipped in time.")
         raise Conflict("This order was cancelled: it was not paid in time.")
     if to_status not in allowed_moves(user, order):
         roles = _role_in(user, order)
@@ -125,7 +127,18 @@ def move(user, order, to_status, tracking_number=None, note=""):
         changes["tracking_number"] = tracking
     if payments.provider(order.payment_method).paid_on(to_status):
         changes["paid_at"] = changes["updated_at"]
-    return _apply(order, to_status, changes, user.id, note)
+    with transaction():
+        moved = _apply(order, to_status, changes, user.id, note)
+        audit.record_if_admin(
+            user,
+            (order.buyer_id, order.merchant_id),
+            "order.move",
+            "order",
+            order.id,
+            before=order.status,
+            after=to_status,
+        )
+    return moved
 
 
 def _apply(order, to_status, changes, actor_id, note, reason=None):
@@ -159,36 +172,54 @@ def _apply(order, to_status, changes, actor_id, note, reason=None):
     return moved
 
 
-# --- unpaid orders run out of time ----------------------------------------------------
+# --- pending orders run out of time: transfers not paid, cash on delivery not shipped
 
 UNPAID_NOTE = "Not paid in time"
+UNSHIPPED_NOTE = "Not shipped in time"
+NOTES = {"unpaid": UNPAID_NOTE, "unshipped": UNSHIPPED_NOTE}  # provider.lapse ->
 
 
-def pay_by(order):
-    """When this unpaid order is cancelled if still unpaid (None: never)."""
-    within = payments.provider(order.payment_method).pay_within()
+def _deadline(order, within):
     if within is None or order.status != "pending_payment":
         return None
     return order.created_at + within
 
 
+def pay_by(order):
+    """When this unpaid order is cancelled if still unpaid (None: never)."""
+    return _deadline(order, payments.provider(order.payment_method).pay_within())
+
+
+def ship_by(order):
+    """When this cash-on-delivery order is cancelled if still not shipped (None:
+    never, or not such an order)."""
+    provider_ = payments.provider(order.payment_method)
+    if provider_.lapse != "unshipped":
+        return None
+    return _deadline(order, provider_.pending_within())
+
+
 def overdue(order, now=None):
-    deadline = pay_by(order)
+    within = payments.provider(order.payment_method).pending_within()
+    deadline = _deadline(order, within)
     return deadline is not None and deadline <= (now or utcnow())
 
 
 def expire_unpaid(now=None, order_ids=None, buyer_id=None, merchant_id=None, limit=200):
-    """Cancel unpaid orders whose time to pay is over, returning their stock once.
+    """Cancel pending orders whose time is over, returning their stock once: bank
+    transfers not paid in time, cash-on-delivery orders not shipped in time
+    (`payments`: each provider's `pending_within` and `lapse`).
 
     Each is the same guarded `pending_payment -> cancelled` UPDATE as a person's
     cancel, so a sweep racing another process, the buyer or the merchant changes
     an order at most once. Called by the server's maintenance loop, by
     `flask expire-unpaid`, and lazily before an order or a list of orders is read.
-    Returns the cancelled orders."""
+    Both parties are told, with the reason (`unpaid`, `unshipped`). Returns the
+    cancelled orders."""
     now = now or utcnow()
     cancelled = []
     for code, provider_ in payments.PROVIDERS.items():
-        within = provider_.pay_within()
+        within = provider_.pending_within()
         if within is None:
             continue
         query = Order.select().where(
@@ -204,10 +235,9 @@ def expire_unpaid(now=None, order_ids=None, buyer_id=None, merchant_id=None, lim
             query = query.where(Order.merchant == merchant_id)
         for order in list(query.order_by(Order.created_at).limit(limit)):
             changes = {"status": "cancelled", "updated_at": utcnow()}
+            note, why = NOTES[provider_.lapse], provider_.lapse
             try:
-                cancelled.append(
-                    _apply(order, "cancelled", changes, None, UNPAID_NOTE, "unpaid")
-                )
+                cancelled.append(_apply(order, "cancelled", changes, None, note, why))
             except Conflict:  # paid, cancelled or swept elsewhere meanwhile
                 continue
     return cancelled

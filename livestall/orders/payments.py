@@ -9,14 +9,20 @@ was charged. A provider answers four questions the order flow asks:
 - `ships_before_payment`: may the merchant ship while the order is unpaid?
 - `paid_on(to_status)`: which status change means the money arrived;
 - `pay_within()`: how long an unpaid order waits before it is cancelled and
-  its stock returned (None: it never expires).
+  its stock returned (None: it never expires);
+- `pending_within()` and `lapse`: how long an order may stay `pending_payment`
+  at all before the system cancels it, and why (`unpaid`, `unshipped`).
 
 Decisions, as small shops run them on Taobao/Pinduoduo-style marketplaces and
 in Shopify's manual methods:
 - Cash on delivery: the order stays `pending_payment` until the courier hands it
   over; the merchant may ship it unpaid, and `delivered` records the payment
   (paid_at) because the courier collected the cash. There is no "mark paid"
-  step before delivery: nothing has been paid yet.
+  step before delivery: nothing has been paid yet. An order the merchant has
+  not shipped within `COD_SHIP_DAYS` days (7) is cancelled and its stock
+  returned, as marketplaces close orders a shop does not ship: otherwise orders
+  nobody means to receive (or a shop never fulfils) keep units from everyone
+  else for ever. `instructions` says until when (`ship_by`).
 - Bank transfer: the buyer sees the merchant's account and a reference (the
   order number) to put in the transfer memo; the merchant checks the bank
   statement and marks the order paid (`pending_payment -> paid`), and only then
@@ -38,6 +44,7 @@ class PaymentProvider:
     ships_before_payment = False
     merchant_marks_paid = True  # pending_payment -> paid by the merchant
     paid_status = "paid"
+    lapse = "unpaid"  # why an order pending past pending_within() is cancelled
 
     def available(self, profile):
         raise NotImplementedError
@@ -52,18 +59,33 @@ class PaymentProvider:
     def pay_within(self):
         return None
 
+    def pending_within(self):
+        """How long an order may stay pending_payment before the system cancels
+        it and returns its stock (None: never)."""
+        return self.pay_within()
+
 
 class CashOnDelivery(PaymentProvider):
     code = "cod"
     ships_before_payment = True
     merchant_marks_paid = False
     paid_status = "delivered"
+    lapse = "unshipped"  # pending_payment is "not shipped yet" for this method
+    DEFAULT_SHIP_DAYS = 7
+
+    def pending_within(self):
+        days = settings.get("COD_SHIP_DAYS", self.DEFAULT_SHIP_DAYS)
+        return timedelta(days=days) if days else None
 
     def available(self, profile):
         return bool(profile.accepts_cod)
 
     def instructions(self, order, profile):
-        return {"method": self.code, "amount_cents": order.total_cents}
+        return {
+            "method": self.code,
+            "amount_cents": order.total_cents,
+            "ship_by": _deadline(order, self.pending_within()),
+        }
 
 
 class BankTransfer(PaymentProvider):
@@ -86,12 +108,11 @@ class BankTransfer(PaymentProvider):
             "account_name": profile.bank_account_name,
             "account_number": profile.bank_account_number,
             "note": profile.bank_note,
-            "pay_by": _pay_by(order, self),
+            "pay_by": _deadline(order, self.pay_within()),
         }
 
 
-def _pay_by(order, provider_):
-    within = provider_.pay_within()
+def _deadline(order, within):
     if within is None or order.status != "pending_payment":
         return None
     return isoformat(order.created_at + within)

@@ -1,8 +1,9 @@
 """Fixed-window counters every server process sees: in the database (the embedded
 default), or in Redis when the processes share one (platform.shared).
 
-Used for login throttling (per account and per IP). The weighted sum of the current
-and previous windows approximates a sliding window without storing every hit.
+Used for sign-in and sign-up throttling, checkouts, uploads and comments. The
+weighted sum of the current and previous windows approximates a sliding window
+without storing every hit.
 `buckets()` gives chat its token buckets: in this process, or in Redis.
 """
 
@@ -27,6 +28,14 @@ def _key(key):
     return f"{key[: KEY_MAX - 65]}:{digest}"
 
 
+def _db_key(key, window_s):
+    """The row key: the window length first. Counters of every length share the
+    table, and a row is stale after two windows of ITS length: cleaning with
+    another length's window numbers once wiped live counters (a comment's 60 s
+    windows numbered far above a login's 3,600 s ones)."""
+    return _key(f"{window_s}:{key}")
+
+
 def _windows(window_s, now):
     current = int(now // window_s)
     elapsed = (now % window_s) / window_s
@@ -36,14 +45,13 @@ def _windows(window_s, now):
 def hit(key, window_s, now=None):
     """Count one event for `key`; return the sliding count including it."""
     now = time.time() if now is None else now
-    key = _key(key)
     current, _ = _windows(window_s, now)
     if shared.redis_client() is not None:
-        shared.rate_hit(key, (current, window_s))
+        shared.rate_hit(_key(key), (current, window_s))
         return count(key, window_s, now)
     with transaction():
         (
-            RateCounter.insert(key=key, window=current, hits=1)
+            RateCounter.insert(key=_db_key(key, window_s), window=current, hits=1)
             .on_conflict(
                 conflict_target=[RateCounter.key, RateCounter.window],
                 update={RateCounter.hits: RateCounter.hits + 1},
@@ -51,34 +59,36 @@ def hit(key, window_s, now=None):
             .execute()
         )
         if random.random() < 0.01:
-            RateCounter.delete().where(RateCounter.window < current - 1).execute()
+            RateCounter.delete().where(
+                (RateCounter.window < current - 1)
+                & RateCounter.key.startswith(f"{window_s}:")
+            ).execute()
     return count(key, window_s, now)
 
 
 def count(key, window_s, now=None):
     """Return the approximate number of events for `key` in the last window_s."""
     now = time.time() if now is None else now
-    key = _key(key)
     current, elapsed = _windows(window_s, now)
     if shared.redis_client() is not None:
-        hits, previous = shared.rate_counts(key, current)
+        hits, previous = shared.rate_counts(_key(key), current)
         return hits + int(previous * (1 - elapsed))
     rows = dict(
         RateCounter.select(RateCounter.window, RateCounter.hits)
         .where(
-            (RateCounter.key == key) & (RateCounter.window.in_([current - 1, current]))
+            (RateCounter.key == _db_key(key, window_s))
+            & (RateCounter.window.in_([current - 1, current]))
         )
         .tuples()
     )
     return rows.get(current, 0) + int(rows.get(current - 1, 0) * (1 - elapsed))
 
 
-def reset(key):
-    key = _key(key)
+def reset(key, window_s):
     if shared.redis_client() is not None:
-        shared.rate_reset(key)
+        shared.rate_reset(_key(key))
         return
-    RateCounter.delete().where(RateCounter.key == key).execute()
+    RateCounter.delete().where(RateCounter.key == _db_key(key, window_s)).execute()
 
 
 def retry_after(window_s, now=None):

@@ -18,6 +18,7 @@ from whoosh import columns
 from whoosh.fields import COLUMN, ID, NUMERIC, STORED, TEXT, Schema
 
 from livestall.accounts.models import User, UserRole
+from livestall.catalog import availability
 from livestall.catalog.models import CATEGORIES, Product
 from livestall.content.models import Post, PostProduct
 from livestall.search.analysis import ANALYZER, PLAIN
@@ -172,6 +173,10 @@ def creator_doc(user):
 
 
 def products_query():
+    """Products with their merchants: a product is indexed only while it is for
+    sale (catalog.availability), so a suspended merchant's leave search when the
+    suspension re-indexes the merchant (`user_changed` expands to their products)
+    and come back when it is lifted; search itself filters nothing."""
     return Product.select(Product, User).join(User)
 
 
@@ -233,7 +238,7 @@ def documents_for(jobs):
         for pid in ids["product"]:
             out["products"][0].add(str(pid))
             p = found.get(pid)
-            if p is not None and p.status == "active":
+            if p is not None and availability.is_for_sale(p):  # merchant joined
                 out["products"][1].append(product_doc(p))
     if ids["post"]:
         found = {p.id: p for p in posts_query().where(Post.id.in_(list(ids["post"])))}

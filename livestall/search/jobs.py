@@ -19,6 +19,7 @@ import os
 from whoosh import writing
 
 from livestall.accounts.models import User
+from livestall.catalog import availability
 from livestall.catalog.models import Product
 from livestall.content.models import Post
 from livestall.search.documents import (
@@ -93,7 +94,7 @@ def pending_count():
 def plan():
     """The number of `progress(1)` steps `rebuild()` reports."""
     return (
-        Product.select().where(Product.status == "active").count()
+        products_query().where(availability.for_sale()).count()
         + Post.select().where(Post.status == "published").count()
         + creators_query().count()
     )
@@ -138,7 +139,7 @@ def rebuild(progress=None, chunk=500, procs=None):
     def products():
         query = (
             products_query()
-            .where(Product.status == "active")
+            .where(availability.for_sale())
             .order_by(Product.id)
             .iterator()
         )

@@ -9,6 +9,10 @@ AND-ed into a scored query reports a wrong total at a small limit), counts the t
 and the facets on that set, and then ranks only the page: by a column, or by BM25
 through Whoosh's collector with the filtered set as `filter=`. Searchers and the
 product columns come cached from `store`.
+
+The four entry points run off the event loop (`platform.offload`, kind "search":
+5-40 ms of Python each), one at a time, so the cached searchers are never read by
+two threads at once.
 """
 
 import html
@@ -19,6 +23,7 @@ import jieba
 from whoosh import query as Q
 from whoosh import sorting
 
+from livestall.platform import offload
 from livestall.search import store
 from livestall.search.analysis import ANALYZER, PLAIN, WORDISH, subwords_of
 from livestall.search.snippets import snippet
@@ -196,6 +201,7 @@ def empty_result(page=1, per_page=20, text=""):
     }
 
 
+@offload.offloaded("search")
 def search_products(
     text,
     *,
@@ -317,6 +323,7 @@ def _search_simple(name, fields, text, page, per_page, item):
     return result
 
 
+@offload.offloaded("search")
 def search_posts(text, page=1, per_page=20):
     """Published posts: {items: [{id, author, username, highlight}], total, ...}."""
 
@@ -334,6 +341,7 @@ def search_posts(text, page=1, per_page=20):
     return _search_simple("posts", POST_FIELDS, text, page, per_page, item)
 
 
+@offload.offloaded("search")
 def search_creators(text, page=1, per_page=20):
     """Active creators: {items: [{id, username, name, highlight}], total, ...}."""
 
@@ -361,6 +369,7 @@ def _prefix_query(text):
     return parts[0] if len(parts) == 1 else Q.And(parts)
 
 
+@offload.offloaded("search")
 def suggest(text, limit=8):
     """Completions for the search box: [{kind, text, id, username?}], titles first."""
     text = clean_query(text)

@@ -122,20 +122,21 @@ def test_signup_field_errors(client, fields, message):
 
 
 @pytest.mark.parametrize(
-    ("username", "email", "message"),
+    ("username", "email"),
     [
-        ("alice", "other@example.com", "That username is taken."),
-        ("ALICE", "other@example.com", "That username is taken."),
-        ("alice2", "alice@example.com", "An account with that email already exists."),
-        ("alice2", "ALICE@example.com", "An account with that email already exists."),
+        ("alice", "other@example.com"),
+        ("ALICE", "other@example.com"),
+        ("alice", "alice@example.com"),
     ],
 )
-def test_signup_duplicates_get_a_clear_message(app, auth, username, email, message):
+def test_signup_taken_username_gets_a_clear_message(app, auth, username, email):
+    """Usernames are public (profile pages): a taken one is said. A taken email
+    is not (tests/accounts/test_throttling.py)."""
     assert auth.signup("alice").status_code == 302
     other = AuthActions(app.test_client())
     resp = other.signup(username, email=email)
     assert resp.status_code == 400
-    assert message in page(resp)
+    assert "That username is taken." in page(resp)
     assert user_count() == 1
 
 
@@ -558,7 +559,7 @@ def test_api_create_user(api, role):
     resp = api.call("POST", "/api/v1/users", json=new_user_body(role=role))
     assert resp.status_code == 201
     body = resp.get_json()
-    assert set(body) == {"user", "token"}
+    assert set(body) == {"user", "token", "device_token"}  # device_token: extension
     user = body["user"]
     assert set(user) == {"id", "username", "display_name", "roles"}
     assert user["username"] == "dave" and user["display_name"] == "dave"
@@ -608,22 +609,22 @@ def test_api_create_user_invalid(api, fields, field):
 
 
 @pytest.mark.parametrize(
-    ("fields", "field"),
+    "fields",
     [
-        ({"email": "other@example.com"}, "username"),
-        ({"username": "DAVE", "email": "other@example.com"}, "username"),
-        ({"username": "dave2"}, "email"),
-        ({"username": "dave2", "email": "Dave@Example.com"}, "email"),
+        {"email": "other@example.com"},
+        {"username": "DAVE", "email": "other@example.com"},
+        {"username": "dave"},
     ],
 )
-def test_api_create_user_duplicate(api, fields, field):
+def test_api_create_user_duplicate_username(api, fields):
+    """A taken email is answered as a free one (tests/accounts/test_throttling.py)."""
     assert api.call("POST", "/api/v1/users", json=new_user_body()).status_code == 201
     resp = api.call("POST", "/api/v1/users", json=new_user_body(**fields))
     assert resp.status_code == 409
     error = resp.get_json()["error"]
     assert error["code"] == "already_exists"
-    assert error["field"] == field
-    assert error["message"]
+    assert error["field"] == "username"
+    assert error["message"] == "That username is taken."
     assert user_count() == 1
 
 
@@ -662,7 +663,7 @@ def test_api_token_by_username_or_email(api, login):
     )
     assert resp.status_code == 201
     body = resp.get_json()
-    assert set(body) == {"token", "user"}
+    assert set(body) == {"token", "user", "device_token"}  # device_token: extension
     assert body["user"]["username"] == "dave"
     assert body["user"]["roles"] == ["creator"]
     me = api.call("GET", "/api/v1/me", token=body["token"])

@@ -37,6 +37,9 @@ PRODUCT_KEYS = {
     "merchant",
     "images",
     "url",
+    # API.md's "Merchant consent for creator-run sales" (null: no flash sales)
+    "flash_min_price_cents",
+    "flash_max_units",
     # Not in API.md's `product` yet: "active" or "archived". An addition (API.md:
     # "extend it freely"), listed here so any other new key fails this test.
     "status",

@@ -31,7 +31,7 @@ def test_rendered_posts_carry_no_active_content(payload):
 
 def test_markdown_that_is_allowed_survives():
     html = content.render(
-        "## 今日好物\n\n**加粗** *斜体* ~~删除~~\n\n- 一\n- 二\n\n"
+        "# 今日好物\n\n**加粗** *斜体* ~~删除~~\n\n- 一\n- 二\n\n"
         "> 引用\n\n[链接](https://example.com/a?b=1) `code`"
     )
     for part in (

@@ -81,8 +81,8 @@ def test_app_runs_on_postgresql(tmp_path, pg_url, png):
 
 def test_login_throttle_is_shared_on_postgresql(tmp_path, pg_url):
     app = _app(tmp_path, pg_url, LOGIN_LIMIT_PER_ACCOUNT=3)
-    api = Api(app.test_client())
-    api.user("victim")
+    Api(app.test_client()).user("victim")
+    api = Api(app.test_client())  # a stranger's (the other is a known device)
     for _ in range(3):
         resp = api.call(
             "POST",

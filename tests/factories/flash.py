@@ -7,9 +7,12 @@ import json
 from tests.factories import live
 from tests.plugins.app import PASSWORD
 
-TEA = {"title": "明前龙井 Longjing", "price_cents": 16800, "stock": 100}
-CUP = {"title": "Celadon Cup 青瓷杯", "price_cents": 8900, "stock": 3}
-OTHER = {"title": "Not in this live", "price_cents": 5000, "stock": 9}
+# The merchant's consent to flash sales at any price and quantity: these tests are
+# about the sale itself (its limits are tests/flash/test_merchant_consent.py's).
+CONSENT = {"flash_min_price_cents": 1, "flash_max_units": 1_000_000}
+TEA = {"title": "明前龙井 Longjing", "price_cents": 16800, "stock": 100, **CONSENT}
+CUP = {"title": "Celadon Cup 青瓷杯", "price_cents": 8900, "stock": 3, **CONSENT}
+OTHER = {"title": "Not in this live", "price_cents": 5000, "stock": 9}  # no consent
 TITLE = "今晚八点 秒杀"
 PEOPLE = live.PEOPLE  # lily hosts; rose, another creator; mei, a shopper
 
@@ -60,8 +63,9 @@ def user(port, name, role="shopper"):
 
 
 def live_room(port, units=40, limit=1, stock=5000, duration_s=600):
-    """Over HTTP: a merchant's product, a creator whose live is on, and (unless
-    `units` is 0) a flash sale of `units` at ¥99 with `limit` per person."""
+    """Over HTTP: a merchant's product (open to flash sales: CONSENT), a creator
+    whose live is on, and (unless `units` is 0) a flash sale of `units` at ¥99
+    with `limit` per person."""
     shop = user(port, "teashop", "merchant")
     host = user(port, "lily", "creator")
     _, product = call(
@@ -74,6 +78,7 @@ def live_room(port, units=40, limit=1, stock=5000, duration_s=600):
             "price_cents": 16800,
             "stock": stock,
             "category": "tea-drinks",
+            **CONSENT,
         },
     )
     pid = product["product"]["id"]

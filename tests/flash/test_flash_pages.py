@@ -133,11 +133,16 @@ def test_bad_input_is_a_form_message_with_a_400_and_takes_no_stock(
         assert 'value="99"' in html
 
 
-def test_a_product_of_another_live_or_an_unknown_one_is_refused(world):
-    for pid in (world["other"], 987654):
-        resp = launch(world, product_id=str(pid))
-        assert resp.status_code == 400
-        assert "is not featured in this live" in error_of(text(resp), "product_id")
+def test_a_product_without_the_merchants_consent_or_an_unknown_one_is_refused(world):
+    # any shop's product may be launched, within its merchant's consent (the
+    # limits themselves: test_merchant_consent.py); "other" has none
+    resp = launch(world, product_id=str(world["other"]), price="40")
+    assert resp.status_code == 400
+    error = error_of(text(resp), "product_id")
+    assert "The merchant does not allow flash sales of this product." in error
+    resp = launch(world, product_id="987654")
+    assert resp.status_code == 400
+    assert "There is no product 987654." in error_of(text(resp), "product_id")
     assert sales() == [] and stock(world["other"]) == 9
 
 

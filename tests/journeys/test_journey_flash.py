@@ -1,4 +1,5 @@
-"""Browser journey: a flash sale. The host launches it from the console with a
+"""Browser journey: a flash sale. The merchant allows flash sales of the tea in its
+product form (from ¥99, 5 units at most); the host launches one from the console with a
 10 s start delay; a viewer (on a phone) watches the countdown, grabs the moment the
 button opens, checks out at the sale price with cash on delivery; a second viewer
 arrives after the unit is gone and sees "sold out"; the host's console shows the
@@ -28,6 +29,18 @@ def test_host_launches_a_flash_sale_and_a_viewer_grabs_and_checks_out(
 ):
     base = live_server.url
     tea, _cup = merchant_with_two_products(base)
+    # The merchant consents to creators' flash sales of the tea: from ¥99, 5 units.
+    shop = new_page()
+    login(shop, base, "xihu_tea")
+    shop.wait_for_url(lambda url: "/login" not in url)
+    shop.goto(f"{base}/merchant/products/{tea['id']}/edit")
+    shop.fill("#f-flash_min_price", "99")
+    shop.fill("#f-flash_max_units", "5")
+    shots(shop, "merchant-flash-consent")
+    shop.click("#product-form button[type=submit]")
+    shop.wait_for_selector("text=Product saved.")
+    assert shop.input_value("#f-flash_min_price") == "99.00"
+    assert shop.input_value("#f-flash_max_units") == "5"
     token = call_api(
         base,
         "POST",
@@ -176,5 +189,5 @@ def test_host_launches_a_flash_sale_and_a_viewer_grabs_and_checks_out(
     host.evaluate("window.scrollTo(0, 0)")
     shots(host, "console-ended-phone")
 
-    for page in (host, viewer, late, anon):
+    for page in (shop, host, viewer, late, anon):
         assert page.errors == [], page.errors

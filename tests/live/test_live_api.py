@@ -332,13 +332,42 @@ def test_pin_and_unpin_while_live(world, role):
     assert resp.get_json()["session"]["pinned_product"] is None
 
 
-def test_pin_only_featured_products(world):
+def test_pin_refuses_what_is_not_a_product_id(world):
     sid = created(world)["id"]
     act(world, sid, "start")
-    for bad in (world["products"][2], 999, 2**80, -1, 0, "1", True, 1.5, [1]):
+    for bad in (999, 2**80, -1, 0, "1", True, 1.5, [1]):
         assert error(pin(world, sid, bad), 400)["field"] == "product_id", bad
     assert error(act(world, sid, "pin", json={}), 400)["field"] == "product_id"
     assert read_db(lambda: LiveSession.get_by_id(sid).pinned_product_id) is None
+
+
+def test_pinning_a_product_not_featured_yet_features_it(world):
+    """API.md's live calls name no product list: pinning adds the product, last."""
+    products = world["products"]
+    sid = created(world)["id"]  # featuring the first two
+    act(world, sid, "start")
+    for _ in range(2):  # once only
+        resp = pin(world, sid, products[2])
+        assert resp.status_code == 200, resp.get_json()
+        session = resp.get_json()["session"]
+        assert session["pinned_product"]["id"] == products[2]
+        assert [p["id"] for p in session["products"]] == products
+
+
+def test_an_archived_product_is_not_featured_by_a_pin(world):
+    sid = created(world)["id"]
+    act(world, sid, "start")
+    archived = world["products"][2]
+    resp = world["api"].call(
+        "DELETE", f"/api/v1/products/{archived}", token=world["tokens"]["merchant"]
+    )
+    assert resp.status_code == 204
+    err = error(pin(world, sid, archived), 400)
+    assert err["field"] == "product_id" and "no longer sold" in err["message"]
+    session = read_db(lambda: LiveSession.get_by_id(sid))
+    assert session.pinned_product_id is None
+    got = world["api"].call("GET", f"/api/v1/live/{sid}").get_json()["session"]
+    assert [p["id"] for p in got["products"]] == world["products"][:2]
 
 
 def test_pin_only_while_live(world):

@@ -478,13 +478,22 @@ def test_pin_broadcasts_the_product_card(world):
     assert received(anon, "pinned") == [{"session_id": sid, "product": None}]
 
 
-def test_pin_only_featured_products(world):
-    merchant_product = world["api"].product(world["api"].user("potshop", "merchant"))
+def test_pin_refuses_bad_ids_and_features_another_shops_product(world):
     (host,) = in_room(world, "host")
-    for product_id in (merchant_product["id"], 999, 2**80, "1", True):
+    for product_id in (999, 2**80, "1", True):
         ack = send(host, "pin", {"session_id": world["sid"], "product_id": product_id})
         assert code(ack) == "invalid", product_id
     assert session_row(world["sid"]).pinned_product_id is None
+    # a creator may feature and pin any shop's product (affiliate selling): it
+    # joins the session's products
+    pot = world["api"].product(world["api"].user("potshop", "merchant"))["id"]
+    ack = send(host, "pin", {"session_id": world["sid"], "product_id": pot})
+    assert ack["ok"] and ack["pinned_product"]["id"] == pot, ack
+    assert session_row(world["sid"]).pinned_product_id == pot
+    featured = read_db(
+        lambda: [p.id for p in sessions.products_of(sessions.get_session(world["sid"]))]
+    )
+    assert featured[-1] == pot
 
 
 def mod_payload(world, event, message_id):
@@ -628,7 +637,7 @@ def test_viewers_count_joins_leaves_and_disconnects(world):
 
 def test_purchase_from_the_room_is_announced_with_a_masked_name(world):
     sid, api = world["sid"], world["api"]
-    (anon,) = in_room(world, None)
+    anon, _mei = in_room(world, None, "shopper")  # mei watches: her source holds
     resp = api.call(
         "POST",
         "/api/v1/orders",

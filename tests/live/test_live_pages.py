@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from extensions import socketio
 from livestall.accounts.models import User
 from livestall.content import social
 from livestall.db.base import utcnow
@@ -339,6 +340,14 @@ def test_blocked_words_and_moderators_forms(world):
 def test_stats_count_orders_bought_from_the_room(world):
     session_id = make_session("lily", world["products"])
     go_live(session_id)
+    # mei watches (a `live:ID` source counts only for the room's viewers)
+    watcher = socketio.test_client(
+        world["app"], namespace="/live", flask_test_client=world["shopper"].client
+    )
+    ack = watcher.emit(
+        "join", {"session_id": session_id}, namespace="/live", callback=True
+    )
+    assert ack["ok"], ack
 
     def buy():
         buyer = User.get(User.username == "mei")

@@ -27,6 +27,12 @@ def test_a_room_sells_only_what_it_features(world):
     sid = created(world, product_ids=products[:1])["id"]
     act(world, sid, "start")
     buyer = api.user("buyer")
+    # the buyer watches the room: a `live:ID` source counts only for its viewers
+    watcher = socketio.test_client(
+        world["app"], namespace="/live", auth={"token": buyer}
+    )
+    ack = watcher.emit("join", {"session_id": sid}, namespace="/live", callback=True)
+    assert ack["ok"], ack
     resp = api.call(
         "POST",
         "/api/v1/orders",

@@ -8,6 +8,7 @@ import pytest
 
 from livestall.accounts.models import User
 from livestall.catalog.models import Product
+from livestall.content.models import Post, PostProduct
 from livestall.orders import checkout
 from livestall.orders.models import CartItem, Order, OrderEvent
 from tests.factories.orders import SHIP, Browser, order_id
@@ -21,9 +22,21 @@ def stock(product_id):
 @pytest.fixture
 def shop(app, orders_world):
     """teashop's tea (stock 20) and cup (3), potshop's teapot (5); both merchants
-    signed in (browsers), no buyer yet."""
+    signed in (browsers), no buyer yet; wen's published post tagging the tea and
+    the cup (a `post:ID` source counts only for such a post)."""
     world = orders_world(stock={"cup": 3, "pot": 5}, buyer=None)
+    world["api"].user("wen", role="creator")
+
+    def write():
+        post = Post.create(
+            author=User.get(User.username == "wen"), body="茶", body_html="<p>茶</p>"
+        )
+        for position, key in enumerate(("tea", "cup")):
+            PostProduct.create(post=post, product=world[key], position=position)
+        return f"post:{post.id}"
+
     return {
+        "post": read_db(write),
         "tea": world["tea"],
         "cup": world["cup"],
         "pot": world["pot"],
@@ -81,11 +94,11 @@ def test_anonymous_cart_merges_into_the_account_at_sign_in(app, shop):
 def test_a_new_account_takes_over_the_cart_and_keeps_the_source(app, shop):
     anon = Browser(app)
     anon.get("/")
-    anon.add(shop["tea"], 1, source="post:7")
+    anon.add(shop["tea"], 1, source=shop["post"])
     anon.auth.signup("mei", display_name="Mei")
     rows = read_db(lambda: [(i.user_id, i.source) for i in CartItem.select()])
     mei_id = read_db(lambda: User.get(User.username == "mei").id)
-    assert rows == [(mei_id, "post:7")]
+    assert rows == [(mei_id, shop["post"])]
 
 
 def test_cart_quantity_changes_remove_and_stock_warning(app, shop):
@@ -146,7 +159,7 @@ def test_checkout_needs_sign_in_and_a_cart(app, shop):
 
 def test_checkout_happy_path(app, shop):
     mei = Browser(app, "mei")
-    mei.add(shop["tea"], 2, source="post:7")
+    mei.add(shop["tea"], 2, source=shop["post"])
     mei.add(shop["cup"], 1)
     html = text(mei.get("/checkout"))
     assert 'name="payment_method" value="cod"' in html
@@ -163,7 +176,7 @@ def test_checkout_happy_path(app, shop):
     assert "Cancel order" in page
     assert f"#{oid}" in plain(mei.get("/orders"))
     source = read_db(lambda: [ln.source for ln in Order.get_by_id(oid).lines])
-    assert sorted(source, key=str) == sorted(["post:7", None], key=str)
+    assert sorted(source, key=str) == sorted([shop["post"], None], key=str)
 
 
 def test_a_double_submit_gives_one_order(app, shop):
@@ -420,7 +433,7 @@ def test_a_line_remembers_the_share_link_its_buyer_came_by(app, shop):
     resp = visitor.get(f"/products/{shop['tea']}?s={code}")
     assert resp.status_code == 302 and resp.location == f"/products/{shop['tea']}"
     visitor.add(shop["tea"])
-    visitor.add(shop["cup"], source="post:7")  # the page's own source wins
+    visitor.add(shop["cup"], source=shop["post"])  # the page's own source wins
     assert visitor.auth.signup("mei", display_name="Mei").status_code == 302
     visitor.add(shop["pot"])  # after sign-in: the share still counts
     resp, _ = visitor.checkout()
@@ -428,7 +441,7 @@ def test_a_line_remembers_the_share_link_its_buyer_came_by(app, shop):
     sources = read_db(lambda: {ln.product_id: ln.source for ln in OrderLine.select()})
     assert sources == {
         shop["tea"]: f"share:{lin_id}",
-        shop["cup"]: "post:7",
+        shop["cup"]: shop["post"],
         shop["pot"]: f"share:{lin_id}",
     }
     # following your own link credits nobody

@@ -29,10 +29,18 @@ PASSWORD = "correct horse battery"
 TEST_PG = os.environ.get("LIVESTALL_TEST_DATABASE_URL", "").rstrip("/")
 
 
+# The suite signs many people up from 127.0.0.1, in this process and in the servers
+# it starts: the sign-up throttle (5 an hour per address) would refuse most of them.
+# tests/accounts/test_throttling.py sets the limits it tests in create_app's config.
+SUITE_ENV = {"LIVESTALL_SIGNUP_PER_IP": "0", "LIVESTALL_SIGNUP_PER_NETWORK": "0"}
+
+
 def pytest_configure(config):
     config.addinivalue_line(
         "markers", "sqlite_only: tests the SQLite file itself (not on PostgreSQL)"
     )
+    for name, value in SUITE_ENV.items():
+        os.environ.setdefault(name, value)
 
 
 def pytest_collection_modifyitems(config, items):

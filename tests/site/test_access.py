@@ -86,6 +86,7 @@ EXPECTED = {
     # admin pages (an empty role list is refused: a flash and a redirect)
     ("admin.users", "GET"): by_role(LOGIN, 403, 403, 403, 200),
     ("admin.update_user", "POST"): by_role(LOGIN, 403, 403, 403, HOME),
+    ("admin.audit_log", "GET"): by_role(LOGIN, 403, 403, 403, 200),
     # the home feed, posts, comments and creator pages: another creator's published
     # post and another user's comment (the delete routes get throwaway ones)
     ("feed.home", "GET"): everyone(200),
@@ -274,7 +275,13 @@ class Walker:
         self.app = app
         setup = Api(app.test_client())
         owner = setup.user("other_shop", role="merchant")
-        self.product = setup.product(owner, title="Someone Else's Kettle")
+        self.product = setup.product(
+            owner,
+            title="Someone Else's Kettle",
+            # open to flash sales (the live below runs two)
+            flash_min_price_cents=100,
+            flash_max_units=10,
+        )
         resp = setup.call(
             "POST",
             f"/api/v1/products/{self.product['id']}/images",

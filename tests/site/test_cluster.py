@@ -563,7 +563,7 @@ def test_redis_counters_and_buckets_behave_like_the_embedded_ones(shared_redis):
     assert ratelimit.count("login:acct:alice", 900, now + 900 + 450 - now % 900) == 1
     long_key = "login:acct:" + "x" * 5000
     assert ratelimit.hit(long_key, 900, now) == 1
-    ratelimit.reset("login:acct:alice")
+    ratelimit.reset("login:acct:alice", 900)
     assert ratelimit.count("login:acct:alice", 900, now) == 0
     buckets = ratelimit.buckets("chat", 2, 30)
     assert isinstance(buckets, shared_redis.RedisTokenBuckets)

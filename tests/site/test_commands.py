@@ -56,6 +56,14 @@ def test_create_admin(app):
         input="password\npassword\n",
     )
     assert weak.exit_code != 0 and "too common" in weak.output
+    # the operator is told a taken email (sign-up keeps quiet about it)
+    taken = runner.invoke(
+        args=["create-admin", "--username", "boss2", "--email", "Boss@example.com"],
+        input=f"{PASSWORD}\n{PASSWORD}\n",
+    )
+    assert taken.exit_code != 0 and "exists already" in taken.output
+    with db.connection_context():
+        assert not User.select().where(User.username == "boss2").exists()
 
 
 def test_seed_demo_if_empty_leaves_existing_sites_alone(app, api):

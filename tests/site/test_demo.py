@@ -62,6 +62,9 @@ def test_seed_builds_a_bilingual_pictured_world(tmp_path):
                 assert p.currency == "CNY" and 0 <= p.stock <= 500
                 assert 1990 <= p.price_cents <= 259900
                 assert 500 <= p.commission_bps <= 2000
+                # creators may run flash sales of it, within the shop's terms
+                assert 100 <= p.flash_min_price_cents < p.price_cents
+                assert p.flash_max_units >= 1
             assert any(p.stock == 0 for p in products)
 
             rows = Counter(r.product_id for r in ProductImage.select())

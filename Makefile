@@ -96,7 +96,9 @@ format:
 messages: $(VENV)/.runtime
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k Invalid -k NotFound -k NotAllowed \
 	  -k NotAuthenticated -k Conflict -k AlreadyExists -k TooLarge -k UnsupportedMedia \
-	  -k RateLimited -k OutOfStock -o translations/messages.pot .
+	  -k RateLimited -k OutOfStock -k LimitReached -k SaleEnded \
+	  -k NotAllowedByMerchant -k NotForSale -k NotLive -k Banned -k Muted -k SlowMode \
+	  -k SaleNotStarted -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations
 
 clean:

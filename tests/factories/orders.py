@@ -3,6 +3,7 @@ buyer (mei); a shopper's `Browser` (cart and checkout pages) and the order API's
 calls (`place`, `move`, `notes`)."""
 
 import re
+import threading
 
 from tests.plugins.app import AuthActions, csrf_token, text
 
@@ -115,3 +116,20 @@ def notes(api, token):
     resp = api.call("GET", "/api/v1/notifications", token=token)
     assert resp.status_code == 200
     return resp.get_json()
+
+
+def run_threads(n, target):
+    """target(i) for i in 0..n-1, in n threads released together; their results."""
+    barrier = threading.Barrier(n)
+    results = [None] * n
+
+    def run(i):
+        barrier.wait()
+        results[i] = target(i)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    return results

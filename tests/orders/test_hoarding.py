@@ -4,7 +4,6 @@ unshipped orders are capped, checkouts are rate-limited per buyer, and cash-on-
 delivery orders not shipped in time are cancelled with their stock back once."""
 
 import itertools
-import threading
 from datetime import timedelta
 
 import pytest
@@ -15,7 +14,7 @@ from livestall.catalog.models import Product
 from livestall.errors import Conflict
 from livestall.orders import lifecycle as orders
 from livestall.orders.models import Order, OrderEvent
-from tests.factories.orders import SHIP, Browser, move, notes, place
+from tests.factories.orders import SHIP, Browser, move, notes, place, run_threads
 from tests.plugins.app import plain, read_db
 
 _KEYS = itertools.count(1)
@@ -121,22 +120,6 @@ def test_the_checkout_page_says_why(app, shop):
     assert _stock(shop["tea"]) == 100
 
 
-def _run_threads(n, target):
-    barrier = threading.Barrier(n)
-    results = [None] * n
-
-    def run(i):
-        barrier.wait()
-        results[i] = target(i)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
-    return results
-
-
 def test_concurrent_orders_of_one_buyer_cannot_both_pass_the_cap(app, shop):
     """Eight checkouts of 5 units at once, cap 20: exactly four pass. On PostgreSQL
     the buyer's advisory lock is what keeps the others from counting before the
@@ -158,7 +141,7 @@ def test_concurrent_orders_of_one_buyer_cannot_both_pass_the_cap(app, shop):
         )
         return resp.status_code, (resp.get_json() or {}).get("error", {}).get("code")
 
-    results = _run_threads(8, buy)
+    results = run_threads(8, buy)
     assert sorted(results) == [(201, None)] * 4 + [(409, "limit_reached")] * 4
     assert _stock(shop["tea"]) == 80
     units = read_db(
@@ -333,7 +316,7 @@ def test_concurrent_sweeps_return_the_stock_once(app, shop):
         with app.app_context():
             return [o.id for o in maintenance_pass(app)["unpaid_cancelled"]]
 
-    results = _run_threads(4, sweep)
+    results = run_threads(4, sweep)
     assert sorted(oid for done in results for oid in done) == sorted(orders_)
     assert _stock(shop["tea"]) == 100
     assert read_db(lambda: Product.get_by_id(shop["tea"]).sales_count) == 0

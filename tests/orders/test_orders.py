@@ -2,7 +2,6 @@
 
 import datetime
 import itertools
-import threading
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -11,7 +10,7 @@ from hypothesis import strategies as st
 from livestall.catalog.models import Product
 from livestall.db.base import isoformat, utcnow
 from livestall.orders.models import Order
-from tests.factories.orders import SHIP, move
+from tests.factories.orders import SHIP, move, run_threads
 from tests.plugins.app import read_db
 
 
@@ -253,22 +252,6 @@ def test_cancel_and_refund_return_stock_exactly_once(api, shop):
     assert stock(shop["cup"]) == 5
 
 
-def _run_threads(n, target):
-    barrier = threading.Barrier(n)
-    results = [None] * n
-
-    def run(i):
-        barrier.wait()
-        results[i] = target(i)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
-    return results
-
-
 @pytest.mark.slow
 def test_two_hundred_buyers_race_for_the_last_twenty(app, api):
     merchant = api.user("flash", role="merchant")
@@ -288,7 +271,7 @@ def test_two_hundred_buyers_race_for_the_last_twenty(app, api):
         )
         return resp.status_code, (resp.get_json() or {}).get("error", {}).get("code")
 
-    results = _run_threads(200, buy)
+    results = run_threads(200, buy)
     assert sum(1 for s, _ in results if s == 201) == 20
     assert sum(1 for s, c in results if s == 409 and c == "out_of_stock") == 180
     assert stock(pid) == 0
@@ -310,7 +293,7 @@ def test_an_idempotency_storm_makes_one_order(app, api, shop):
         )
         return resp.status_code, resp.get_json()["order"]["id"]
 
-    results = _run_threads(50, submit)
+    results = run_threads(50, submit)
     assert sorted(s for s, _ in results) == [200] * 49 + [201]
     assert len({oid for _, oid in results}) == 1
     assert stock(shop["tea"]) == 19

@@ -9,6 +9,7 @@ from livestall.catalog import availability
 from livestall.catalog import rules as catalog
 from livestall.catalog.models import Product
 from livestall.errors import Invalid, NotFound
+from livestall.orders import payments
 
 
 @bp.post("/products")
@@ -24,7 +25,12 @@ def get_product(product_id):
     viewer = current_user if current_user.is_authenticated else None
     if not availability.visible_to(product, viewer):  # a suspended merchant's
         raise NotFound("No such product.")
-    return jsonify(product=catalog.product_dict(product))
+    out = catalog.product_dict(product)
+    # what a buy sheet needs to offer (extension, issue 16): the payment methods
+    # this product's shop takes now, and whether it can be bought at all
+    out["payment_methods"] = payments.methods_for([product.merchant_id])
+    out["available"] = availability.is_for_sale(product) and product.stock > 0
+    return jsonify(product=out)
 
 
 @bp.patch("/products/<int:product_id>")

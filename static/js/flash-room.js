@@ -162,8 +162,15 @@
           box.removeAttribute("data-text");
           box.className = "fsale-result fsale-msg-ok";
           line = box.appendChild(K.el("p", "fsale-held"));
-          var go = box.appendChild(K.el("a", "btn btn-block btn-ok fsale-checkout", t("fs_checkout")));
+          // Pay inside the room (buy-sheet.js); the checkout page without it
+          var go = box.appendChild(K.el("a", "btn btn-block btn-ok fsale-checkout",
+            window.LiveBuy ? t("fs_pay") : t("fs_checkout")));
           go.href = checkoutUrl;
+          go.addEventListener("click", function (event) {
+            if (!window.LiveBuy || !record.hold) return;
+            event.preventDefault();
+            pay(record);
+          });
         }
         line.textContent = t("fs_reserved", { n: hold.qty, time: K.countdown(left) });
         box.hidden = false;
@@ -213,6 +220,9 @@
       } else if (ack && ack.ok) {
         record.hold = ack.reservation;
         record.message = null;
+        paint(record);
+        pay(record);  // straight to the buy sheet: grab, place order, done
+        return;
       } else {
         var code = ack && ack.error && ack.error.code;
         record.message = {
@@ -224,6 +234,21 @@
         if (code === "sale_ended") record.sale.status = "ended";
       }
       paint(record);
+    });
+  }
+
+  /* The buy sheet over the stream for this hold; placing the order ends the hold. */
+  function pay(record) {
+    if (!window.LiveBuy || !record.hold) return;
+    window.LiveBuy.open({
+      reservation: record.hold,
+      sale: record.sale,
+      heldUntil: Date.parse(record.hold.expires_at) - (offset || 0),
+      onPlaced: function () {
+        record.hold = null;
+        record.message = { text: t("fs_paid"), kind: "fsale-msg-ok" };
+        paint(record);
+      }
     });
   }
 

@@ -112,9 +112,43 @@
     inner.appendChild(text);
     var buy = K.el("a", "btn btn-small live-buy", t("buy"));
     buy.href = K.safeUrl(card.url);
+    buy.setAttribute("data-buy", String(parseInt(card.id, 10)));  // buy-sheet.js
     inner.appendChild(buy);
     box.appendChild(inner);
     box.hidden = false;
+    addToBag(card);
+  }
+
+  /* A product pinned mid-show joins the bag sheet's list (server-rendered at load). */
+  function addToBag(card) {
+    var list = $("room-bag-list");
+    if (!list || list.querySelector('[data-product-id="' + String(parseInt(card.id, 10)) + '"]')) return;
+    var none = list.querySelector(".bag-none");
+    if (none) none.parentNode.removeChild(none);
+    var item = K.el("li", "bag-item");
+    item.setAttribute("data-product-id", String(parseInt(card.id, 10)));
+    if (card.image_url) {
+      var img = K.el("img");
+      img.src = K.safeUrl(card.image_url);
+      img.alt = "";
+      img.width = 72;
+      img.height = 72;
+      item.appendChild(img);
+    } else {
+      item.appendChild(K.el("span", "bag-empty", (card.title || "?").slice(0, 1)));
+    }
+    var text = K.el("div", "bag-text");
+    var title = text.appendChild(K.el("a", "bag-title", card.title));
+    title.href = K.safeUrl(card.url);
+    text.appendChild(K.el("span", "price", K.money(card.price_cents, card.currency)));
+    item.appendChild(text);
+    var buy = K.el("a", "btn btn-small live-buy", t("buy"));
+    buy.href = K.safeUrl(card.url);
+    buy.setAttribute("data-buy", String(parseInt(card.id, 10)));
+    item.appendChild(buy);
+    list.insertBefore(item, list.firstChild);
+    var count = $("room-bag-n");
+    if (count) count.textContent = String(list.querySelectorAll(".bag-item").length);
   }
 
   // --- chat ---------------------------------------------------------------------------

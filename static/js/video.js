@@ -137,6 +137,18 @@
     window.LiveVideo.room = player;
   }
 
+  /* Portrait video fills the room's frame; landscape is letterboxed (room.css). */
+  function shape(video) {
+    if (!video) return;
+    video.addEventListener("loadedmetadata", function () {
+      var landscape = video.videoWidth > video.videoHeight;
+      video.classList.toggle("is-landscape", landscape);
+      video.classList.toggle("is-portrait", !landscape);
+    });
+  }
+  shape(roomVideo);
+  shape(document.getElementById("replay-player"));
+
   // --- the replay: chapters seek the recording ----------------------------------------
 
   var replay = document.getElementById("replay-player");

@@ -138,8 +138,17 @@ def test_host_goes_live_and_a_viewer_chats_buys_and_watches_the_replay(
     _chat_item(viewer, "live-chat", "dishwasher safe").wait_for()
     assert _chat_item(viewer, "live-chat", "will be deleted").count() == 0
 
-    # The Buy link remembers the room.
-    viewer.click("#live-pinned a.live-buy")
+    # Buy opens the buy sheet over the stream (test_journey_room_phone.py buys
+    # there); without JavaScript the link goes to the product page, remembering the
+    # room.
+    buy_link = viewer.locator("#live-pinned a.live-buy")
+    href = buy_link.get_attribute("href")
+    buy_link.click()
+    viewer.locator("#buy-sheet .buy-product-title", has_text="Celadon").wait_for()
+    assert viewer.url == room_url
+    viewer.keyboard.press("Escape")
+    viewer.locator("#buy-sheet").wait_for(state="hidden")
+    viewer.goto(base + href)
     viewer.wait_for_selector("h1:has-text('Celadon Tea Cup')")
     assert f"src=live:{session_id}" in viewer.url or "src=live%3A" in viewer.url
     assert viewer.locator(f"input[name=source][value='live:{session_id}']").count()
@@ -161,8 +170,12 @@ def test_host_goes_live_and_a_viewer_chats_buys_and_watches_the_replay(
     shots(viewer, "viewer-replay")
     shots(host, "host-console-ended")
 
+    # On a phone the room is the whole screen (no site header): the language is
+    # switched from the Me page, and the room follows.
+    viewer.goto(base + "/me")
     viewer.click("button[name=lang][value=zh]")
-    viewer.wait_for_url(room_url)
+    viewer.goto(room_url)
+    viewer.wait_for_selector("text=直播已结束")
     shots(viewer, "viewer-replay-zh")
 
     host.goto(base + "/live")

@@ -14,6 +14,10 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 BLOCKING = ("serious", "critical")
 
 _RUN = """async (exclude) => {
+  // colours are measured at rest: entrance animations (fades, slides) end first
+  await Promise.all(document.getAnimations()
+    .filter(a => a.effect && a.effect.getComputedTiming().iterations !== Infinity)
+    .map(a => a.finished.catch(() => null)));
   const context = exclude.length ? {exclude: exclude.map(s => [s])} : document;
   const result = await axe.run(context, {
     resultTypes: ['violations'],

@@ -169,6 +169,11 @@ def pytest_runtest_makereport(item, call):
         report.sections.append(("pages at failure", _describe_failure(item)))
 
 
+SETTLE = """() => Promise.all(document.getAnimations()
+  .filter(a => a.effect && a.effect.getComputedTiming().iterations !== Infinity)
+  .map(a => a.finished.catch(() => null)))"""
+
+
 class Shots:
     """Screenshots of a journey into tests/artifacts/<journey>/NN-step.png."""
 
@@ -179,6 +184,7 @@ class Shots:
 
     def __call__(self, page, step):
         self.n += 1
+        page.evaluate(SETTLE)  # no half-finished slide or fade in the picture
         page.screenshot(path=str(self.dir / f"{self.n:02d}-{step}.png"), full_page=True)
 
 

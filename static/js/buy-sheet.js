@@ -1,0 +1,536 @@
+/* Buying without leaving the stream: a bottom sheet over the live room (and its
+   replay) with quantity, the remembered delivery address, the payment method and
+   the place button; the stream keeps playing above it.
+
+   Opened by any [data-buy=PRODUCT_ID] link in the room (the pinned card, the bag
+   sheet, the product grid, the replay's timeline) and by flash-room.js after a
+   successful grab (window.LiveBuy.open({reservation, sale})). Without JavaScript
+   those links go to the product page as before.
+
+   JSON API only (docs/API.md): GET /api/v1/products/ID (price, stock, the shop's
+   payment methods), GET /api/v1/addresses (the address book), POST /api/v1/orders
+   with `address_id` (or a typed `shipping`, which the server remembers) and one
+   idempotency key per sheet, reused on retry, so a double tap or a lost answer
+   never makes two orders. User text only ever goes in through textContent. */
+(function () {
+  "use strict";
+  var root = document.getElementById("live-room");
+  var sheet = document.getElementById("buy-sheet");
+  var bag = document.getElementById("room-bag-sheet");
+  if (!root || !sheet || !window.LiveKit || typeof sheet.showModal !== "function") return;
+  var K = window.LiveKit;
+  var t = K.translator(root);
+  var signedIn = root.getAttribute("data-signed-in") === "yes";
+  var source = root.getAttribute("data-source");
+  var loginUrl = K.safeUrl(root.getAttribute("data-login-url"));
+  var productApi = sheet.getAttribute("data-api-product").replace(/0$/, "");
+  var csrf = (document.querySelector("meta[name=csrf-token]") || {}).content || "";
+  var PAY_KEY = "livestall.payment_method";
+  var QTY_MAX = 99;
+
+  var current = null;  // {product, reservation, qty, key, busy, timer, onPlaced}
+
+  function api(method, url, body) {
+    var options = {
+      method: method,
+      credentials: "same-origin",
+      headers: { "Accept": "application/json", "X-CSRFToken": csrf }
+    };
+    if (body !== undefined) {
+      options.headers["Content-Type"] = "application/json";
+      options.body = JSON.stringify(body);
+    }
+    return fetch(url, options).then(function (resp) {
+      return resp.json().catch(function () { return {}; }).then(function (data) {
+        return { ok: resp.ok, status: resp.status, data: data || {} };
+      });
+    });
+  }
+
+  function newKey() {
+    var random = window.crypto && window.crypto.randomUUID ? window.crypto.randomUUID()
+      : String(Date.now()) + "-" + Math.random().toString(36).slice(2);
+    return "room-" + random;
+  }
+
+  function field(labelText, input, id) {
+    var wrap = K.el("div", "field");
+    var label = K.el("label", null, labelText);
+    label.htmlFor = id;
+    input.id = id;
+    wrap.appendChild(label);
+    wrap.appendChild(input);
+    var error = K.el("small", "error");
+    error.id = id + "-error";
+    error.hidden = true;
+    wrap.appendChild(error);
+    return wrap;
+  }
+
+  function input(type, name, attrs) {
+    var node = K.el(type === "textarea" ? "textarea" : "input");
+    if (type !== "textarea") node.type = type;
+    node.name = name;
+    Object.keys(attrs || {}).forEach(function (key) { node.setAttribute(key, attrs[key]); });
+    return node;
+  }
+
+  function head(title) {
+    var top = K.el("div", "sheet-head");
+    var h = K.el("h2", null, title);
+    h.id = "buy-sheet-title";
+    top.appendChild(h);
+    var close = K.el("button", "sheet-close");
+    close.type = "button";
+    close.setAttribute("data-close", "");
+    close.setAttribute("aria-label", t("b_close"));
+    var x = K.el("span", null, "✕");
+    x.setAttribute("aria-hidden", "true");
+    close.appendChild(x);
+    top.appendChild(close);
+    return top;
+  }
+
+  function unitPrice() {
+    return current.reservation ? current.sale.price_cents : current.product.price_cents;
+  }
+
+  // --- the sheet's parts -------------------------------------------------------------
+
+  function productRow(product) {
+    var row = K.el("div", "buy-product");
+    var image = (product.images && product.images[0] && product.images[0].thumb_url) ||
+      (current.sale && current.sale.product && current.sale.product.image_url);
+    if (image) {
+      var img = K.el("img");
+      img.src = K.safeUrl(image);
+      img.alt = "";
+      img.width = 88;
+      img.height = 88;
+      row.appendChild(img);
+    } else {
+      row.appendChild(K.el("span", "bag-empty", (product.title || "?").slice(0, 1)));
+    }
+    var text = K.el("div", "buy-product-text");
+    text.appendChild(K.el("span", "buy-product-title", product.title));
+    var prices = K.el("span", "buy-prices");
+    prices.appendChild(K.el("span", "buy-price", K.money(unitPrice(), product.currency)));
+    if (current.reservation && product.price_cents > unitPrice()) {
+      prices.appendChild(document.createTextNode(" "));
+      prices.appendChild(K.el("s", "fsale-was", K.money(product.price_cents, product.currency)));
+    }
+    text.appendChild(prices);
+    var note = K.el("span", "muted small buy-stock");
+    if (current.reservation) {
+      current.holdNote = note;
+      note.classList.add("buy-held");
+    } else {
+      note.textContent = t("b_stock", { n: product.stock });
+    }
+    text.appendChild(note);
+    row.appendChild(text);
+    return row;
+  }
+
+  function qtyRow(product) {
+    var row = K.el("div", "buy-qty");
+    var label = K.el("span", "buy-qty-label", t("b_qty"));
+    label.id = "buy-qty-label";
+    row.appendChild(label);
+    var stepper = K.el("div", "stepper");
+    stepper.setAttribute("role", "group");
+    stepper.setAttribute("aria-labelledby", "buy-qty-label");
+    var max = current.reservation ? current.reservation.qty : Math.max(1, Math.min(product.stock, QTY_MAX));
+    var less = K.el("button", "stepper-btn", "−");
+    less.type = "button";
+    less.setAttribute("aria-label", t("b_less"));
+    var box = input("number", "qty", { min: "1", max: String(max), inputmode: "numeric" });
+    box.value = String(current.qty);
+    box.setAttribute("aria-labelledby", "buy-qty-label");
+    box.id = "buy-qty";
+    var more = K.el("button", "stepper-btn", "+");
+    more.type = "button";
+    more.setAttribute("aria-label", t("b_more"));
+    function set(n) {
+      current.qty = Math.max(1, Math.min(max, n || 1));
+      box.value = String(current.qty);
+      less.disabled = current.qty <= 1 || !!current.reservation;
+      more.disabled = current.qty >= max || !!current.reservation;
+      sums();
+    }
+    less.addEventListener("click", function () { set(current.qty - 1); });
+    more.addEventListener("click", function () { set(current.qty + 1); });
+    box.addEventListener("change", function () { set(parseInt(box.value, 10)); });
+    if (current.reservation) box.readOnly = true;
+    stepper.appendChild(less);
+    stepper.appendChild(box);
+    stepper.appendChild(more);
+    row.appendChild(stepper);
+    current.setQty = set;
+    return row;
+  }
+
+  function addressPart(addresses) {
+    var set = K.el("fieldset", "buy-address");
+    set.appendChild(K.el("legend", null, t("b_deliver_to")));
+    var fields = K.el("div", "buy-new-address");
+    fields.appendChild(field(t("b_name"), input("text", "name", { maxlength: "60", autocomplete: "name" }), "buy-name"));
+    fields.appendChild(field(t("b_phone"), input("tel", "phone", { maxlength: "30", autocomplete: "tel", inputmode: "tel" }), "buy-phone"));
+    fields.appendChild(field(t("b_address"), input("textarea", "address", { maxlength: "300", rows: "2", autocomplete: "street-address" }), "buy-address"));
+    if (!addresses.length) {
+      set.appendChild(fields);
+      return set;
+    }
+    var list = K.el("div", "buy-address-list");
+    var picked = addresses.filter(function (a) { return a.is_default; })[0] || addresses[0];
+    function option(value, checked, build) {
+      var label = K.el("label", "choice buy-address-choice");
+      var radio = input("radio", "address_id", {});
+      radio.value = value;
+      radio.checked = checked;
+      label.appendChild(radio);
+      var body = K.el("span");
+      build(body);
+      label.appendChild(body);
+      list.appendChild(label);
+      if (!checked) label.hidden = true;
+      return label;
+    }
+    addresses.forEach(function (a) {
+      option(String(a.id), a === picked, function (body) {
+        body.appendChild(K.el("strong", null, a.name + "  " + a.phone));
+        body.appendChild(K.el("small", null, a.address));
+      });
+    });
+    option("new", false, function (body) { body.appendChild(K.el("strong", null, t("b_new_address"))); });
+    set.appendChild(list);
+    var change = K.el("button", "link buy-change", t("b_change"));
+    change.type = "button";
+    change.setAttribute("aria-expanded", "false");
+    change.addEventListener("click", function () {
+      var labels = list.querySelectorAll("label");
+      for (var i = 0; i < labels.length; i++) labels[i].hidden = false;
+      change.hidden = true;
+    });
+    set.appendChild(change);
+    fields.hidden = true;
+    set.appendChild(fields);
+    list.addEventListener("change", function () {
+      fields.hidden = chosenAddress() !== "new";
+    });
+    return set;
+  }
+
+  function chosenAddress() {
+    var radio = sheet.querySelector("input[name=address_id]:checked");
+    return radio ? radio.value : "new";
+  }
+
+  var LABELS = { cod: ["b_cod", "b_cod_note"], bank_transfer: ["b_bank", "b_bank_note"] };
+
+  function paymentPart(methods) {
+    var set = K.el("fieldset", "buy-pay");
+    set.appendChild(K.el("legend", null, t("b_payment")));
+    if (!methods.length) {
+      set.appendChild(K.el("p", "error", t("b_no_method")));
+      return set;
+    }
+    var remembered = null;
+    try { remembered = window.localStorage.getItem(PAY_KEY); } catch (e) { remembered = null; }
+    var chosen = methods.indexOf(remembered) >= 0 ? remembered : methods[0];
+    methods.forEach(function (code) {
+      var label = K.el("label", "choice");
+      var radio = input("radio", "payment_method", {});
+      radio.value = code;
+      radio.checked = code === chosen;
+      label.appendChild(radio);
+      var body = K.el("span");
+      var names = LABELS[code] || [code, null];
+      body.appendChild(K.el("strong", null, t(names[0])));
+      if (names[1]) body.appendChild(K.el("small", null, t(names[1])));
+      label.appendChild(body);
+      set.appendChild(label);
+    });
+    return set;
+  }
+
+  function sums() {
+    if (!current || !current.sumNodes) return;
+    var total = unitPrice() * current.qty;
+    var currency = current.product.currency;
+    current.sumNodes.subtotal.textContent = K.money(total, currency);
+    current.sumNodes.total.textContent = K.money(total, currency);
+    current.sumNodes.bar.textContent = K.money(total, currency);
+  }
+
+  function sumsPart() {
+    var list = K.el("dl", "buy-sums");
+    var nodes = {};
+    [["b_subtotal", "subtotal"], ["b_shipping", "shipping"], ["b_total", "total"]].forEach(function (pair) {
+      var row = K.el("div", "buy-sum-" + pair[1]);
+      row.appendChild(K.el("dt", null, t(pair[0])));
+      nodes[pair[1]] = row.appendChild(K.el("dd"));
+      list.appendChild(row);
+    });
+    nodes.shipping.textContent = t("b_free");
+    current.sumNodes = nodes;
+    return list;
+  }
+
+  function footer(methods) {
+    var bar = K.el("div", "buy-footer");
+    var total = K.el("p", "buy-footer-total");
+    total.appendChild(K.el("span", "muted", t("b_total") + " "));
+    var amount = total.appendChild(K.el("strong"));
+    bar.appendChild(total);
+    current.sumNodes.bar = amount;
+    var place = K.el("button", "btn buy-place", t("b_place"));
+    place.type = "submit";
+    place.disabled = !methods.length;
+    bar.appendChild(place);
+    current.placeButton = place;
+    return bar;
+  }
+
+  // --- opening, placing, done -----------------------------------------------------------
+
+  function render(product, addresses) {
+    K.clear(sheet);
+    var form = K.el("form", "buy-form");
+    form.noValidate = true;
+    form.appendChild(head(t("b_title")));
+    var body = K.el("div", "sheet-body");
+    body.appendChild(productRow(product));
+    if (!current.reservation && !product.available) {
+      body.appendChild(K.el("p", "error", t("b_unavailable")));
+      form.appendChild(body);
+      sheet.appendChild(form);
+      return;
+    }
+    body.appendChild(qtyRow(product));
+    body.appendChild(addressPart(addresses));
+    var methods = product.payment_methods || [];
+    body.appendChild(paymentPart(methods));
+    body.appendChild(sumsPart());
+    var error = K.el("p", "error buy-error");
+    error.setAttribute("role", "alert");
+    error.hidden = true;
+    body.appendChild(error);
+    current.errorBox = error;
+    form.appendChild(body);
+    form.appendChild(footer(methods));
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      place();
+    });
+    sheet.appendChild(form);
+    current.setQty(current.qty);
+    tickHold();
+  }
+
+  function tickHold() {
+    if (!current || !current.reservation || !current.holdNote) return;
+    var left = Math.ceil((current.heldUntil - Date.now()) / 1000);
+    if (left <= 0) {
+      current.holdNote.textContent = t("b_hold_gone");
+      if (current.placeButton) current.placeButton.disabled = true;
+      return;
+    }
+    current.holdNote.textContent = t("b_held", { time: K.countdown(left) });
+  }
+
+  function clearErrors() {
+    var boxes = sheet.querySelectorAll(".field small.error");
+    for (var i = 0; i < boxes.length; i++) { boxes[i].hidden = true; boxes[i].textContent = ""; }
+    var inputs = sheet.querySelectorAll("[aria-invalid]");
+    for (var j = 0; j < inputs.length; j++) inputs[j].removeAttribute("aria-invalid");
+    if (current.errorBox) current.errorBox.hidden = true;
+  }
+
+  var FIELDS = { "shipping.name": "buy-name", "shipping.phone": "buy-phone",
+    "shipping.address": "buy-address", "phone": "buy-phone", "name": "buy-name",
+    "address": "buy-address" };
+
+  function showError(error) {
+    var id = FIELDS[error.field];
+    var target = id && document.getElementById(id);
+    if (target && !target.closest("[hidden]")) {
+      var box = document.getElementById(id + "-error");
+      box.textContent = error.message || t("error");
+      box.hidden = false;
+      target.setAttribute("aria-invalid", "true");
+      target.setAttribute("aria-describedby", id + "-error");
+      target.focus();
+      return;
+    }
+    current.errorBox.textContent = error.message || t("error");
+    current.errorBox.hidden = false;
+  }
+
+  function place() {
+    if (!current || current.busy) return;
+    clearErrors();
+    var method = sheet.querySelector("input[name=payment_method]:checked");
+    var body = {
+      idempotency_key: current.key,
+      payment_method: method ? method.value : null
+    };
+    if (current.reservation) {
+      body.reservation_ids = [current.reservation.id];
+    } else {
+      body.items = [{ product_id: current.product.id, qty: current.qty, source: source }];
+    }
+    var address = chosenAddress();
+    if (address === "new") {
+      body.shipping = {
+        name: document.getElementById("buy-name").value,
+        phone: document.getElementById("buy-phone").value,
+        address: document.getElementById("buy-address").value
+      };
+    } else {
+      body.address_id = parseInt(address, 10);
+    }
+    current.busy = true;
+    var button = current.placeButton;
+    button.disabled = true;
+    button.textContent = t("b_placing");
+    var mine = current;
+    api("POST", "/api/v1/orders", body).then(function (answer) {
+      if (current !== mine) return;
+      mine.busy = false;
+      button.disabled = false;
+      button.textContent = t("b_place");
+      if (answer.ok) {
+        try { window.localStorage.setItem(PAY_KEY, body.payment_method); } catch (e) { /* private mode */ }
+        done(answer.data.order);
+      } else if (answer.status === 401) {
+        window.location.href = loginUrl;
+      } else {
+        // a refused body may be sent again changed: a new key for the next try
+        if (answer.status < 500) mine.key = newKey();
+        showError((answer.data && answer.data.error) || {});
+      }
+    }, function () {
+      if (current !== mine) return;
+      mine.busy = false;  // the same key on retry: never two orders
+      button.disabled = false;
+      button.textContent = t("b_place");
+      showError({ message: t("error") });
+    });
+  }
+
+  function done(order) {
+    var onPlaced = current.onPlaced;
+    current.finished = true;
+    K.clear(sheet);
+    var box = K.el("div", "buy-done");
+    box.appendChild(head(t("b_done")));
+    var body = K.el("div", "sheet-body");
+    var tick = K.el("p", "buy-done-mark", "✓");
+    tick.setAttribute("aria-hidden", "true");
+    body.appendChild(tick);
+    var pay = order.payment || {};
+    var ref = "#" + order.id;
+    var amount = K.money(order.total_cents, order.currency);
+    var text = pay.method === "bank_transfer"
+      ? t("b_done_bank", { amount: amount, bank: pay.bank_name || "", account: pay.account_number || "",
+        name: pay.account_name || "", ref: pay.reference || ref })
+      : t("b_done_cod", { ref: ref, amount: amount });
+    var note = body.appendChild(K.el("p", "buy-done-text", text));
+    note.setAttribute("role", "status");
+    var actions = K.el("div", "buy-done-actions");
+    var keep = K.el("button", "btn buy-keep", t("b_keep_watching"));
+    keep.type = "button";
+    keep.setAttribute("data-close", "");
+    actions.appendChild(keep);
+    var view = K.el("a", "btn btn-light", t("b_view_order"));
+    view.href = K.safeUrl(order.url || "");
+    actions.appendChild(view);
+    body.appendChild(actions);
+    box.appendChild(body);
+    sheet.appendChild(box);
+    keep.focus();
+    if (onPlaced) onPlaced(order);
+  }
+
+  function open(options) {
+    if (!signedIn) {
+      window.location.href = loginUrl;
+      return;
+    }
+    if (bag && bag.open) bag.close();
+    var productId = options.product_id || (options.sale && options.sale.product && options.sale.product.id) ||
+      (options.sale && options.sale.product_id);
+    current = {
+      productId: productId,
+      reservation: options.reservation || null,
+      sale: options.sale || null,
+      heldUntil: options.heldUntil || 0,
+      onPlaced: options.onPlaced || null,
+      qty: options.reservation ? options.reservation.qty : 1,
+      key: newKey(),
+      busy: false
+    };
+    K.clear(sheet);
+    sheet.appendChild(head(t("b_title")));
+    var loading = K.el("p", "sheet-body muted", t("b_loading"));
+    loading.setAttribute("role", "status");
+    sheet.appendChild(loading);
+    if (!sheet.open) sheet.showModal();
+    var mine = current;
+    Promise.all([
+      api("GET", productApi + encodeURIComponent(productId)),
+      api("GET", "/api/v1/addresses")
+    ]).then(function (answers) {
+      if (current !== mine) return;
+      if (!answers[0].ok) {
+        K.clear(sheet);
+        sheet.appendChild(head(t("b_title")));
+        sheet.appendChild(K.el("p", "sheet-body error", (answers[0].data.error || {}).message || t("b_unavailable")));
+        return;
+      }
+      mine.product = answers[0].data.product;
+      var addresses = answers[1].ok ? (answers[1].data.items || []) : [];
+      render(mine.product, addresses);
+    }, function () {
+      if (current !== mine) return;
+      K.clear(sheet);
+      sheet.appendChild(head(t("b_title")));
+      sheet.appendChild(K.el("p", "sheet-body error", t("error")));
+    });
+  }
+
+  // --- wiring -----------------------------------------------------------------------
+
+  function wireSheet(dialog) {
+    dialog.addEventListener("click", function (event) {
+      var target = event.target;
+      if (target === dialog || (target.closest && target.closest("[data-close]"))) dialog.close();
+    });
+  }
+  wireSheet(sheet);
+  sheet.addEventListener("close", function () { current = null; });
+  if (bag) {
+    wireSheet(bag);
+    var bagButton = document.getElementById("room-bag");
+    if (bagButton) {
+      bagButton.addEventListener("click", function () {
+        bag.showModal();
+        bagButton.setAttribute("aria-expanded", "true");
+      });
+      bag.addEventListener("close", function () { bagButton.setAttribute("aria-expanded", "false"); });
+    }
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("[data-buy]");
+    if (!link || event.defaultPrevented || event.metaKey || event.ctrlKey || event.shiftKey) return;
+    var id = parseInt(link.getAttribute("data-buy"), 10);
+    if (!id) return;
+    event.preventDefault();
+    open({ product_id: id });
+  });
+
+  setInterval(tickHold, 500);
+  window.LiveBuy = { open: open };
+})();

@@ -70,6 +70,9 @@ def search():
             "brand": item["brand"],
             "url": url_for("shop.product", product_id=item["id"]),
             "highlight": item["highlight"],
+            "title_highlight": item["title_highlight"],
+            "snippet": item["snippet"],
+            "sales_count": item["sales_count"],
             "in_stock": item["in_stock"],
         }
         for item in result["items"]

@@ -16,7 +16,6 @@ two threads at once.
 """
 
 import html
-import re
 import unicodedata
 
 import jieba
@@ -27,6 +26,7 @@ from livestall.platform import offload
 from livestall.search import store
 from livestall.search.analysis import ANALYZER, PLAIN, WORDISH, subwords_of
 from livestall.search.snippets import snippet
+from livestall.search.spelling import correct
 
 QUERY_MAX = 100  # characters of a query that are used; the rest is ignored
 TERMS_MAX = 12  # words of a query that are used
@@ -36,7 +36,6 @@ SORTS = ("relevance", "price_asc", "price_desc", "newest", "best_selling")
 PRODUCT_FIELDS = {"text": 1.0}
 POST_FIELDS = {"text": 1.0, "author": 2.0, "products": 1.5}
 CREATOR_FIELDS = {"name": 3.0, "bio": 1.0}
-_LATIN_WORD = re.compile(r"^[a-z]{3,}$")
 
 
 # --- queries --------------------------------------------------------------------
@@ -162,32 +161,6 @@ def _facets(columns, docnums, limit=20):
     return out
 
 
-def _known(reader, word):
-    """True if the word, or its stem, is in any searchable product field."""
-    if reader.doc_frequency("spell", word):
-        return True
-    stems = [t.text for t in ANALYZER(word)]
-    return any(reader.doc_frequency(f, t) for t in stems for f in PRODUCT_FIELDS)
-
-
-def _suggestion(searcher, text):
-    """A corrected query for misspelled English words (None if nothing to correct)."""
-    reader = searcher.reader()
-    words = text.split()
-    changed_any = False
-    corrected = []
-    for word in words:
-        lower = word.lower()
-        if _LATIN_WORD.match(lower) and not _known(reader, lower):
-            options = searcher.suggest("spell", lower, limit=1, maxdist=2, prefix=1)
-            if options and options[0] != lower:
-                corrected.append(options[0])
-                changed_any = True
-                continue
-        corrected.append(word)
-    return " ".join(corrected) if changed_any else None
-
-
 def empty_result(page=1, per_page=20, text=""):
     return {
         "query": text,
@@ -217,7 +190,8 @@ def search_products(
     """Search active products.
 
     Return {query, items: [{id, title, price_cents, category, brand, merchant,
-    in_stock, highlight}], total, page, per_page, facets, suggestion, relaxed}.
+    in_stock, sales_count, highlight, title_highlight, snippet}], total, page,
+    per_page, facets, suggestion, relaxed}.
     `relaxed` is True when no product had every word and products with some of
     them are shown. Totals and facets count every matching product exactly.
     """
@@ -227,7 +201,7 @@ def search_products(
         return result
     searcher = store.searcher("products")
     columns = store.cached_columns("products", searcher)
-    suggestion = _suggestion(searcher, text)
+    suggestion = correct(searcher, text, PRODUCT_FIELDS)
     q = build_query(text, PRODUCT_FIELDS)
     if q is None:
         result["suggestion"] = suggestion
@@ -278,10 +252,12 @@ def search_products(
         stored = searcher.stored_fields(docnum)
         title = stored["title"]
         category = columns["category"][docnum]
-        mark = snippet(title, terms, whole=True)
-        if "<mark>" not in mark:
+        title_mark = snippet(title, terms, whole=True)
+        desc = ""
+        if "<mark>" not in title_mark:
+            title_mark = html.escape(title, quote=False)
             desc = snippet(stored.get("description", ""), terms)
-            mark = desc if "<mark>" in desc else html.escape(title, quote=False)
+            desc = desc if "<mark>" in desc else ""
         result["items"].append(
             {
                 "id": int(stored["id"]),
@@ -291,13 +267,19 @@ def search_products(
                 "brand": columns["brand_value"][docnum],
                 "merchant": stored.get("merchant", ""),
                 "in_stock": bool(columns["in_stock"][docnum]),
-                "highlight": mark,
+                "sales_count": int(columns["sales_count"][docnum]),
+                # The title (its matched words marked) is always the card's
+                # title; `snippet` is the description's match when the title has
+                # none; `highlight` is the older one-line mix of the two.
+                "highlight": desc or title_mark,
+                "title_highlight": title_mark,
+                "snippet": desc,
             }
         )
     return result
 
 
-def _search_simple(name, fields, text, page, per_page, item):
+def _search_simple(name, fields, text, page, per_page, item, relax=True):
     text = clean_query(text)
     result = empty_result(page, per_page, text)
     del result["facets"], result["suggestion"]
@@ -308,7 +290,7 @@ def _search_simple(name, fields, text, page, per_page, item):
         return result
     searcher = store.searcher(name)
     docnums = list(searcher.docs_for_query(q))
-    if not docnums:
+    if not docnums and relax:
         relaxed = build_query(text, fields, match_all=False)
         docnums = list(searcher.docs_for_query(relaxed))
         q, result["relaxed"] = relaxed, bool(docnums)
@@ -341,22 +323,33 @@ def search_posts(text, page=1, per_page=20):
     return _search_simple("posts", POST_FIELDS, text, page, per_page, item)
 
 
+def _creator_item(hit, terms):
+    mark = snippet(hit["bio"], terms)
+    if "<mark>" not in mark:
+        mark = html.escape(hit["bio"][:160], quote=False)
+    return {
+        "id": int(hit["id"]),
+        "username": hit["username"],
+        "name": hit["name"],
+        "highlight": mark,
+    }
+
+
 @offload.offloaded("search")
 def search_creators(text, page=1, per_page=20):
     """Active creators: {items: [{id, username, name, highlight}], total, ...}."""
+    return _search_simple(
+        "creators", CREATOR_FIELDS, text, page, per_page, _creator_item
+    )
 
-    def item(hit, terms):
-        mark = snippet(hit["bio"], terms)
-        if "<mark>" not in mark:
-            mark = html.escape(hit["bio"][:160], quote=False)
-        return {
-            "id": int(hit["id"]),
-            "username": hit["username"],
-            "name": hit["name"],
-            "highlight": mark,
-        }
 
-    return _search_simple("creators", CREATOR_FIELDS, text, page, per_page, item)
+@offload.offloaded("search")
+def creators_named(text, limit=3):
+    """Creators whose name has every word of the query (the products tab's row)."""
+    found = _search_simple(
+        "creators", {"name": 1.0}, text, 1, limit, _creator_item, relax=False
+    )
+    return found["items"]
 
 
 def _prefix_query(text):

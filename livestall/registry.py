@@ -1,5 +1,6 @@
 """Every table of every domain: `MODELS` lists them in creation order."""
 
+from livestall.accounts.addresses import Address
 from livestall.accounts.models import (
     ApiToken,
     EmailClaim,
@@ -44,6 +45,7 @@ MODELS = [
     ApiToken,
     EmailClaim,
     SignInDelay,
+    Address,
     Image,
     ImageUpload,
     Product,

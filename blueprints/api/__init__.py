@@ -2,6 +2,7 @@
 
 from blueprints.api import (  # noqa: F401 - routes
     accounts,
+    addresses,
     attribution,
     catalog,
     content,

@@ -35,6 +35,7 @@ from blueprints.common import (
     translate,
     visitor_id,
 )
+from livestall.accounts import addresses
 from livestall.accounts.models import User
 from livestall.catalog import availability
 from livestall.errors import DomainError, NotFound
@@ -57,6 +58,11 @@ STATUS_LABELS = {
     "delivered": _l("Delivered"),
     "cancelled": _l("Cancelled"),
     "refunded": _l("Refunded"),
+}
+# An unpaid order's status, said by what happens next (the API keeps the value)
+UNPAID_LABELS = {
+    "cod": _l("To be shipped · pay on delivery"),
+    "bank_transfer": _l("Awaiting payment"),
 }
 PAYMENT_LABELS = {
     "cod": _l("Cash on delivery"),
@@ -92,6 +98,15 @@ def _cart_owner():
     return me, (None if me else visitor_id())
 
 
+def order_label(order, status=None):
+    """`order`'s status (or `status`, one it had) as its buyer and shop read it:
+    an unpaid cash-on-delivery order is to be shipped, not waiting for money."""
+    status = status or order.status
+    if status == "pending_payment" and order.payment_method in UNPAID_LABELS:
+        return str(UNPAID_LABELS[order.payment_method])
+    return str(STATUS_LABELS.get(status, status))
+
+
 @bp.app_context_processor
 def _order_context():
     def cart_count():
@@ -107,6 +122,7 @@ def _order_context():
     return {
         "cart_count": cart_count,
         "status_label": lambda s: str(STATUS_LABELS.get(s, s)),
+        "order_label": order_label,
         "payment_label": lambda p: str(PAYMENT_LABELS.get(p, p)),
     }
 
@@ -182,8 +198,12 @@ def add_to_cart():
 
 @bp.route("/cart/<int:item_id>", methods=["POST"])
 def update_cart(item_id):
-    """Change a line's quantity (0 removes it); only this browser's own lines."""
+    """Change a line's quantity (0 removes it), or step it by one (`step`: -1 or
+    1, the stepper's buttons); only this browser's own lines."""
     qty = _whole(request.form.get("qty"))
+    step = _whole(request.form.get("step"))
+    if step in (-1, 1) and not request.form.get("remove"):
+        qty = carts.stepped_quantity(*_cart_owner(), item_id, step)
     if request.form.get("remove"):
         qty = 0
     if qty is None:
@@ -252,6 +272,24 @@ def _hold_ids(form):
     return [i for i in ids if i]
 
 
+def _address_choice(form):
+    """The saved address chosen on the checkout form (an id, -1 for a bad value),
+    or None for a new, typed one."""
+    choice = (form.get("address_id") or "new").strip()
+    if choice == "new":
+        return None
+    return _whole(choice) or -1
+
+
+def _chosen_address(form, book):
+    """Which radio the checkout form shows chosen: the one sent, else the
+    default address, else "new"."""
+    sent = form.get("address_id")
+    if sent and (sent == "new" or any(str(a.id) == sent for a in book)):
+        return sent
+    return str(book[0].id) if book else "new"
+
+
 @bp.route("/checkout", methods=["GET", "POST"])
 @login_required
 def checkout_page():
@@ -273,6 +311,7 @@ def checkout_page():
             for line in lines
         ]
         shipping = {f: form.get(f, "") for f in ("name", "address", "phone")}
+        address_id = _address_choice(form)
         try:
             placed, _created = checkout.place_order(
                 me,
@@ -282,10 +321,17 @@ def checkout_page():
                 payment_method=form.get("payment_method") or "",
                 reservation_ids=_hold_ids(form),
                 visitor_id=visitor_id(),  # the cart's sources are checked again
+                address_id=address_id,
             )
         except DomainError as e:
             field = (e.field or "form").removeprefix("shipping.")
-            if field not in ("name", "address", "phone", "payment_method"):
+            if field not in (
+                "name",
+                "address",
+                "phone",
+                "payment_method",
+                "address_id",
+            ):
                 field = "form"
             errors[field] = translate(e)
             status = e.status if e.status == 429 else 400
@@ -298,8 +344,11 @@ def checkout_page():
     groups, subtotals, problems = _cart_view(lines)
     merchants = {line.product.merchant_id for line in lines}
     merchants |= {hold.sale.product.merchant_id for hold in holds}
+    book = addresses.book(me)
     page = render_template(
         "orders/checkout.html",
+        addresses=book,
+        chosen_address=_chosen_address(form, book),
         methods=payments.methods_for(merchants),
         form=form,
         errors=errors,

@@ -85,6 +85,14 @@ def _v7_flash_consent(migrator):
     )
 
 
+def _v8_addresses(migrator):
+    """Give users an address book (issue 16): the `address` table, made here so
+    the version says when it arrived (a fresh database gets it with the others)."""
+    from livestall.accounts.addresses import Address
+
+    db.create_tables([Address], safe=True)
+
+
 MIGRATIONS = [
     (2, _v2_locale_and_sales),
     (3, _v3_listing_indexes),
@@ -92,6 +100,7 @@ MIGRATIONS = [
     (5, _v5_paid_at),
     (6, _v6_touchpoint_funnel_indexes),
     (7, _v7_flash_consent),
+    (8, _v8_addresses),
 ]
 LATEST = MIGRATIONS[-1][0] if MIGRATIONS else 1
 

@@ -70,6 +70,15 @@ def set_quantity(user, visitor_id, item_id, qty):
         CartItem.update(qty=qty).where(where).execute()
 
 
+def stepped_quantity(user, visitor_id, item_id, step):
+    """The quantity a line would have one step up or down (0 to QTY_MAX), or None
+    when it is not this owner's line."""
+    line = CartItem.get_or_none(_owner(user, visitor_id) & (CartItem.id == item_id))
+    if line is None:
+        return None
+    return max(0, min(QTY_MAX, line.qty + step))
+
+
 def merge_cart(visitor_id, user):
     """At sign-in, the anonymous cart joins the account's (quantities add up)."""
     if not visitor_id:

@@ -9,10 +9,11 @@ from itertools import groupby
 
 from peewee import IntegrityError
 
+from livestall.accounts import addresses
 from livestall.catalog import availability, inventory
 from livestall.catalog.models import Product
 from livestall.db.base import transaction, utcnow
-from livestall.errors import Conflict, Invalid, OutOfStock
+from livestall.errors import Conflict, Invalid, NotFound, OutOfStock
 from livestall.flash import grabs
 from livestall.flash.models import Reservation
 from livestall.orders import limits, payments, sources
@@ -85,6 +86,24 @@ def clean_shipping(shipping):
     return out
 
 
+def clean_address_id(address_id):
+    if isinstance(address_id, bool) or not isinstance(address_id, int):
+        raise Invalid("Choose one of your saved addresses.", field="address_id")
+    if not 0 < address_id < 2**53:
+        raise Invalid("Choose one of your saved addresses.", field="address_id")
+    return address_id
+
+
+def _saved_shipping(buyer, address_id):
+    """The shipping fields of one of the buyer's saved addresses (400 otherwise)."""
+    try:
+        return addresses.shipping_of(addresses.get(buyer, address_id))
+    except NotFound:
+        raise Invalid(
+            "Choose one of your saved addresses.", field="address_id"
+        ) from None
+
+
 def _hash(items, shipping, payment_method, reservation_ids=()):
     canonical = json.dumps(
         {
@@ -107,6 +126,7 @@ def place_order(
     payment_method="cod",
     reservation_ids=None,
     visitor_id=None,
+    address_id=None,
 ):
     """Create one order per merchant and currency; return (orders, created).
 
@@ -121,6 +141,11 @@ def place_order(
     buyer (and `visitor_id`, the browser's visitor cookie, when a page checks out),
     else the line is bought with no source (`sources.verified`). The digest is of
     the body as sent, so a replay of it still matches.
+
+    `address_id`, one of the buyer's saved addresses, replaces `shipping`: its
+    fields are copied onto the orders (the digest holds the id, so a replay
+    matches even after the address changed). A typed `shipping` is remembered
+    in the buyer's address book (`accounts.addresses.remember`).
     """
     if not isinstance(idempotency_key, str) or not KEY_RE.match(idempotency_key):
         raise Invalid(
@@ -133,8 +158,13 @@ def place_order(
         )
     reservation_ids = grabs.clean_ids(reservation_ids)
     items = clean_items(items) if items or not reservation_ids else {}
-    shipping = clean_shipping(shipping)
-    digest = _hash(items, shipping, payment_method, reservation_ids)
+    if address_id is not None:
+        address_id = clean_address_id(address_id)
+        shipping = None
+    else:
+        shipping = clean_shipping(shipping)
+    asked = shipping if address_id is None else {"address_id": address_id}
+    digest = _hash(items, asked, payment_method, reservation_ids)
     items = _verified(items, buyer, visitor_id)  # reads only: before the transaction
     try:
         with transaction():
@@ -145,6 +175,8 @@ def place_order(
             )
             if previous is not None:
                 return _replay(previous, digest), False
+            if address_id is not None:
+                shipping = _saved_shipping(buyer, address_id)
             limits.count_checkout(buyer)  # a replay is not counted
             checkout = Checkout.create(
                 buyer=buyer.id, idempotency_key=idempotency_key, request_hash=digest
@@ -152,6 +184,8 @@ def place_order(
             orders = _take_stock_and_write(
                 buyer, checkout, items, shipping, payment_method, reservation_ids
             )
+            if address_id is None:
+                addresses.remember(buyer, shipping)
     except IntegrityError:  # a concurrent twin won the race (PostgreSQL)
         previous = Checkout.get(
             (Checkout.buyer == buyer.id) & (Checkout.idempotency_key == idempotency_key)

@@ -103,7 +103,7 @@ def form_fields(**overrides):
         "price": "129.90",
         "currency": "CNY",
         "stock": "5",
-        "commission_bps": "800",
+        "commission": "8",
         "category": "kitchen",
         "brand": "Jingdezhen",
         "tags": "tea, 茶具",
@@ -282,8 +282,9 @@ VALIDATION = [
     ({"stock": "1.5"}, "Enter a whole number."),
     ({"category": "weapons"}, "Choose a category from the list."),
     ({"category": ""}, "Choose a category from the list."),
-    ({"commission_bps": "9001"}, "Enter a number from 0 to 9000."),
-    ({"commission_bps": "-1"}, "Enter a number from 0 to 9000."),
+    ({"commission": "90.01"}, "Give a percentage from 0 to 90, with at most 2"),
+    ({"commission": "-1"}, "Give a percentage from 0 to 90, with at most 2"),
+    ({"commission": "12.345"}, "Give a percentage from 0 to 90, with at most 2"),
     ({"currency": "BTC"}, "Unsupported currency."),
     ({"brand": "b" * 81}, "At most 80 characters."),
     ({"tags": ",".join(f"tag{i}" for i in range(21))}, "At most 20 tags."),
@@ -301,8 +302,9 @@ VALIDATION_IDS = [
     "fractional-stock",
     "unknown-category",
     "no-category",
-    "commission-over-9000",
+    "commission-over-90",
     "negative-commission",
+    "commission-3-decimals",
     "unknown-currency",
     "long-brand",
     "too-many-tags",
@@ -529,15 +531,23 @@ def test_api_create_product_requires_fields(api, missing):
     assert resp.get_json()["error"]["field"] == missing
 
 
+def as_created(product):
+    """GET /api/v1/products/ID is the product as created plus what a buy sheet
+    needs (issue 16): the shop's payment methods now and whether it is for sale."""
+    assert product.pop("payment_methods") == ["cod"]
+    assert isinstance(product.pop("available"), bool)
+    return product
+
+
 def test_api_get_product_is_public(api, client):
     token = api.user("shop_a", role="merchant")
     created = api.product(token, **FULL_BODY)
     resp = client.get(f"/api/v1/products/{created['id']}")
     assert resp.status_code == 200
-    assert resp.get_json() == {"product": created}
+    assert as_created(resp.get_json()["product"]) == created
     shopper = api.user("someone")
     resp = api.call("GET", f"/api/v1/products/{created['id']}", token=shopper)
-    assert resp.get_json() == {"product": created}
+    assert as_created(resp.get_json()["product"]) == created
     assert api.call("GET", "/api/v1/products/999999").status_code == 404
 
 
@@ -552,7 +562,7 @@ def test_api_patch_changes_only_the_given_fields(api):
     changes = {"price_cents": 1, "tags": ["new"], "description": ""}
     resp = api.call("PATCH", path, token=token, json=changes)
     assert resp.get_json()["product"] == {**created, "stock": 3, **changes}
-    assert api.call("GET", path).get_json()["product"] == {
+    assert as_created(api.call("GET", path).get_json()["product"]) == {
         **created,
         "stock": 3,
         **changes,
@@ -570,7 +580,7 @@ def test_api_patch_validates_like_create(api):
     resp = api.call("PATCH", path, token=token, json=body)
     assert resp.status_code == 400
     assert resp.get_json()["error"]["field"] == "commission_bps"
-    assert api.call("GET", path).get_json()["product"] == created  # title kept too
+    assert as_created(api.call("GET", path).get_json()["product"]) == created  # title
 
 
 def test_api_delete_archives(api):
@@ -707,7 +717,7 @@ def test_another_merchants_product_via_api_is_404_and_unchanged(api, two_merchan
         ghost = api.call(method, missing + suffix, token=token_b, **kwargs())
         assert resp.get_json() == ghost.get_json()  # no existence oracle
     assert snapshot(product["id"]) == before
-    assert api.call("GET", path).get_json()["product"] == {
+    assert as_created(api.call("GET", path).get_json()["product"]) == {
         **product,
         "images": [two_merchants["image"]],
     }

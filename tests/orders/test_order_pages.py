@@ -170,7 +170,9 @@ def test_checkout_happy_path(app, shop):
     assert read_db(lambda: CartItem.select().count()) == 0
     page = plain(mei.get(f"/orders/{oid}"))
     assert "Thank you! Your order is placed." in page
-    assert "Pending payment" in page and "Cash on delivery" in page
+    # an unpaid cash-on-delivery order says what happens next (issue 16)
+    assert "To be shipped · pay on delivery" in page and "Cash on delivery" in page
+    assert "Pending payment" not in page
     assert "龙井 250g" in page and "¥425.00" in page
     assert SHIP["address"] in page and "by Mei" in page
     assert "Cancel order" in page
@@ -416,7 +418,7 @@ def test_pages_in_chinese(app, shop):
     mei.client.set_cookie("lang", "zh")
     read_db(lambda: User.update(locale="zh").where(User.username == "mei").execute())
     page = plain(mei.get(f"/orders/{oid}"))
-    assert "待付款" in page and "货到付款" in page
+    assert "待发货 · 货到付款" in page and "待付款" not in page
     mei.add(shop["tea"], 1)
     assert "结算" in plain(mei.get("/cart"))
     assert checkout.QTY_MAX == 99

@@ -276,7 +276,7 @@ def test_order_page_shows_transfer_details_and_the_badge_counts(app, shops):
     assert "Transfer ¥168.00 to:" in page
     # the header badge: one unread for the buyer until the list is opened
     html = text(mei.get("/"))
-    assert 'class="nav-notifications"' in html and "1 unread" in html
+    assert 'class="nav-notifications' in html and "1 unread" in html
     listing = plain(mei.get("/notifications"))
     assert f"Your order #{oid} is placed: ¥168.00." in listing
     assert "1 unread" not in text(mei.get("/"))

@@ -1,7 +1,8 @@
 """The demo world behind `flask seed-demo`: shops, creators, shoppers, an admin, a
 bilingual catalogue whose product pictures are drawn here and stored through the
 real upload pipeline (`livestall.media.images.ingest`), and the creators' posts (with
-their own flat-lay photos), follows, likes and comments.
+their own flat-lay photos), follows, likes and comments; then three live shows
+(`demo.lives`: one on air, one tomorrow, one replay).
 
 `plan(n)` is the number of `progress(1)` calls `seed(products=n, ...)` makes.
 Everything is deterministic (`random.Random(42)` for the catalogue, another fixed
@@ -16,6 +17,7 @@ import re
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+from demo import lives
 from demo.art import picture_png, png_bytes, post_photo_png, render_avatar
 from demo.data import (
     ADMIN,
@@ -97,7 +99,7 @@ def plan(products):
     if not 0 <= products <= _capacity():
         raise ValueError(f"products must be from 0 to {_capacity()}")
     # the password hash, accounts, products, posts, follows, likes and comments
-    return 1 + _accounts() + products + _post_count(products) + 2
+    return 1 + _accounts() + products + _post_count(products) + 3
 
 
 # ---------------------------------------------------------------------- catalogue
@@ -576,10 +578,13 @@ def _seed(products, media_dir, hash_method, thumb_size, progress):
     with transaction():
         _react(created, users)
     progress(1)
+    shows = lives.seed_lives(users, utcnow()) if specs else {}
+    progress(1)
     return (
         f"Seeded {len(specs)} products from {len(MERCHANTS)} shops, "
-        f"{len(CREATORS)} creators ({len(created)} posts), {len(SHOPPERS)} shoppers "
-        f"and an admin in {time.monotonic() - started:.0f}s. Sign in as admin, "
-        f"lily_eats, xihu_teahouse or emma_w (any demo account) with the password "
+        f"{len(CREATORS)} creators ({len(created)} posts, {len(shows)} lives), "
+        f"{len(SHOPPERS)} shoppers and an admin in "
+        f"{time.monotonic() - started:.0f}s. Sign in as admin, lily_eats, "
+        f"xihu_teahouse or emma_w (any demo account) with the password "
         f"'{PASSWORD}'."
     )

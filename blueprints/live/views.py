@@ -274,7 +274,9 @@ def console(session_id):
     session, answer = access.moderator_or_refused(session_id)
     if answer:
         return answer
-    return _console_page(session)
+    chosen = request.args.get("flash", "")  # a product row's "Flash sale" link
+    form = {"product_id": chosen} if chosen.isascii() and chosen.isdecimal() else None
+    return _console_page(session, form=form)
 
 
 def _sale_rows(session):

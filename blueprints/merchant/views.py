@@ -19,6 +19,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from blueprints.common import csv_cell, role_required, store_upload, translate
+from blueprints.merchant.forms import (
+    error_name,
+    parse_price,  # noqa: F401  (blueprints.live.views reads prices with it)
+    percent_text,
+    product_data,
+    settings_data,
+)
 from livestall.attribution import dashboards
 from livestall.attribution.report import GROUPS
 from livestall.catalog import rules as catalog
@@ -41,51 +48,6 @@ def _me():
     return current_user._get_current_object()
 
 
-def _form_data(form):
-    """Turn the form's text into the rules' types; validation stays in the rules."""
-    data = {field: form.get(field) for field in catalog.FIELDS if field in form}
-    for field in ("stock", "commission_bps"):
-        data[field] = _whole(data.get(field))
-    if "price" in form:
-        data["price_cents"] = parse_price(form.get("price"))
-    data = {k: v for k, v in data.items() if k in form or k == "price_cents"}
-    data.update(_flash_consent(form))
-    return data
-
-
-def _flash_consent(form):
-    """The flash-sale floor (typed as a price) and unit allowance; a blank one is
-    null: no flash sale of the product, by anyone."""
-    data = {}
-    if "flash_min_price" in form:
-        text = form.get("flash_min_price", "").strip()
-        data["flash_min_price_cents"] = parse_price(text) if text else None
-    if "flash_max_units" in form:
-        text = form.get("flash_max_units", "").strip()
-        data["flash_max_units"] = _whole(text) if text else None
-    return data
-
-
-def _whole(text):
-    text = (text or "").strip()
-    if text.isascii() and text.lstrip("-").isdecimal() and len(text) < 19:
-        return int(text)
-    return text  # let validation report it
-
-
-def parse_price(text):
-    """Read a price typed by a person ('129', '129.9', '1,299.00') into cents."""
-    text = (text or "").strip().replace(",", "").replace("¥", "").replace("$", "")
-    sign = -1 if text.startswith("-") else 1  # negative: the range check says why
-    whole, _, frac = text.lstrip("-").partition(".")
-    if not whole.isdecimal() or (frac and (not frac.isdecimal() or len(frac) > 2)):
-        return text  # let validation report it ('²' is a digit, not a decimal)
-    try:
-        return sign * (int(whole) * 100 + int((frac + "00")[:2]))
-    except ValueError:  # more digits than int() will read
-        return text
-
-
 @bp.route("/products")
 def products():
     items = Product.with_images(Product.of_merchant(_me()))
@@ -96,26 +58,32 @@ def products():
 def new_product():
     errors = {}
     if request.method == "POST":
-        try:
-            data = _form_data(request.form)
-            catalog.clean(data)  # report form mistakes before storing any upload
-            uploads = [f for f in request.files.getlist("images") if f.filename]
-            stored = [store_upload(f, _me()) for f in uploads[: catalog.IMAGES_MAX]]
-            product = catalog.create_product(_me(), data)
-            for image in stored:
-                catalog.add_image(product, image)
-        except DomainError as e:
-            errors[e.field or "form"] = translate(e)
-        else:
-            flash(gettext("Product created."), "success")
-            return redirect(url_for("merchant.edit_product", product_id=product.id))
+        data, errors = product_data(request.form)
+        if not errors:  # form mistakes come before storing any upload
+            try:
+                uploads = [f for f in request.files.getlist("images") if f.filename]
+                stored = [store_upload(f, _me()) for f in uploads[: catalog.IMAGES_MAX]]
+                product = catalog.create_product(_me(), data)
+                for image in stored:
+                    catalog.add_image(product, image)
+            except DomainError as e:
+                errors[error_name(e)] = translate(e)
+            else:
+                flash(gettext("Product created."), "success")
+                return redirect(url_for("merchant.edit_product", product_id=product.id))
+    return _product_page(None, errors)
+
+
+def _product_page(product, errors):
+    form = request.form if request.method == "POST" else None
     return (
         render_template(
             "merchant/product_form.html",
-            form=request.form,
+            form=form,
             errors=errors,
-            product=None,
-            images=[],
+            product=product,
+            images=catalog.images_of(product) if product else [],
+            commission=percent_text(product.commission_bps) if product else "10",
         ),
         400 if errors else 200,
     )
@@ -126,24 +94,18 @@ def edit_product(product_id):
     product = catalog.owned_product(_me(), product_id)
     errors = {}
     if request.method == "POST":
-        try:
-            product = catalog.update_product(product, _form_data(request.form))
-        except DomainError as e:
-            errors[e.field or "form"] = translate(e)
-        else:
-            flash(gettext("Product saved."), "success")
-            return redirect(url_for("merchant.edit_product", product_id=product.id))
-    form = request.form if request.method == "POST" else None
-    return (
-        render_template(
-            "merchant/product_form.html",
-            form=form,
-            errors=errors,
-            product=product,
-            images=catalog.images_of(product),
-        ),
-        400 if errors else 200,
-    )
+        data, errors = product_data(
+            request.form, partial=True, stored_price=product.price_cents
+        )
+        if not errors:
+            try:
+                product = catalog.update_product(product, data)
+            except DomainError as e:
+                errors[error_name(e)] = translate(e)
+            else:
+                flash(gettext("Product saved."), "success")
+                return redirect(url_for("merchant.edit_product", product_id=product.id))
+    return _product_page(product, errors)
 
 
 @bp.route("/products/<int:product_id>/images", methods=["POST"])
@@ -192,21 +154,15 @@ def settings():
     errors = {}
     profile = MerchantProfile.of(_me().id)
     if request.method == "POST":
-        data = {f: request.form.get(f, "") for f in merchants.TEXT_FIELDS}
-        data["accepts_cod"] = request.form.get("accepts_cod") == "1"
-        if "attribution_model" in request.form:
-            data["attribution_model"] = request.form.get("attribution_model")
-        if "attribution_window_days" in request.form:
-            data["attribution_window_days"] = _whole(
-                request.form.get("attribution_window_days")
-            )
-        try:
-            merchants.update_settings(_me(), data)
-        except DomainError as e:
-            errors[e.field or "form"] = translate(e)
-        else:
-            flash(gettext("Shop settings saved."), "success")
-            return redirect(url_for("merchant.settings"))
+        data, errors = settings_data(request.form)
+        if not errors:
+            try:
+                merchants.update_settings(_me(), data)
+            except DomainError as e:
+                errors[e.field or "form"] = translate(e)
+            else:
+                flash(gettext("Shop settings saved."), "success")
+                return redirect(url_for("merchant.settings"))
     form = (
         request.form if request.method == "POST" else merchants.settings_dict(profile)
     )

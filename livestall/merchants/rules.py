@@ -65,6 +65,11 @@ def _clean(data):
     return out
 
 
+def check(data):
+    """Validate settings without saving (a form checks one field at a time)."""
+    return _clean(data)
+
+
 def update_settings(user, data):
     """Validate and save; returns the saved profile. Bank details come as a set:
     all three of bank, account name and number, or none of them."""

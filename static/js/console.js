@@ -9,6 +9,19 @@
   var t = K.translator(root);
   var $ = function (id) { return document.getElementById(id); };
 
+  // A row's "Flash sale": the launch form with that product chosen (a page load
+  // without JavaScript, the server choosing it).
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("a.flash-pick");
+    var select = $("f-product_id");
+    if (!link || !select) return;
+    event.preventDefault();
+    select.value = link.getAttribute("data-product-id");
+    $("flash-launch").scrollIntoView({ block: "start", behavior: "smooth" });
+    var price = $("f-price");
+    if (price) price.focus({ preventScroll: true });
+  });
+
   // Ending a live (or cancelling one) asks first.
   var endForms = document.querySelectorAll("form.confirm-end");
   for (var i = 0; i < endForms.length; i++) {
@@ -178,15 +191,17 @@
     }));
   }
 
+  // One tap: "Feature now" pins the row's product; on the featured row, "Unpin".
   var pins = $("console-pins");
   if (pins) {
     pins.addEventListener("click", function (event) {
       var target = event.target.closest(".pin-btn");
-      if (target) pin(parseInt(target.getAttribute("data-product-id"), 10));
+      if (!target) return;
+      var row = target.closest(".console-pin");
+      pin(row && row.classList.contains("is-pinned") ? null
+        : parseInt(target.getAttribute("data-product-id"), 10));
     });
   }
-  var unpin = $("unpin-btn");
-  if (unpin) unpin.addEventListener("click", function () { pin(null); });
 
   // --- slow mode ----------------------------------------------------------------------
 
@@ -237,6 +252,19 @@
     $("stat-rate").textContent = String(chatTimes.length);
   }
   setInterval(updateRate, 1000);
+  // Purchases re-read the numbers at once; this catches any the socket missed.
+  if (status === "live") setInterval(function () { refreshStats(); }, 15000);
+
+  // A number that changed shows it for a moment.
+  function setTile(id, value) {
+    var cell = $(id);
+    if (!cell || cell.textContent === value) return;
+    cell.textContent = value;
+    var tile = cell.parentNode;
+    tile.classList.remove("is-bumped");
+    void tile.offsetWidth;  // restart the animation
+    tile.classList.add("is-bumped");
+  }
 
   var statsTimer = null;
   function refreshStats() {
@@ -248,8 +276,8 @@
         return resp.ok ? resp.json() : null;
       }).then(function (data) {
         if (!data || !data.stats) return;
-        $("stat-orders").textContent = String(data.stats.orders);
-        $("stat-gmv").textContent = data.stats.gmv;
+        setTile("stat-orders", String(data.stats.orders));
+        setTile("stat-gmv", data.stats.gmv);
         if (data.stats.peak_viewers > peak) {
           peak = data.stats.peak_viewers;
           $("stat-peak").textContent = String(peak);
@@ -319,7 +347,7 @@
     if (data.session_id === undefined || data.session_id === sessionId) setViewers(data.count);
   });
   socket.on("likes", function (data) {
-    if (data.session_id === sessionId) $("stat-likes").textContent = String(data.count);
+    if (data.session_id === sessionId) setTile("stat-likes", String(data.count));
   });
   socket.on("purchase", function (data) {
     if (data.session_id === sessionId) refreshStats();

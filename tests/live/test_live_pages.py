@@ -286,7 +286,7 @@ def test_the_console_is_for_the_host_moderators_and_admins(app, world, client):
     assert 'id="live-console"' in html and f'data-session-id="{session_id}"' in html
     assert f'action="/live/{session_id}/end"' in html
     assert 'name="words"' in html and 'name="usernames"' in html
-    assert html.count('class="btn btn-small btn-ghost pin-btn"') == 2
+    assert html.count('class="btn btn-small pin-btn"') == 2
     assert 'id="slow-mode"' in html and 'id="stat-gmv"' in html
     assert "/static/js/console.js" in html and "<script>" not in html
 

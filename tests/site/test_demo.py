@@ -18,6 +18,9 @@ from livestall.catalog import rules as catalog
 from livestall.catalog.models import Product, ProductImage
 from livestall.content.models import Comment, Follow, Like, Post, PostImage, PostProduct
 from livestall.db.base import utcnow
+from livestall.flash import sales as flash_sales
+from livestall.live import chat, replay, sessions
+from livestall.live.models import LiveAction, LiveSession
 from livestall.media.models import Image
 from livestall.orders import payments
 
@@ -179,3 +182,64 @@ def test_small_seeds_report_exactly_the_planned_steps(app, products):
         assert posts == demo.plan(products) - demo.plan(0) - products
         assert (posts == 0) == (products == 0)
         assert Follow.select().count() >= 2 * 10
+
+
+def test_seed_puts_a_live_on_air_one_tomorrow_and_a_replay(app):
+    """A newcomer sees the live pages alive: one on air (started minutes ago, a
+    product pinned, chat, a running flash sale the merchant consented to), one
+    tomorrow, one replay with its product chapters and chat."""
+    with db.connection_context():
+        demo.seed(
+            products=30,
+            media_dir=app.config["MEDIA_DIR"],
+            hash_method=app.config["PASSWORD_HASH_METHOD"],
+        )
+        now = utcnow()
+        shows = {s.status: s for s in LiveSession.select()}
+        assert sorted(shows) == ["ended", "live", "scheduled"]
+
+        on_air = shows["live"]
+        started_ago = now - on_air.started_at
+        assert (
+            datetime.timedelta(minutes=2) < started_ago < datetime.timedelta(minutes=15)
+        )
+        assert on_air.pinned_product_id in {p.id for p in sessions.products_of(on_air)}
+        assert len(chat.recent_chat(on_air)) >= 5
+        assert all(m.created_at <= now for m in chat.recent_chat(on_air))
+        assert on_air.likes > 0 and on_air.peak_viewers > 0
+        [sale] = flash_sales.open_sales(on_air)
+        assert flash_sales.status_of(sale) == "open"
+        product = sale.product
+        assert product.flash_min_price_cents <= sale.price_cents < product.price_cents
+        assert sale.quantity <= product.flash_max_units
+        assert (
+            LiveAction.select()
+            .where((LiveAction.session == on_air.id) & (LiveAction.kind == "pin"))
+            .exists()
+        )
+
+        tomorrow = shows["scheduled"]
+        ahead = tomorrow.scheduled_at - now
+        assert datetime.timedelta(hours=1) < ahead < datetime.timedelta(hours=48)
+        assert sessions.products_of(tomorrow)
+
+        replayed = shows["ended"]
+        assert (
+            replayed.started_at < replayed.ended_at < now - datetime.timedelta(hours=1)
+        )
+        chapters = replay.chapters(replayed)
+        assert len(chapters) >= 2
+        offsets = [c["offset_s"] for c in chapters]
+        assert offsets == sorted(offsets) and offsets[0] > 0
+        assert len({c["product"].id for c in chapters}) == len(chapters)
+        lines = replay.replay(replayed)
+        assert len(lines) >= 5 and lines[0][0] < lines[-1][0]  # "00:04:00" < ...
+
+    # the pages show them
+    client = app.test_client()
+    for session in shows.values():
+        resp = client.get(f"/live/{session.id}")
+        assert resp.status_code == 200
+        assert session.title in resp.get_data(as_text=True)
+    listing = client.get("/live").get_data(as_text=True)
+    assert all(s.title in listing for s in shows.values())

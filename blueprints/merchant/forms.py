@@ -1,0 +1,170 @@
+"""The merchant's forms read into the rules' types, with every field's mistake at
+once: each field is checked on its own by the rules (catalog.clean, the shop
+settings' rules), so a form with three mistakes says three things, and the page
+keeps what was typed. The rules stay the one place that decides what is valid."""
+
+from flask_babel import gettext
+
+from blueprints.common import translate
+from livestall.catalog import rules as catalog
+from livestall.errors import DomainError
+from livestall.merchants import rules as merchants
+
+# the rules' field -> the form's input
+FORM_NAMES = {
+    "price_cents": "price",
+    "commission_bps": "commission",
+    "flash_min_price_cents": "flash_min_price",
+}
+REQUIRED = ("title", "price_cents", "category")
+BANK_FIELDS = ("bank_name", "bank_account_name", "bank_account_number")
+
+
+def whole(text):
+    text = (text or "").strip()
+    if text.isascii() and text.lstrip("-").isdecimal() and len(text) < 19:
+        return int(text)
+    return text  # let validation report it
+
+
+def parse_price(text):
+    """Read a price typed by a person ('129', '129.9', '1,299.00') into cents."""
+    text = (text or "").strip().replace(",", "").replace("¥", "").replace("$", "")
+    sign = -1 if text.startswith("-") else 1  # negative: the range check says why
+    whole_part, _, frac = text.lstrip("-").partition(".")
+    if not whole_part.isdecimal() or (frac and (not frac.isdecimal() or len(frac) > 2)):
+        return text  # let validation report it ('²' is a digit, not a decimal)
+    try:
+        return sign * (int(whole_part) * 100 + int((frac + "00")[:2]))
+    except ValueError:  # more digits than int() will read
+        return text
+
+
+def parse_percent(text):
+    """A percentage typed by a person ('8', '12.5', '12.50 %') in basis points (8 ->
+    800, 12.5 -> 1250), or None when it is not one with at most 2 decimals."""
+    text = (text or "").strip().rstrip("%％").strip()
+    whole_part, dot, frac = text.partition(".")
+    if not (whole_part.isascii() and whole_part.isdecimal() and len(whole_part) <= 3):
+        return None
+    if frac and not (frac.isascii() and frac.isdecimal() and len(frac) <= 2):
+        return None
+    return int(whole_part) * 100 + int((frac + "00")[:2])
+
+
+def percent_text(bps):
+    """Basis points as the form shows them: 800 -> '8', 1250 -> '12.5'."""
+    if bps is None:
+        return ""
+    whole_part, rest = divmod(int(bps), 100)
+    return f"{whole_part}.{rest:02d}".rstrip("0").rstrip(".")
+
+
+def _flash_consent(form):
+    """The flash-sale floor (typed as a price) and unit allowance; a blank one is
+    null: no flash sale of the product, by anyone."""
+    data = {}
+    if "flash_min_price" in form:
+        text = form.get("flash_min_price", "").strip()
+        data["flash_min_price_cents"] = parse_price(text) if text else None
+    if "flash_max_units" in form:
+        text = form.get("flash_max_units", "").strip()
+        data["flash_max_units"] = whole(text) if text else None
+    return data
+
+
+def _commission(form, errors):
+    """`commission` in percent (the form); `commission_bps` still works for older
+    forms and scripts."""
+    if "commission" in form:
+        bps = parse_percent(form.get("commission"))
+        if bps is None or bps > catalog.COMMISSION_MAX:
+            errors["commission"] = gettext(
+                "Give a percentage from 0 to %(n)d, with at most 2 decimals "
+                "(e.g. 8 or 12.5).",
+                n=catalog.COMMISSION_MAX // 100,
+            )
+            return {}
+        return {"commission_bps": bps}
+    if "commission_bps" in form:
+        return {"commission_bps": whole(form.get("commission_bps"))}
+    return {}
+
+
+def product_data(form, partial=False, stored_price=None):
+    """(the rules' data, {form input: message}) for the product form; `partial` for
+    an edit (only the fields sent change), `stored_price` its current price."""
+    errors = {}
+    data = {f: form.get(f) for f in catalog.FIELDS if f in form}
+    if "stock" in form:
+        data["stock"] = whole(form.get("stock"))
+    if "price" in form:
+        data["price_cents"] = parse_price(form.get("price"))
+    data.pop("commission_bps", None)
+    data.update(_commission(form, errors))
+    data.update(_flash_consent(form))
+    for field, value in data.items():
+        try:
+            catalog.clean({field: value}, partial=True)
+        except DomainError as e:
+            errors.setdefault(FORM_NAMES.get(field, field), translate(e))
+    for field in REQUIRED:
+        name = FORM_NAMES.get(field, field)
+        missing = not (form.get(name) or "").strip()
+        if missing and (name in form or not partial):
+            errors[name] = (
+                gettext("Choose a category from the list.")
+                if name == "category"
+                else gettext("This field is required.")
+            )
+    for name in ("stock", "commission"):  # blank: said so, not "a whole number"
+        if name in form and not (form.get(name) or "").strip():
+            errors[name] = gettext("This field is required.")
+    if not errors:  # what only the fields together can say (the floor and the price)
+        try:
+            catalog.clean(data, partial=partial, price_cents=stored_price)
+        except DomainError as e:
+            errors[FORM_NAMES.get(e.field, e.field or "form")] = translate(e)
+    return data, errors
+
+
+def error_name(e):
+    """The form input a rules' error is about."""
+    return FORM_NAMES.get(e.field, e.field or "form")
+
+
+# --- shop settings --------------------------------------------------------------------
+
+
+def settings_data(form):
+    """(the settings' data, {field: message}) with every mistake at once, the bank
+    details' and cash on delivery's together-rules included."""
+    data = {f: form.get(f, "") for f in merchants.TEXT_FIELDS}
+    data["accepts_cod"] = form.get("accepts_cod") == "1"
+    if "attribution_model" in form:
+        data["attribution_model"] = form.get("attribution_model")
+    if "attribution_window_days" in form:
+        data["attribution_window_days"] = whole(form.get("attribution_window_days"))
+    errors = {}
+    for field, value in data.items():
+        try:
+            merchants.check({field: value})  # the rules, one field at a time
+        except DomainError as e:
+            errors.setdefault(e.field or field, translate(e))
+    given = [f for f in BANK_FIELDS if " ".join(str(data[f]).split())]
+    if given and len(given) < len(BANK_FIELDS):
+        for field in BANK_FIELDS:
+            if field not in given:
+                errors.setdefault(
+                    field,
+                    gettext(
+                        "Give the bank, the account name and the account number "
+                        "together."
+                    ),
+                )
+    if not data["accepts_cod"] and not given:
+        errors.setdefault(
+            "accepts_cod",
+            gettext("Keep cash on delivery on, or add bank details first."),
+        )
+    return data, errors

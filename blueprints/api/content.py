@@ -3,12 +3,16 @@
 from flask import jsonify, request
 
 from blueprints.api.views import bp, json_body, me, pagination
-from blueprints.common import record_post_view, share_url, store_upload
+from blueprints.common import money, record_post_view, share_url, store_upload
 from livestall.catalog import rules as catalog
+from livestall.catalog.models import Product
 from livestall.content import rules as content
 from livestall.content import social
 from livestall.db.base import isoformat
 from livestall.errors import Invalid
+from livestall.search import query as search_query
+
+PICKER_QUERY_MAX = 100
 
 
 def post_dict(post, viewer=None):
@@ -98,3 +102,47 @@ def upload_image():
     if upload is None:
         raise Invalid("Send the image as multipart field 'file'.", field="file")
     return jsonify(image=store_upload(upload, user).to_dict()), 201
+
+
+def _pickable(q, page, per_page):
+    """Active products matching `q` (the search index, Chinese and English words;
+    the newest first when `q` is empty), this page of them, and the total."""
+    listing = Product.listing()
+    if not q:
+        total = listing.count()
+        rows = listing.order_by(Product.created_at.desc(), Product.id.desc())
+        return Product.with_images(rows.paginate(page, per_page)), total
+    found = search_query.search_products(q, page=page, per_page=per_page)
+    ids = [item["id"] for item in found["items"]]
+    rows = {p.id: p for p in Product.with_images(listing.where(Product.id.in_(ids)))}
+    return [rows[i] for i in ids if i in rows], found["total"]
+
+
+@bp.get("/picker/products")
+def picker_products():
+    """Products a creator can tag in a post or feature in a live (a signed-in
+    caller): `{items: [{id, title, price_cents, currency, price, merchant,
+    thumb_url}], total, page, per_page, has_more}`."""
+    me()
+    page, per_page = pagination()
+    q = request.args.get("q", "").strip()[:PICKER_QUERY_MAX]
+    products, total = _pickable(q, page, per_page)
+    items = [
+        {
+            "id": p.id,
+            "title": p.title,
+            "price_cents": p.price_cents,
+            "currency": p.currency,
+            "price": money(p.price_cents, p.currency),
+            "merchant": p.merchant.name,
+            "thumb_url": p.cover.thumb_url if p.cover else None,
+        }
+        for p in products
+    ]
+    return jsonify(
+        items=items,
+        total=total,
+        page=page,
+        per_page=per_page,
+        has_more=page * per_page < total,
+    )

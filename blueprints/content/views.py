@@ -2,6 +2,7 @@
 
 Views stay thin: they read the form, call `content.rules` / `content.social`
 and render. Every write is a POST with a CSRF token that redirects back with a flash.
+The like, comment and follow buttons' routes are in `actions` (same blueprint).
 """
 
 import re
@@ -24,7 +25,6 @@ from blueprints.common import (
     page_count,
     record_post_view,
     role_required,
-    safe_next,
     share_url,
     store_upload,
     translate,
@@ -55,11 +55,6 @@ def _me():
 def _sign_in_first(back):
     """Anonymous visitors who press a button go to the sign-in page, then `back`."""
     return redirect(url_for("auth.login", next=back))
-
-
-def _back(default):
-    """Where a button's POST returns to: the form's safe `next`, else `default`."""
-    return redirect(safe_next(request.form.get("next")) or default)
 
 
 def _post_or_404(post_id):
@@ -141,7 +136,7 @@ def home():
     )
     return render_template(
         "feed/home.html",
-        tab=tab,
+        feed_tab=tab,
         follows=follows,
         posts=posts,
         popular=popular,
@@ -266,6 +261,7 @@ def _form_page(post, errors, photos, product_ids):
             selected=set(product_ids),
             picker=product_picker(product_ids),
             images_max=content.IMAGES_MAX,
+            products_max=content.PRODUCTS_MAX,
         ),
         400 if errors else 200,
     )
@@ -352,64 +348,6 @@ def post(post_id):
     )
 
 
-# --- likes and comments ---------------------------------------------------------------
-
-
-def _post_action(post_id):
-    """The post a button acts on, or a redirect to sign in first."""
-    if not current_user.is_authenticated:
-        return None, _sign_in_first(url_for("feed.post", post_id=post_id))
-    return _post_or_404(post_id), None
-
-
-@bp.route("/posts/<int:post_id>/like", methods=["POST"])
-def like(post_id):
-    item, answer = _post_action(post_id)
-    if answer:
-        return answer
-    social.like(_me(), item)
-    return _back(url_for("feed.post", post_id=item.id))
-
-
-@bp.route("/posts/<int:post_id>/unlike", methods=["POST"])
-def unlike(post_id):
-    item, answer = _post_action(post_id)
-    if answer:
-        return answer
-    social.unlike(_me(), item)
-    return _back(url_for("feed.post", post_id=item.id))
-
-
-@bp.route("/posts/<int:post_id>/comments", methods=["POST"])
-def add_comment(post_id):
-    item, answer = _post_action(post_id)
-    if answer:
-        return answer
-    target = url_for("feed.post", post_id=item.id) + "#comments"
-    try:
-        social.add_comment(_me(), item, request.form.get("body", ""))
-    except NotFound:
-        abort(404)
-    except DomainError as e:  # empty, too long, or too fast (429): say so
-        flash(translate(e), "error")
-    else:
-        flash(gettext("Comment posted."), "success")
-    return redirect(target)
-
-
-@bp.route("/comments/<int:comment_id>/delete", methods=["POST"])
-def delete_comment(comment_id):
-    if not current_user.is_authenticated:
-        return _sign_in_first(url_for("feed.home"))
-    try:
-        item = social.delete_comment(_me(), comment_id)
-    except NotFound:
-        abort(404)
-    # NotAllowed is not caught: the 403 page says "you can't do that".
-    flash(gettext("Comment deleted."), "success")
-    return redirect(url_for("feed.post", post_id=item.id) + "#comments")
-
-
 # --- creators -------------------------------------------------------------------------
 
 
@@ -439,30 +377,6 @@ def creator(username):
         page=page,
         pages=page_count(total, PER_PAGE),
     )
-
-
-@bp.route("/u/<username>/follow", methods=["POST"])
-def follow(username):
-    if not current_user.is_authenticated:
-        return _sign_in_first(url_for("feed.creator", username=username))
-    person = _creator_or_404(username)
-    try:
-        social.follow(_me(), person)
-    except DomainError as e:
-        flash(translate(e), "error")
-    else:
-        flash(gettext("You follow %(name)s now.", name=person.name), "success")
-    return _back(url_for("feed.creator", username=person.username))
-
-
-@bp.route("/u/<username>/unfollow", methods=["POST"])
-def unfollow(username):
-    if not current_user.is_authenticated:
-        return _sign_in_first(url_for("feed.creator", username=username))
-    person = _creator_or_404(username)
-    social.unfollow(_me(), person)
-    flash(gettext("You no longer follow %(name)s.", name=person.name), "info")
-    return _back(url_for("feed.creator", username=person.username))
 
 
 @bp.app_template_filter("excerpt")

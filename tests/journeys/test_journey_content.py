@@ -7,6 +7,7 @@ import pytest
 from tests.factories.content import XSS_CORPUS
 from tests.factories.journeys import image_loaded, merchant_with_two_products, signup
 from tests.plugins.api import image_bytes
+from tests.plugins.axe import assert_accessible
 
 pytestmark = pytest.mark.browser
 
@@ -36,6 +37,7 @@ ACTIVE_CONTENT = """body => {
 
 
 def _write_post(page, base, body, products, photo=None):
+    page.click(".nav-me-btn")  # the account menu holds the role links
     page.click("nav.nav >> text=Write a post")
     page.wait_for_url(base + "/posts/new")
     page.fill("#f-body", body)
@@ -82,6 +84,10 @@ def test_shopper_follows_a_creator_and_buys_from_a_post(
     shopper.wait_for_url(base + "/")
     card = shopper.locator(".post-card", has_text="Spring tea")
     card.wait_for()
+    card.locator(".post-cover img").scroll_into_view_if_needed()  # lazy: load it
+    shopper.wait_for_function(
+        "() => document.querySelector('.post-card .post-cover img').complete"
+    )
     assert image_loaded(shopper, ".post-card .post-cover img")
     shots(shopper, "shopper-discover-phone")
 
@@ -89,8 +95,9 @@ def test_shopper_follows_a_creator_and_buys_from_a_post(
     shopper.wait_for_url(base + "/u/lily")
     assert shopper.locator(".picks .product-card").count() == 2
     shopper.click(".creator-actions button:has-text('Follow')")
-    shopper.wait_for_selector("text=You follow Lily now.")
-    assert shopper.locator(".creator-actions button", has_text="Unfollow").is_visible()
+    shopper.wait_for_selector("text=You follow Lily now.")  # in place, no reload
+    following = shopper.locator(".creator-actions button", has_text="Following")
+    assert following.get_attribute("aria-pressed") == "true"
     shots(shopper, "shopper-follows-creator")
 
     shopper.click("a.brand")
@@ -98,6 +105,7 @@ def test_shopper_follows_a_creator_and_buys_from_a_post(
     assert shopper.locator(".tab.active", has_text="Following").is_visible()
     card = shopper.locator(".post-card", has_text="Spring tea")
     card.wait_for()
+    assert_accessible(shopper, "following feed, phone")
     shots(shopper, "shopper-following-feed")
 
     card.locator("a.card-link").click()
@@ -107,7 +115,10 @@ def test_shopper_follows_a_creator_and_buys_from_a_post(
     shopper.wait_for_selector(".post-actions button.liked")
     shopper.fill("#f-comment", "看起来好香！Where do I get the cup?")
     shopper.click("button:has-text('Post comment')")
-    shopper.wait_for_selector("text=Comment posted.")
+    shopper.wait_for_selector("text=Comment posted.")  # in place, no reload
+    assert shopper.locator(
+        ".comment-body", has_text="Where do I get the cup"
+    ).is_visible()
     share = shopper.input_value("#share-url")
     assert share.startswith(post_url + "?s=")
     shots(shopper, "shopper-post-page")
@@ -130,6 +141,7 @@ def test_shopper_follows_a_creator_and_buys_from_a_post(
     assert shopper.locator(".tab.active", has_text="关注").is_visible()
     shopper.goto(post_url)
     assert shopper.locator("text=分享这篇笔记").is_visible()
+    assert_accessible(shopper, "post, phone, Chinese")
     shots(shopper, "shopper-post-page-zh")
     assert creator.errors == [] and shopper.errors == []
 

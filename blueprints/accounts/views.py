@@ -14,6 +14,7 @@ from flask import (
 from flask_babel import gettext
 from flask_login import current_user, login_required, login_user, logout_user
 
+from blueprints.accounts import addresses
 from blueprints.accounts.signin import (
     device_token_for,
     register,
@@ -33,6 +34,7 @@ from livestall.errors import DomainError, RateLimited
 from livestall.orders import cart
 
 bp = Blueprint("auth", __name__)
+addresses.add_routes(bp)  # the address book pages (/account/addresses)
 
 
 def _home_for(user):
@@ -117,6 +119,13 @@ def logout():
     session.clear()
     flash(gettext("You are signed out."), "info")
     return redirect(url_for("feed.home"))
+
+
+@bp.route("/me")
+def me():
+    """The phone's "Me" tab: the account's links by role (sign in or up when
+    signed out), notifications, the language switch and sign out."""
+    return render_template("auth/me.html")
 
 
 @bp.route("/settings/profile", methods=["GET", "POST"])

@@ -12,6 +12,7 @@ from flask import (
 )
 from flask_login import current_user
 
+from blueprints.catalog import frame
 from blueprints.common import (
     page_arg,
     page_count,
@@ -26,6 +27,7 @@ from livestall.errors import NotFound
 from livestall.orders import sources
 
 bp = Blueprint("shop", __name__)
+frame.register(bp)
 PER_PAGE = 24
 MEDIA_NAME = re.compile(r"^[0-9a-f]{64}(_t)?\.webp$")
 

@@ -1,22 +1,46 @@
-/* Show <time data-local="datetime"> in the viewer's own time zone and language. */
+/* Show <time data-local="datetime|date" datetime="…Z"> in the viewer's own time
+   zone and language. Loaded once by base.html on every page; loading it again
+   (a page's own <script> tag) only re-runs the rewrite, which is idempotent.
+   Pages that add times later call window.livestallLocalTime(root). */
 (function () {
   "use strict";
+  if (typeof window.livestallLocalTime === "function") {
+    window.livestallLocalTime(document);
+    return;
+  }
   var lang = document.documentElement.lang || undefined;
-  var format;
-  try {
-    format = new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" });
-  } catch (e) {
-    format = null;
+  var formats = {};
+  function formatFor(style) {
+    if (!(style in formats)) {
+      var options = style === "date"
+        ? { dateStyle: "medium" }
+        : { dateStyle: "medium", timeStyle: "short" };
+      try {
+        formats[style] = new Intl.DateTimeFormat(lang, options);
+      } catch (e) {
+        formats[style] = null;
+      }
+    }
+    return formats[style];
   }
   function localise(root) {
     var nodes = (root || document).querySelectorAll("time[data-local]");
     for (var i = 0; i < nodes.length; i++) {
-      var when = new Date(nodes[i].getAttribute("datetime"));
+      var node = nodes[i];
+      var when = new Date(node.getAttribute("datetime"));
       if (isNaN(when.getTime())) continue;
-      nodes[i].textContent = format ? format.format(when) : when.toLocaleString();
-      nodes[i].title = nodes[i].getAttribute("datetime");
+      var style = node.getAttribute("data-local") === "date" ? "date" : "datetime";
+      var format = formatFor(style);
+      var text = format ? format.format(when)
+        : (style === "date" ? when.toLocaleDateString() : when.toLocaleString());
+      if (node.textContent !== text) node.textContent = text;
+      node.title = node.getAttribute("datetime");
     }
   }
   window.livestallLocalTime = localise;
-  localise(document);
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { localise(document); });
+  } else {
+    localise(document);
+  }
 })();

@@ -63,6 +63,7 @@ def test_admin_suspends_a_merchant_and_reads_the_audit_log(
     admin = new_page()
     login(admin, base, "boss")
     admin.wait_for_url(lambda url: "/login" not in url)
+    admin.click(".nav-me-btn")  # the account menu holds the role links
     admin.click("nav.nav >> text=Users")
     admin.fill(".page-head input[name=q]", "xihu")
     admin.click(".page-head button:has-text('Find')")
@@ -80,6 +81,7 @@ def test_admin_suspends_a_merchant_and_reads_the_audit_log(
     shots(shopper, "shop-without-the-suspended-merchant")
     assert status_of(f"{base}/products/{tea['id']}") == 404
 
+    admin.click(".nav-me-btn")
     admin.click("nav.nav >> text=Audit log")
     admin.wait_for_url(base + "/admin/audit")
     entry = admin.locator("table.audit-log tbody tr").first

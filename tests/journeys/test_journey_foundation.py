@@ -37,17 +37,20 @@ def test_merchant_lists_a_product_and_a_shopper_finds_it(
     assert image_loaded(merchant, ".image-list img")
     shots(merchant, "product-created")
 
-    merchant.click("text=My products")
+    merchant.click(".nav-me-btn")  # the account menu holds the role links
+    merchant.click("#me-menu >> text=My products")
     row = merchant.locator("table tbody tr").first
     assert "Lumi 手持料理棒" in row.inner_text() and "¥129.90" in row.inner_text()
-    merchant.click("button:has-text('Sign out')")
+    merchant.click(".nav-me-btn")
+    merchant.click("#me-menu button:has-text('Sign out')")
     merchant.wait_for_selector("text=You are signed out.")
 
     shopper = new_page(viewport={"width": 390, "height": 844})  # a phone
     signup(shopper, base, "mei", "shopper")
     shopper.wait_for_url(base + "/")
-    shopper.click("nav.nav >> text=Shop")
+    shopper.click(".tabbar >> text=Shop")  # the phone's bottom tab bar
     shopper.wait_for_url(base + "/shop")
+    assert shopper.get_attribute(".tabbar a[href='/shop']", "aria-current") == "page"
     card = shopper.locator(".product-card", has_text="Hand Blender")
     card.wait_for()
     assert image_loaded(shopper, ".product-card img")

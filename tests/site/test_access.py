@@ -15,6 +15,7 @@ from flask import url_for
 from werkzeug.routing import Rule
 
 from extensions import db
+from livestall.accounts import addresses
 from livestall.accounts import rules as accounts
 from livestall.accounts.models import User
 from livestall.catalog import rules as catalog
@@ -209,6 +210,18 @@ EXPECTED = {
     ("merchant.attribution_csv", "GET"): MERCHANT_PAGE,
     ("api.merchant_attribution", "GET"): by_role(401, 403, 403, 200, 200),
     ("creator.earnings", "GET"): by_role(LOGIN, 403, 200, 403, 200),
+    # address book (issue 16): each user's own; another user's address is a 404,
+    # for admins too
+    ("auth.address_book", "GET"): SIGNED_IN_ONLY,
+    ("auth.address_book", "POST"): by_role(LOGIN, 400, 400, 400, 400),
+    ("auth.edit_address", "GET"): by_role(LOGIN, 404, 404, 404, 404),
+    ("auth.edit_address", "POST"): by_role(LOGIN, 404, 404, 404, 404),
+    ("auth.default_address", "POST"): by_role(LOGIN, 404, 404, 404, 404),
+    ("auth.delete_address", "POST"): by_role(LOGIN, 404, 404, 404, 404),
+    ("api.list_addresses", "GET"): by_role(401, 200, 200, 200, 200),
+    ("api.create_address", "POST"): by_role(401, 400, 400, 400, 400),
+    ("api.update_address", "PATCH"): by_role(401, 404, 404, 404, 404),
+    ("api.delete_address", "DELETE"): by_role(401, 404, 404, 404, 404),
     ("api.creator_earnings", "GET"): by_role(401, 403, 200, 403, 200),
 }
 SKIPPED_ENDPOINTS = {"static"}
@@ -311,6 +324,10 @@ class Walker:
                 "walker-order-1",
             )
             self.order_id = placed[0].id
+            self.address_id = addresses.add(
+                victim,
+                {"name": "Victim", "address": "1 Road", "phone": "13800138000"},
+            ).id
             cart.add_to_cart(victim, None, self.product["id"], 2)
             self.item_id = cart.cart_items(victim, None)[0].id
             # Throwaway ones for the delete routes, where an admin may delete.
@@ -377,6 +394,7 @@ class Walker:
             "username": "other_creator",
             "order_id": self.order_id,
             "item_id": self.item_id,
+            "address_id": self.address_id,
             "session_id": self.live_ids[0],
             "sale_id": self.sale_ids[0],
         }

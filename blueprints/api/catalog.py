@@ -9,6 +9,8 @@ from livestall.catalog import availability
 from livestall.catalog import rules as catalog
 from livestall.catalog.models import Product
 from livestall.errors import Invalid, NotFound
+from livestall.merchants import shipping
+from livestall.merchants.models import MerchantProfile
 from livestall.orders import payments
 
 
@@ -30,6 +32,8 @@ def get_product(product_id):
     # this product's shop takes now, and whether it can be bought at all
     out["payment_methods"] = payments.methods_for([product.merchant_id])
     out["available"] = availability.is_for_sale(product) and product.stock > 0
+    # and what its shop charges for shipping: fee_cents, waived from free_over_cents
+    out["shipping"] = shipping.shipping_dict(MerchantProfile.of(product.merchant_id))
     return jsonify(product=out)
 
 

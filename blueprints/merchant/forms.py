@@ -7,14 +7,18 @@ from flask_babel import gettext
 
 from blueprints.common import translate
 from livestall.catalog import rules as catalog
+from livestall.catalog.models import PRICE_MAX
 from livestall.errors import DomainError
 from livestall.merchants import rules as merchants
+from livestall.merchants import shipping
 
 # the rules' field -> the form's input
 FORM_NAMES = {
     "price_cents": "price",
     "commission_bps": "commission",
     "flash_min_price_cents": "flash_min_price",
+    "shipping_fee_cents": "shipping_fee",
+    "free_shipping_over_cents": "free_shipping_over",
 }
 REQUIRED = ("title", "price_cents", "category")
 BANK_FIELDS = ("bank_name", "bank_account_name", "bank_account_number")
@@ -145,12 +149,12 @@ def settings_data(form):
         data["attribution_model"] = form.get("attribution_model")
     if "attribution_window_days" in form:
         data["attribution_window_days"] = whole(form.get("attribution_window_days"))
-    errors = {}
+    errors = _shipping(form, data)
     for field, value in data.items():
         try:
             merchants.check({field: value})  # the rules, one field at a time
         except DomainError as e:
-            errors.setdefault(e.field or field, translate(e))
+            errors.setdefault(error_name(e) if e.field else field, translate(e))
     given = [f for f in BANK_FIELDS if " ".join(str(data[f]).split())]
     if given and len(given) < len(BANK_FIELDS):
         for field in BANK_FIELDS:
@@ -168,3 +172,52 @@ def settings_data(form):
             gettext("Keep cash on delivery on, or add bank details first."),
         )
     return data, errors
+
+
+def _shipping(form, data):
+    """The shipping fee and the free-shipping threshold, typed in yuan like prices
+    (blank: free shipping, no threshold), into `data` in cents; {input: message}
+    for those that are not an amount in range (said in yuan, not cents)."""
+    errors = {}
+    if "shipping_fee" in form:
+        text = form.get("shipping_fee", "").strip()
+        cents = parse_price(text) if text else 0
+        if not isinstance(cents, int) or not 0 <= cents <= shipping.FEE_MAX:
+            errors["shipping_fee"] = gettext(
+                "Enter an amount from 0 to %(max)s, with at most 2 decimals "
+                "(0 is free shipping).",
+                max=yuan_text(shipping.FEE_MAX),
+            )
+        else:
+            data["shipping_fee_cents"] = cents
+    if "free_shipping_over" in form:
+        text = form.get("free_shipping_over", "").strip()
+        cents = parse_price(text) if text else None
+        if cents is not None and (
+            not isinstance(cents, int) or not 1 <= cents <= PRICE_MAX
+        ):
+            errors["free_shipping_over"] = gettext(
+                "Enter an amount from 0.01 to %(max)s, with at most 2 decimals, "
+                "or leave it empty.",
+                max=yuan_text(PRICE_MAX),
+            )
+        else:
+            data["free_shipping_over_cents"] = cents
+    return errors
+
+
+def yuan_text(cents):
+    """Cents as the form shows an amount: 800 -> '8.00'; None -> ''."""
+    if cents is None:
+        return ""
+    whole_part, rest = divmod(int(cents), 100)
+    return f"{whole_part}.{rest:02d}"
+
+
+def settings_form(settings):
+    """The stored settings (`merchants.settings_dict`) as the form shows them."""
+    return {
+        **settings,
+        "shipping_fee": yuan_text(settings["shipping_fee_cents"]),
+        "free_shipping_over": yuan_text(settings["free_shipping_over_cents"]),
+    }

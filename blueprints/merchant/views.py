@@ -25,6 +25,7 @@ from blueprints.merchant.forms import (
     percent_text,
     product_data,
     settings_data,
+    settings_form,
 )
 from livestall.attribution import dashboards
 from livestall.attribution.report import GROUPS
@@ -149,8 +150,9 @@ def restore_product(product_id):
 
 @bp.route("/settings", methods=["GET", "POST"])
 def settings():
-    """Shop settings: cash on delivery on or off, bank details for transfers, and
-    how sales are credited to content (attribution model and window)."""
+    """Shop settings: cash on delivery on or off, bank details for transfers, the
+    shipping fee (issue 16), and how sales are credited to content (attribution
+    model and window)."""
     errors = {}
     profile = MerchantProfile.of(_me().id)
     if request.method == "POST":
@@ -164,7 +166,9 @@ def settings():
                 flash(gettext("Shop settings saved."), "success")
                 return redirect(url_for("merchant.settings"))
     form = (
-        request.form if request.method == "POST" else merchants.settings_dict(profile)
+        request.form
+        if request.method == "POST"
+        else settings_form(merchants.settings_dict(profile))
     )
     return (
         render_template(

@@ -40,6 +40,7 @@ from livestall.accounts.models import User
 from livestall.catalog import availability
 from livestall.errors import DomainError, NotFound
 from livestall.flash import grabs
+from livestall.merchants import shipping as shipping_fees
 from livestall.orders import cart as carts
 from livestall.orders import checkout, payments
 from livestall.orders import lifecycle as orders
@@ -267,6 +268,42 @@ def _with_holds(subtotals, holds):
     return sorted(totals.items())
 
 
+def _shipping_view(groups, holds):
+    """What each order of this checkout will pay for shipping (one per shop and
+    currency, as `checkout.place_order` makes them), and the totals with it:
+    ([{name, currency, goods_cents, fee_cents, free_over_cents}], [(currency,
+    total)]). Lines no longer for sale are not counted, as in the subtotals."""
+    goods, names = {}, {}
+    for group in groups:
+        for line in group["lines"]:
+            if line.for_sale:
+                key = (line.product.merchant_id, line.product.currency)
+                goods[key] = goods.get(key, 0) + line.total_cents
+                names[key[0]] = group["name"]
+    for hold in holds:
+        key = (hold.sale.product.merchant_id, hold.sale.currency)
+        goods[key] = goods.get(key, 0) + hold.total_cents
+    missing = {m for m, _c in goods} - names.keys()
+    if missing:
+        names.update({u.id: u.name for u in User.select().where(User.id.in_(missing))})
+    profiles = shipping_fees.profiles_of({m for m, _c in goods})
+    ships, totals = [], {}
+    for (merchant_id, currency), cents in sorted(goods.items()):
+        profile = profiles[merchant_id]
+        fee = shipping_fees.fee_cents(profile, cents)
+        ships.append(
+            {
+                "name": names.get(merchant_id, "?"),
+                "currency": currency,
+                "goods_cents": cents,
+                "fee_cents": fee,
+                "free_over_cents": profile.free_shipping_over_cents,
+            }
+        )
+        totals[currency] = totals.get(currency, 0) + cents + fee
+    return ships, sorted(totals.items())
+
+
 def _hold_ids(form):
     ids = [_whole(v) for v in form.getlist("reservation_ids")]
     return [i for i in ids if i]
@@ -345,6 +382,7 @@ def checkout_page():
     merchants = {line.product.merchant_id for line in lines}
     merchants |= {hold.sale.product.merchant_id for hold in holds}
     book = addresses.book(me)
+    ships, totals = _shipping_view(groups, holds)
     page = render_template(
         "orders/checkout.html",
         addresses=book,
@@ -355,6 +393,8 @@ def checkout_page():
         groups=groups,
         holds=holds,
         subtotals=_with_holds(subtotals, holds),
+        ships=ships,
+        totals=totals,
         problems=problems,
         idempotency_key=key,
         payment_labels=PAYMENT_LABELS,
@@ -467,6 +507,11 @@ def merchant_orders():
     )
 
 
+def _decimal(cents):
+    whole, cents = divmod(cents, 100)
+    return f"{whole}.{cents:02d}"
+
+
 @bp.route("/merchant/orders.csv")
 @role_required("merchant")
 def merchant_orders_csv():
@@ -474,7 +519,7 @@ def merchant_orders_csv():
     out = io.StringIO()
     writer = csv.writer(out)
     header = ["id", "created_at", "status", "buyer", "total", "currency", "items"]
-    writer.writerow([*header, "tracking"])
+    writer.writerow([*header, "tracking", "shipping"])  # total includes shipping
     page, buyers = 1, {}
     while True:
         found, _total = orders.orders_of_merchant(me, status, page, CSV_BATCH)
@@ -485,17 +530,17 @@ def merchant_orders_csv():
             for user in User.select().where(User.id.in_(missing)):
                 buyers[user.id] = user.username
         for o in found:
-            whole, cents = divmod(o.total_cents, 100)
             writer.writerow(
                 [
                     o.id,
                     o.created_at.strftime("%Y-%m-%d %H:%M:%S"),
                     o.status,
                     csv_cell(buyers.get(o.buyer_id, "")),
-                    f"{whole}.{cents:02d}",
+                    _decimal(o.total_cents),
                     o.currency,
                     csv_cell("; ".join(f"{ln.title} x {ln.qty}" for ln in o.line_list)),
                     csv_cell(o.tracking_number or ""),
+                    _decimal(o.shipping_cents),
                 ]
             )
         if len(found) < CSV_BATCH:

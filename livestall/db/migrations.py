@@ -93,6 +93,35 @@ def _v8_addresses(migrator):
     db.create_tables([Address], safe=True)
 
 
+def _v9_shipping_fee(migrator):
+    """A shop's shipping fee and free-shipping threshold, and each order's
+    shipping (issue 16); 0 for older orders and shops: free shipping as before."""
+    from livestall.merchants.models import MerchantProfile
+    from livestall.orders.models import Order
+
+    tables = db.get_tables()  # older databases get the whole tables later
+    steps = []
+    if "merchant_profile" in tables:
+        steps += [
+            migrator.add_column(
+                "merchant_profile",
+                "shipping_fee_cents",
+                MerchantProfile.shipping_fee_cents,
+            ),
+            migrator.add_column(
+                "merchant_profile",
+                "free_shipping_over_cents",
+                MerchantProfile.free_shipping_over_cents,
+            ),
+        ]
+    if "order" in tables:
+        steps.append(
+            migrator.add_column("order", "shipping_cents", Order.shipping_cents)
+        )
+    if steps:
+        migrate(*steps)
+
+
 MIGRATIONS = [
     (2, _v2_locale_and_sales),
     (3, _v3_listing_indexes),
@@ -101,6 +130,7 @@ MIGRATIONS = [
     (6, _v6_touchpoint_funnel_indexes),
     (7, _v7_flash_consent),
     (8, _v8_addresses),
+    (9, _v9_shipping_fee),
 ]
 LATEST = MIGRATIONS[-1][0] if MIGRATIONS else 1
 

@@ -1,4 +1,5 @@
-"""A merchant's shop settings: how they take payment and how they credit content."""
+"""A merchant's shop settings: how they take payment, what shipping costs and how
+they credit content."""
 
 from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField
 
@@ -26,6 +27,10 @@ class MerchantProfile(BaseModel):
     accepts_cod = IntegerField(default=1)
     attribution_model = CharField(max_length=20, default="last_touch")
     attribution_window_days = IntegerField(default=7)
+    # Shipping (issue 16): a flat fee per order (0: free shipping), waived for
+    # orders whose goods come to at least `free_shipping_over_cents` (满X包邮).
+    shipping_fee_cents = IntegerField(default=0)
+    free_shipping_over_cents = IntegerField(null=True)
     updated_at = DateTimeField(default=utcnow)
 
     @property

@@ -1,8 +1,11 @@
-"""A merchant's shop settings: payment methods, and how content is credited."""
+"""A merchant's shop settings: payment methods, shipping, and how content is
+credited."""
 
+from livestall.catalog.models import PRICE_MAX
 from livestall.db.base import transaction, utcnow
 from livestall.errors import Invalid, NotAllowed
 from livestall.merchants.models import ATTRIBUTION_MODELS, MerchantProfile
+from livestall.merchants.shipping import FEE_MAX
 
 WINDOW_DAYS = (1, 90)
 TEXT_FIELDS = {
@@ -22,7 +25,24 @@ def settings_dict(profile):
         "accepts_cod": bool(profile.accepts_cod),
         "attribution_model": profile.attribution_model,
         "attribution_window_days": profile.attribution_window_days,
+        "shipping_fee_cents": profile.shipping_fee_cents or 0,
+        "free_shipping_over_cents": profile.free_shipping_over_cents,
     }
+
+
+def _cents(data, field, lo, hi, nullable=False):
+    """A JSON integer amount in cents from `lo` to `hi` (null when `nullable`)."""
+    value = data[field]
+    if value is None and nullable:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+        raise Invalid(
+            "Enter a whole number of cents from %(lo)d to %(hi)d.",
+            field=field,
+            lo=lo,
+            hi=hi,
+        )
+    return value
 
 
 def _clean(data):
@@ -62,6 +82,12 @@ def _clean(data):
         if not isinstance(data["accepts_cod"], bool):
             raise Invalid("accepts_cod must be true or false.", field="accepts_cod")
         out["accepts_cod"] = int(data["accepts_cod"])
+    if "shipping_fee_cents" in data:
+        out["shipping_fee_cents"] = _cents(data, "shipping_fee_cents", 0, FEE_MAX)
+    if "free_shipping_over_cents" in data:
+        out["free_shipping_over_cents"] = _cents(
+            data, "free_shipping_over_cents", 1, PRICE_MAX, nullable=True
+        )
     return out
 
 

@@ -16,6 +16,7 @@ from livestall.db.base import transaction, utcnow
 from livestall.errors import Conflict, Invalid, NotFound, OutOfStock
 from livestall.flash import grabs
 from livestall.flash.models import Reservation
+from livestall.merchants import shipping as shipping_fees
 from livestall.orders import limits, payments, sources
 from livestall.orders.models import (
     PAYMENT_METHODS,
@@ -244,17 +245,21 @@ def _take_stock_and_write(
             )
     now = utcnow()
     orders, lines_of = [], {}
+    profiles = shipping_fees.profiles_of(merchants)  # their fees as of now
     # one order per shop and currency: a total never adds up two currencies (the
     # stable sort keeps price_lines' order inside each group)
     by_order = sorted(price_lines(items, products, holds), key=_order_key)
     for (merchant_id, _currency), group in groupby(by_order, key=_order_key):
         group = list(group)
+        goods = sum(line.total_cents for line in group)
+        fee = shipping_fees.fee_cents(profiles[merchant_id], goods)
         order = Order.create(
             checkout=checkout,
             buyer=buyer.id,
             merchant=merchant_id,
             payment_method=payment_method,
-            total_cents=sum(line.total_cents for line in group),
+            total_cents=goods + fee,
+            shipping_cents=fee,
             currency=group[0].currency,
             ship_name=shipping["name"],
             ship_address=shipping["address"],

@@ -296,6 +296,8 @@ def order_dict(order):
         "id": order.id,
         "status": order.status,
         "total_cents": order.total_cents,
+        "goods_cents": order.goods_cents,  # extension (issue 16): total - shipping
+        "shipping_cents": order.shipping_cents,
         "currency": order.currency,
         "items": [
             {

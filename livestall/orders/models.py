@@ -54,7 +54,8 @@ class Order(BaseModel):
     merchant = ForeignKeyField(User, backref="sales", on_delete="RESTRICT")
     status = CharField(max_length=20, default="pending_payment")
     payment_method = CharField(max_length=20)
-    total_cents = IntegerField()
+    total_cents = IntegerField()  # what the buyer pays: goods + shipping
+    shipping_cents = IntegerField(default=0)  # the shop's fee when placed
     currency = CharField(max_length=3)
     ship_name = CharField(max_length=60)
     ship_address = CharField(max_length=300)
@@ -75,6 +76,11 @@ class Order(BaseModel):
     @property
     def url(self):
         return f"/orders/{self.id}"
+
+    @property
+    def goods_cents(self):
+        """What the lines come to (the total without shipping)."""
+        return self.total_cents - self.shipping_cents
 
 
 class OrderLine(BaseModel):

@@ -254,13 +254,32 @@
     return set;
   }
 
+  // The shop's shipping fee on `goods` cents (product.shipping, issue 16): free from
+  // free_over_cents on, as the server computes it when the order is placed.
+  function shippingFee(goods) {
+    var terms = current.product.shipping || {};
+    var over = terms.free_over_cents;
+    if (typeof over === "number" && goods >= over) return 0;
+    return terms.fee_cents || 0;
+  }
+
   function sums() {
     if (!current || !current.sumNodes) return;
-    var total = unitPrice() * current.qty;
+    var nodes = current.sumNodes;
+    var goods = unitPrice() * current.qty;
+    var fee = shippingFee(goods);
+    var over = (current.product.shipping || {}).free_over_cents;
     var currency = current.product.currency;
-    current.sumNodes.subtotal.textContent = K.money(total, currency);
-    current.sumNodes.total.textContent = K.money(total, currency);
-    current.sumNodes.bar.textContent = K.money(total, currency);
+    nodes.subtotal.textContent = K.money(goods, currency);
+    K.clear(nodes.shipping);
+    nodes.shipping.appendChild(document.createTextNode(fee ? K.money(fee, currency) : t("b_free")));
+    if (fee && typeof over === "number") {
+      nodes.shipping.appendChild(document.createTextNode(" "));
+      nodes.shipping.appendChild(K.el("small", "buy-free-over",
+        "(" + t("b_free_over", { amount: K.money(over, currency) }) + ")"));
+    }
+    nodes.total.textContent = K.money(goods + fee, currency);
+    nodes.bar.textContent = K.money(goods + fee, currency);
   }
 
   function sumsPart() {
@@ -272,8 +291,7 @@
       nodes[pair[1]] = row.appendChild(K.el("dd"));
       list.appendChild(row);
     });
-    nodes.shipping.textContent = t("b_free");
-    current.sumNodes = nodes;
+    current.sumNodes = nodes;  // filled by sums()
     return list;
   }
 

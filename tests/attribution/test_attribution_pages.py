@@ -78,7 +78,7 @@ def test_the_settings_form_sets_model_and_window(client, auth, journey):
     auth.login("teashop")
     status, body = page(client, "/merchant/settings")
     assert status == 200
-    assert 'name="attribution_model" value="last_touch" checked' in body
+    assert re.search(r'name="attribution_model" value="last_touch"[^>]* checked', body)
     assert "40% to the first touch" in body
     assert 'href="/merchant/attribution"' in body
     token = auth.token("/merchant/settings")

@@ -536,6 +536,8 @@ def as_created(product):
     needs (issue 16): the shop's payment methods now and whether it is for sale."""
     assert product.pop("payment_methods") == ["cod"]
     assert isinstance(product.pop("available"), bool)
+    # and its shop's shipping terms (a new shop: free shipping, no threshold)
+    assert product.pop("shipping") == {"fee_cents": 0, "free_over_cents": None}
     return product
 
 

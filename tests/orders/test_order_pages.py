@@ -385,6 +385,7 @@ def test_merchant_order_list_filter_and_csv(app, shop):
         "currency",
         "items",
         "tracking",
+        "shipping",
     ]
     by_id = {int(r[0]): r for r in rows[1:]}
     assert set(by_id) == {first, second}
@@ -395,6 +396,7 @@ def test_merchant_order_list_filter_and_csv(app, shop):
         "CNY",
         "龙井 250g x 2; 青瓷杯 x 1",
         "YT-9",
+        "0.00",
     ]
     assert by_id[first][2:5] == ["pending_payment", "mei", "168.00"]
     resp = merchant.get("/merchant/orders.csv?status=shipped")

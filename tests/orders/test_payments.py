@@ -41,6 +41,8 @@ def test_settings_api_validates_and_keeps_bank_details_whole(shops):
         "accepts_cod": True,
         "attribution_model": "last_touch",
         "attribution_window_days": 7,
+        "shipping_fee_cents": 0,
+        "free_shipping_over_cents": None,
     }
     cases = [
         ({"bank_name": "ICBC"}, "bank_account_name"),  # details come as a set

@@ -69,11 +69,18 @@ def _live_world(base):
         "POST",
         "/api/v1/live",
         host,
-        body={"title": "春茶直播 Spring tea live", "product_ids": [tea["id"], cup["id"]]},
+        body={
+            "title": "春茶直播 Spring tea live",
+            "product_ids": [tea["id"], cup["id"]],
+        },
     )["session"]
     call_api(base, "POST", f"/api/v1/live/{session['id']}/start", host)
     call_api(
-        base, "POST", f"/api/v1/live/{session['id']}/pin", host, {"product_id": cup["id"]}
+        base,
+        "POST",
+        f"/api/v1/live/{session['id']}/pin",
+        host,
+        {"product_id": cup["id"]},
     )
     return tea, cup, session, host
 
@@ -179,7 +186,9 @@ def test_phone_viewer_buys_in_the_room_and_grabs_a_flash_unit_in_two_taps(
     grab.click()
     # The sheet opens by itself with the hold, the remembered address and a method.
     sheet.locator(".buy-held").wait_for()
-    assert re.search(r"Held for you for [45]:\d\d", sheet.locator(".buy-held").inner_text())
+    assert re.search(
+        r"Held for you for [45]:\d\d", sheet.locator(".buy-held").inner_text()
+    )
     assert sheet.locator(".buy-price").inner_text() == "¥99.00"
     chosen = sheet.locator("input[name=address_id]:checked")
     assert chosen.count() == 1

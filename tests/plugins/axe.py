@@ -54,7 +54,9 @@ def assert_accessible(page, where, exclude=()):
     """Fail on serious or critical violations, naming the rule and the elements."""
     bad = [v for v in axe_violations(page, exclude) if v["impact"] in BLOCKING]
     if bad:
-        lines = [f"axe: {len(bad)} serious/critical violation(s) on {where} ({page.url})"]
+        lines = [
+            f"axe: {len(bad)} serious/critical violation(s) on {where} ({page.url})"
+        ]
         for v in bad:
             lines.append(f"- {v['id']} ({v['impact']}): {v['help']}")
             for node in v["nodes"]:

@@ -67,6 +67,7 @@ EXPECTED = {
     ("auth.login", "POST"): by_role(400, HOME, HOME, HOME, HOME),
     ("auth.logout", "POST"): everyone(HOME),
     ("auth.profile", "GET"): SIGNED_IN_ONLY,
+    ("auth.me", "GET"): everyone(200),  # signed out: sign in, sign up, language
     ("auth.profile", "POST"): by_role(LOGIN, HOME, HOME, HOME, HOME),
     ("auth.password", "GET"): SIGNED_IN_ONLY,
     ("auth.password", "POST"): by_role(LOGIN, 400, 400, 400, 400),
@@ -118,6 +119,7 @@ EXPECTED = {
     ("api.create_post", "POST"): by_role(401, 403, 400, 403, 400),
     ("api.get_post", "GET"): everyone(200),
     ("api.feed", "GET"): by_role(401, 200, 200, 200, 200),
+    ("api.picker_products", "GET"): by_role(401, 200, 200, 200, 200),
     ("api.follow", "PUT"): by_role(401, 204, 204, 204, 204),
     ("api.unfollow", "DELETE"): by_role(401, 204, 204, 204, 204),
     ("api.upload_image", "POST"): by_role(401, 400, 400, 400, 400),

@@ -17,8 +17,12 @@ PO = ROOT / "translations" / "zh" / "LC_MESSAGES" / "messages.po"
 
 
 def main():
-    subprocess.run(["make", "-s", "messages"], cwd=ROOT, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        ["make", "-s", "messages"],
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     known = {}
     for f in sorted((ROOT / "translations" / "pending").glob("*.json")):
         known.update(json.loads(f.read_text(encoding="utf-8")))
@@ -29,8 +33,11 @@ def main():
         if not message.id:
             continue
         key = message.id[0] if isinstance(message.id, tuple) else message.id
-        empty = (not any(message.string) if isinstance(message.string, tuple)
-                 else not message.string)
+        empty = (
+            not any(message.string)
+            if isinstance(message.string, tuple)
+            else not message.string
+        )
         if key in known and (empty or message.fuzzy or known[key] != message.string):
             value = known[key]
             if isinstance(message.id, tuple):
@@ -44,8 +51,16 @@ def main():
     catalog.obsolete.clear()
     with PO.open("wb") as fh:
         write_po(fh, catalog)
-    subprocess.run([str(ROOT / ".venv/bin/pybabel"), "compile", "-d",
-                    str(ROOT / "translations"), "--statistics"], check=True)
+    subprocess.run(
+        [
+            str(ROOT / ".venv/bin/pybabel"),
+            "compile",
+            "-d",
+            str(ROOT / "translations"),
+            "--statistics",
+        ],
+        check=True,
+    )
     if missing:
         print("untranslated or fuzzy:", *missing, sep="\n  ", file=sys.stderr)
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from livestall.content.models import Comment, Follow, Like
+from livestall.content.models import Comment, Follow, Like, Post
 from tests.content.test_feed_pages import make_post, new_post_id, section, write
 from tests.plugins.api import image_bytes
 from tests.plugins.app import csrf_token, read_db, text
@@ -359,3 +359,20 @@ def test_post_and_live_forms_offer_the_search_picker(world):
             assert f'name="product_ids" value="{pid}"' in box
         assert 'src="/static/js/picker.js"' in html
         assert 'id="f-product_refs"' in html
+
+
+def test_post_and_comment_times_are_in_the_viewers_zone(world):
+    """Times go out as UTC in <time data-local> for localtime.js to show in the
+    viewer's own zone (a shopper in Shanghai saw UTC before issue 16)."""
+    mei = world["shopper"]
+    post_id = make_post("lily", world["products"])
+    post_json(mei, f"/posts/{post_id}/comments", {"body": "好喝"})
+    page = text(mei.get(f"/posts/{post_id}"))
+    published, commented = read_db(
+        lambda: (Post.get_by_id(post_id).published_at, Comment.get().created_at)
+    )
+    stamp = "%Y-%m-%dT%H:%M:%SZ"
+    assert f'<time datetime="{published.strftime(stamp)}" data-local="date">' in page
+    assert f'<time datetime="{commented.strftime(stamp)}" data-local="datetime">' in (
+        section(page, '<ul class="comment-list"', "</ul>")
+    )

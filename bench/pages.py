@@ -1,4 +1,4 @@
-"""Page throughput: feed, shop, post and creator pages against /healthz, same run.
+"""Page throughput: feed, shop, post, creator and live pages against /healthz.
 
 Starts `python app.py` (gevent, as users run it) on a seeded temp data dir, drives it
 with C keep-alive client threads for N requests per route, and prints requests/s,
@@ -115,6 +115,9 @@ def main():
                 "/posts/1",
                 "/u/lily_eats",
                 "/login",
+                "/live/1",  # demo/lives.py makes the replay, scheduled, on air
+                "/live/3",  # the demo's live on air (issue 16: the phone-first room)
+                "/me",
             ]
             for path in routes:  # warm up
                 drive(args.port, path, args.clients * 5, args.clients)

@@ -121,6 +121,19 @@ def _stamp(session_id, kind, moments):
         LiveAction.update(created_at=moment).where(LiveAction.id == row.id).execute()
 
 
+def _create(show, host, featured, **fields):
+    """A session of `show` by `host` featuring `featured`, through the rules."""
+    return sessions.create_session(
+        host,
+        {
+            "title": show["title"],
+            "description": show["description"],
+            "product_ids": [p.id for p in featured],
+            **fields,
+        },
+    )
+
+
 def _on_air(users, now):
     show = SHOWS["on_air"]
     host = users[show["host"]]
@@ -129,15 +142,7 @@ def _on_air(users, now):
     featured = (deal + others)[:4]
     if not featured:
         return None
-    session = sessions.create_session(
-        host,
-        {
-            "title": show["title"],
-            "description": show["description"],
-            "product_ids": [p.id for p in featured],
-        },
-    )
-    session = sessions.start(session, host)
+    session = sessions.start(_create(show, host, featured), host)
     started = session.started_at
     session = sessions.pin(session, host, featured[0].id)
     for username, body, ago in ON_AIR_CHAT:
@@ -170,15 +175,7 @@ def _scheduled(users, now):
     tomorrow = (now + BEIJING + datetime.timedelta(days=1)).replace(
         hour=20, minute=0, second=0, microsecond=0
     )
-    return sessions.create_session(
-        users[show["host"]],
-        {
-            "title": show["title"],
-            "description": show["description"],
-            "scheduled_at": tomorrow - BEIJING,
-            "product_ids": [p.id for p in featured],
-        },
-    )
+    return _create(show, users[show["host"]], featured, scheduled_at=tomorrow - BEIJING)
 
 
 def _replay(users, now):
@@ -187,15 +184,7 @@ def _replay(users, now):
     featured = _products(show["categories"], len(REPLAY_PINS))
     if not featured:
         return None
-    session = sessions.create_session(
-        host,
-        {
-            "title": show["title"],
-            "description": show["description"],
-            "product_ids": [p.id for p in featured],
-        },
-    )
-    session = sessions.start(session, host)
+    session = sessions.start(_create(show, host, featured), host)
     started = session.started_at
     minute = datetime.timedelta(minutes=1)
     for product in featured:

@@ -17,9 +17,8 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from blueprints.common import safe_next, translate
-from blueprints.content.views import bp
+from blueprints.content.views import bp, creator_or_404, post_or_404
 from blueprints.errors import wants_json
-from livestall.content import rules as content
 from livestall.content import social
 from livestall.content.models import Post
 from livestall.errors import DomainError, NotFound
@@ -42,20 +41,6 @@ def _back(default):
     return redirect(safe_next(request.form.get("next")) or default)
 
 
-def _post_or_404(post_id):
-    try:
-        return content.get_post(post_id, _me())
-    except NotFound:
-        abort(404)
-
-
-def _creator_or_404(username):
-    try:
-        return social.creator_by_username(username)
-    except NotFound:
-        abort(404)
-
-
 # --- likes ----------------------------------------------------------------------------
 
 
@@ -70,7 +55,7 @@ def _like_answer(item, liked):
 def like(post_id):
     if not current_user.is_authenticated:
         return _signed_out(url_for("feed.post", post_id=post_id))
-    item = _post_or_404(post_id)
+    item = post_or_404(post_id)
     social.like(_me(), item)  # a draft: NotFound, the 404 page or JSON
     return _like_answer(item, True)
 
@@ -79,7 +64,7 @@ def like(post_id):
 def unlike(post_id):
     if not current_user.is_authenticated:
         return _signed_out(url_for("feed.post", post_id=post_id))
-    item = _post_or_404(post_id)
+    item = post_or_404(post_id)
     social.unlike(_me(), item)
     return _like_answer(item, False)
 
@@ -91,7 +76,7 @@ def unlike(post_id):
 def add_comment(post_id):
     if not current_user.is_authenticated:
         return _signed_out(url_for("feed.post", post_id=post_id) + "#comments")
-    item = _post_or_404(post_id)
+    item = post_or_404(post_id)
     target = url_for("feed.post", post_id=item.id) + "#comments"
     try:
         comment = social.add_comment(_me(), item, request.form.get("body", ""))
@@ -148,7 +133,7 @@ def _follow_answer(person, following, message, category):
 def follow(username):
     if not current_user.is_authenticated:
         return _signed_out(url_for("feed.creator", username=username))
-    person = _creator_or_404(username)
+    person = creator_or_404(username)
     try:
         social.follow(_me(), person)
     except DomainError as e:  # following yourself
@@ -164,7 +149,7 @@ def follow(username):
 def unfollow(username):
     if not current_user.is_authenticated:
         return _signed_out(url_for("feed.creator", username=username))
-    person = _creator_or_404(username)
+    person = creator_or_404(username)
     social.unfollow(_me(), person)
     message = gettext("You no longer follow %(name)s.", name=person.name)
     return _follow_answer(person, False, message, "info")

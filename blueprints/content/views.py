@@ -57,14 +57,15 @@ def _sign_in_first(back):
     return redirect(url_for("auth.login", next=back))
 
 
-def _post_or_404(post_id):
+def post_or_404(post_id):
+    """The post this visitor may read (drafts: their author only), else a 404."""
     try:
         return content.get_post(post_id, _me())
     except NotFound:
         abort(404)
 
 
-def _creator_or_404(username):
+def creator_or_404(username):
     try:
         return social.creator_by_username(username)
     except NotFound:
@@ -286,7 +287,7 @@ def new_post():
 
 def _authored_or_refused(post_id):
     """The post, for its author; 404 if the viewer cannot see it, else 403."""
-    post = _post_or_404(post_id)
+    post = post_or_404(post_id)
     if post.author_id != current_user.id:
         abort(403)
     return post
@@ -316,7 +317,7 @@ def edit_post(post_id):
 def delete_post(post_id):
     if not current_user.is_authenticated:
         return _sign_in_first(url_for("feed.post", post_id=post_id))
-    post = _post_or_404(post_id)
+    post = post_or_404(post_id)
     content.delete_post(post, _me())  # NotAllowed: the 403 page
     flash(gettext("Post deleted."), "success")
     if post.author_id == current_user.id and post.author.has_role("creator"):
@@ -330,7 +331,7 @@ def delete_post(post_id):
 @bp.route("/posts/<int:post_id>")
 def post(post_id):
     me = _me()
-    item = _post_or_404(post_id)
+    item = post_or_404(post_id)
     content.hydrate([item])  # tagged products with their merchant and covers
     with_avatars([item.author])
     comments = social.comments_of(item)
@@ -354,7 +355,7 @@ def post(post_id):
 @bp.route("/u/<username>")
 def creator(username):
     me = _me()
-    person = _creator_or_404(username)
+    person = creator_or_404(username)
     with_avatars([person])
     page = page_arg()
     posts, total = content.posts_of(person, me, page, PER_PAGE)

@@ -101,16 +101,7 @@
     var row = K.el("div", "buy-product");
     var image = (product.images && product.images[0] && product.images[0].thumb_url) ||
       (current.sale && current.sale.product && current.sale.product.image_url);
-    if (image) {
-      var img = K.el("img");
-      img.src = K.safeUrl(image);
-      img.alt = "";
-      img.width = 88;
-      img.height = 88;
-      row.appendChild(img);
-    } else {
-      row.appendChild(K.el("span", "bag-empty", (product.title || "?").slice(0, 1)));
-    }
+    row.appendChild(K.thumb(image, product.title, 88, "bag-empty"));
     var text = K.el("div", "buy-product-text");
     text.appendChild(K.el("span", "buy-product-title", product.title));
     var prices = K.el("span", "buy-prices");

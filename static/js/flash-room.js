@@ -65,16 +65,7 @@
     node.appendChild(top);
 
     var main = K.el("div", "fsale-main");
-    if (product.image_url) {
-      var img = K.el("img");
-      img.src = K.safeUrl(product.image_url);
-      img.alt = "";
-      img.width = 64;
-      img.height = 64;
-      main.appendChild(img);
-    } else {
-      main.appendChild(K.el("span", "fsale-empty", (product.title || "?").slice(0, 1)));
-    }
+    main.appendChild(K.thumb(product.image_url, product.title, 64, "fsale-empty"));
     var text = K.el("div", "fsale-text");
     text.appendChild(K.el("span", "fsale-title", product.title));
     var prices = K.el("span", "fsale-prices");

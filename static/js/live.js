@@ -95,16 +95,7 @@
       return;
     }
     var inner = K.el("div", "live-pinned-inner");
-    if (card.image_url) {
-      var img = K.el("img");
-      img.src = K.safeUrl(card.image_url);
-      img.alt = "";
-      img.width = 72;
-      img.height = 72;
-      inner.appendChild(img);
-    } else {
-      inner.appendChild(K.el("span", "live-pinned-empty", (card.title || "?").slice(0, 1)));
-    }
+    inner.appendChild(K.thumb(card.image_url, card.title, 72, "live-pinned-empty"));
     var text = K.el("div", "live-pinned-text");
     text.appendChild(K.el("span", "live-pinned-label", t("featured")));
     text.appendChild(K.el("span", "live-pinned-title", card.title));
@@ -127,16 +118,7 @@
     if (none) none.parentNode.removeChild(none);
     var item = K.el("li", "bag-item");
     item.setAttribute("data-product-id", String(parseInt(card.id, 10)));
-    if (card.image_url) {
-      var img = K.el("img");
-      img.src = K.safeUrl(card.image_url);
-      img.alt = "";
-      img.width = 72;
-      img.height = 72;
-      item.appendChild(img);
-    } else {
-      item.appendChild(K.el("span", "bag-empty", (card.title || "?").slice(0, 1)));
-    }
+    item.appendChild(K.thumb(card.image_url, card.title, 72, "bag-empty"));
     var text = K.el("div", "bag-text");
     var title = text.appendChild(K.el("a", "bag-title", card.title));
     title.href = K.safeUrl(card.url);

@@ -49,6 +49,17 @@
       url.indexOf("\\") < 0 ? url : "#";
   }
 
+  /* A product's picture (same-site URLs only) or, without one, its first letter. */
+  function thumb(url, title, size, emptyClass) {
+    if (!url) return el("span", emptyClass, (title || "?").slice(0, 1));
+    var img = el("img");
+    img.src = safeUrl(url);
+    img.alt = "";
+    img.width = size;
+    img.height = size;
+    return img;
+  }
+
   function localTime(iso) {
     var when = new Date(iso);
     if (isNaN(when.getTime())) return "";
@@ -95,6 +106,6 @@
   window.LiveKit = {
     el: el, clear: clear, translator: translator, money: money, safeUrl: safeUrl,
     localTime: localTime, ackError: ackError, messageItem: messageItem, nearBottom: nearBottom,
-    countdown: countdown
+    countdown: countdown, thumb: thumb
   };
 })();

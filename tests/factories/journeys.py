@@ -28,11 +28,41 @@ def image_loaded(page, selector):
 
 
 def login(page, base, username):
-    """Sign in through the page."""
+    """Sign in through the page, in whatever language it speaks (Enter submits)."""
     page.goto(base + "/login")
     page.fill("#f-login", username)
     page.fill("#f-password", PASSWORD)
-    page.click("form button[type=submit]:has-text('Sign in')")
+    page.press("#f-password", "Enter")
+
+
+def api_user(base, username, role, display_name=None):
+    """An account made over the API (password PASSWORD): its bearer token."""
+    body = {
+        "username": username,
+        "email": f"{username}@example.com",
+        "password": PASSWORD,
+        "role": role,
+    }
+    if display_name:
+        body["display_name"] = display_name
+    return call_api(base, "POST", "/api/v1/users", body=body)["token"]
+
+
+def live_on_air(base, products, pinned, host="lily", title="春茶直播 Spring tea live"):
+    """Over the API: `host` (a new creator) on air with `products`, `pinned` pinned;
+    (session, host token)."""
+    token = api_user(base, host, "creator")
+    session = call_api(
+        base,
+        "POST",
+        "/api/v1/live",
+        token,
+        body={"title": title, "product_ids": [p["id"] for p in products]},
+    )["session"]
+    call_api(base, "POST", f"/api/v1/live/{session['id']}/start", token)
+    pin = {"product_id": pinned["id"]}
+    call_api(base, "POST", f"/api/v1/live/{session['id']}/pin", token, pin)
+    return session, token
 
 
 def call_api(base, method, path, token=None, body=None, files=None):

@@ -9,7 +9,7 @@ every page that needs work (pages other areas own are marked below)."""
 
 import pytest
 
-from tests.factories.journeys import call_api, merchant_with_two_products
+from tests.factories.journeys import api_user, call_api, merchant_with_two_products
 from tests.factories.orders import SHIP
 from tests.journeys.test_journey_admin import create_admin
 from tests.plugins.app import PASSWORD
@@ -27,26 +27,11 @@ _LAYOUT = """() => ({
 })"""
 
 
-def _user(base, username, role):
-    return call_api(
-        base,
-        "POST",
-        "/api/v1/users",
-        body={
-            "username": username,
-            "email": f"{username}@example.com",
-            "password": PASSWORD,
-            "role": role,
-            "display_name": username.capitalize(),
-        },
-    )["token"]
-
-
 def _world(base, live_server):
     """The shop's two teas, lin's post and live (on air), mei's order, boss the
     admin, and xihu_tea made merchant + creator + admin."""
     tea, cup = merchant_with_two_products(base)
-    lin = _user(base, "lin", "creator")
+    lin = api_user(base, "lin", "creator", "Lin")
     post = call_api(
         base,
         "POST",
@@ -62,7 +47,7 @@ def _world(base, live_server):
         body={"title": "春茶直播 Spring tea", "product_ids": [tea["id"], cup["id"]]},
     )["session"]
     call_api(base, "POST", f"/api/v1/live/{session['id']}/start", lin)
-    mei = _user(base, "mei", "shopper")
+    mei = api_user(base, "mei", "shopper", "Mei")
     order = call_api(
         base,
         "POST",
@@ -228,7 +213,7 @@ def _one_row(page):
 def test_phone_tab_bar_me_page_and_language(live_server, new_page, shots):
     base = live_server.url
     tea, _cup = merchant_with_two_products(base)
-    _user(base, "mei", "shopper")
+    api_user(base, "mei", "shopper", "Mei")
     page = new_page(viewport=PHONE)
     page.goto(base + "/")
     bar = page.locator("nav.tabbar")

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from tests.factories.journeys import call_api, merchant_with_two_products
+from tests.factories.journeys import api_user, call_api, merchant_with_two_products
 from tests.plugins.app import PASSWORD
 from tests.plugins.axe import assert_accessible
 
@@ -61,20 +61,6 @@ def consent(base, token, product_id):
     )
 
 
-def person(base, username, role):
-    return call_api(
-        base,
-        "POST",
-        "/api/v1/users",
-        body={
-            "username": username,
-            "email": f"{username}@example.com",
-            "password": PASSWORD,
-            "role": role,
-        },
-    )["token"]
-
-
 @pytest.mark.parametrize(
     ("viewport", "locale", "lang"),
     [(PHONE, "en-US", "en"), (DESKTOP, "en-US", "en"), (PHONE, "zh-CN", "zh")],
@@ -92,7 +78,7 @@ def test_host_features_launches_and_sees_sales_change(
         body={"login": "xihu_tea", "password": PASSWORD},
     )["token"]
     consent(base, shop_token, tea["id"])
-    host_token = person(base, "lily", "creator")
+    host_token = api_user(base, "lily", "creator")
     session = call_api(
         base,
         "POST",
@@ -157,7 +143,7 @@ def test_host_features_launches_and_sees_sales_change(
     assert gmv.inner_text() == "¥0.00"
 
     # A viewer grabs a unit and pays for it (cash on delivery) through the API.
-    buyer = person(base, "mei", "shopper")
+    buyer = api_user(base, "mei", "shopper")
     sale_id = int(sale_row.get_attribute("data-sale-id"))
     hold = call_api(
         base, "POST", f"/api/v1/flash-sales/{sale_id}/grab", buyer, body={"qty": 1}

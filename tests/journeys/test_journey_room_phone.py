@@ -10,7 +10,13 @@ import re
 
 import pytest
 
-from tests.factories.journeys import call_api, login, merchant_with_two_products
+from tests.factories.journeys import (
+    api_user,
+    call_api,
+    live_on_air,
+    login,
+    merchant_with_two_products,
+)
 from tests.plugins.app import PASSWORD
 from tests.plugins.axe import assert_accessible
 
@@ -18,20 +24,6 @@ pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
-
-
-def _user(base, username, role):
-    return call_api(
-        base,
-        "POST",
-        "/api/v1/users",
-        body={
-            "username": username,
-            "email": f"{username}@example.com",
-            "password": PASSWORD,
-            "role": role,
-        },
-    )["token"]
 
 
 def _box(page, selector):
@@ -63,25 +55,7 @@ def _live_world(base):
         shop,
         body={"flash_min_price_cents": 9900, "flash_max_units": 5},
     )
-    host = _user(base, "lily", "creator")
-    session = call_api(
-        base,
-        "POST",
-        "/api/v1/live",
-        host,
-        body={
-            "title": "春茶直播 Spring tea live",
-            "product_ids": [tea["id"], cup["id"]],
-        },
-    )["session"]
-    call_api(base, "POST", f"/api/v1/live/{session['id']}/start", host)
-    call_api(
-        base,
-        "POST",
-        f"/api/v1/live/{session['id']}/pin",
-        host,
-        {"product_id": cup["id"]},
-    )
+    session, host = live_on_air(base, [tea, cup], pinned=cup)
     return tea, cup, session, host
 
 
@@ -95,7 +69,7 @@ def test_phone_viewer_buys_in_the_room_and_grabs_a_flash_unit_in_two_taps(
     base = live_server.url
     tea, cup, session, host = _live_world(base)
     room_url = f"{base}/live/{session['id']}"
-    buyer = _user(base, "mei", "shopper")
+    buyer = api_user(base, "mei", "shopper")
 
     viewer = new_page(viewport=PHONE)
     login(viewer, base, "mei")
@@ -219,12 +193,9 @@ def test_desktop_room_has_chat_beside_the_video_and_the_sheet_works(
 ):
     base = live_server.url
     _tea, _cup, session, _host = _live_world(base)
-    _user(base, "mei", "shopper")
+    api_user(base, "mei", "shopper")
     viewer = new_page(viewport=DESKTOP, locale="zh-CN")  # the site answers in Chinese
-    viewer.goto(base + "/login")
-    viewer.fill("#f-login", "mei")
-    viewer.fill("#f-password", PASSWORD)
-    viewer.press("#f-password", "Enter")
+    login(viewer, base, "mei")
     viewer.wait_for_url(base + "/")
     viewer.goto(f"{base}/live/{session['id']}")
     viewer.wait_for_selector("#live-chat-form:not([hidden])")

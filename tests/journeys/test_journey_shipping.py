@@ -10,7 +10,13 @@ import re
 
 import pytest
 
-from tests.factories.journeys import call_api, merchant_with_two_products
+from tests.factories.journeys import (
+    api_user,
+    call_api,
+    live_on_air,
+    login,
+    merchant_with_two_products,
+)
 from tests.plugins.app import PASSWORD
 from tests.plugins.axe import assert_accessible
 
@@ -21,20 +27,6 @@ WORDS = {  # what the pages say, by locale
     "en-US": {"free": "Free", "free_over": "Free over ¥99.00"},
     "zh-CN": {"free": "包邮", "free_over": "满¥99.00包邮"},
 }
-
-
-def _user(base, username, role):
-    return call_api(
-        base,
-        "POST",
-        "/api/v1/users",
-        body={
-            "username": username,
-            "email": f"{username}@example.com",
-            "password": PASSWORD,
-            "role": role,
-        },
-    )["token"]
 
 
 def _world(base):
@@ -52,34 +44,8 @@ def _world(base):
         {"shipping_fee_cents": 800, "free_shipping_over_cents": 9900},
     )["settings"]
     assert settings["shipping_fee_cents"] == 800
-    host = _user(base, "lily", "creator")
-    session = call_api(
-        base,
-        "POST",
-        "/api/v1/live",
-        host,
-        body={
-            "title": "春茶直播 Spring tea live",
-            "product_ids": [tea["id"], cup["id"]],
-        },
-    )["session"]
-    call_api(base, "POST", f"/api/v1/live/{session['id']}/start", host)
-    call_api(
-        base,
-        "POST",
-        f"/api/v1/live/{session['id']}/pin",
-        host,
-        {"product_id": cup["id"]},
-    )
-    return cup, session, _user(base, "mei", "shopper")
-
-
-def _sign_in(page, base, username):
-    page.goto(base + "/login")
-    page.fill("#f-login", username)
-    page.fill("#f-password", PASSWORD)
-    page.click("form:has(#f-password) button[type=submit]")
-    page.wait_for_url(base + "/")
+    session, _host = live_on_air(base, [tea, cup], pinned=cup)
+    return cup, session, api_user(base, "mei", "shopper")
 
 
 @pytest.mark.parametrize("locale", ["en-US", "zh-CN"])
@@ -90,7 +56,8 @@ def test_phone_shopper_sees_the_shops_fee_at_checkout_and_in_the_buy_sheet(
     words = WORDS[locale]
     cup, session, buyer = _world(base)
     page = new_page(locale=locale, viewport=PHONE)
-    _sign_in(page, base, "mei")
+    login(page, base, "mei")
+    page.wait_for_url(base + "/")
 
     # One ¥89 cup: below ¥99, so ¥8 shipping, and the total says ¥97.
     page.goto(base + cup["url"])

@@ -35,6 +35,21 @@ class Invalid(DomainError):
     code, status = "invalid", 400
 
 
+def whole_number(data, key, lo, hi, default=None):
+    """`data[key]` (or `default` when absent): a whole number from `lo` to `hi`,
+    else Invalid naming the field (booleans are not numbers)."""
+    value = data.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+        raise Invalid(
+            "%(key)s must be a whole number from %(lo)d to %(hi)d.",
+            field=key,
+            key=key,
+            lo=lo,
+            hi=hi,
+        )
+    return value
+
+
 class NotAuthenticated(DomainError):
     code, status = "not_signed_in", 401
 

@@ -3,6 +3,7 @@ once by the app factory (connecting twice is harmless: blinker keeps one)."""
 
 from livestall.attribution import receivers as attribution
 from livestall.flash import receivers as flash
+from livestall.group_buy import receivers as group_buy
 from livestall.notifications import receivers as notifications
 from livestall.orders import receivers as orders
 from livestall.search import receivers as search
@@ -10,5 +11,5 @@ from livestall.search import receivers as search
 
 def connect_all():
     """Connect every domain's receivers to the signals they follow."""
-    for domain in (attribution, flash, notifications, orders, search):
+    for domain in (attribution, flash, group_buy, notifications, orders, search):
         domain.connect()

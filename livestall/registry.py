@@ -13,6 +13,7 @@ from livestall.catalog.models import Product, ProductImage
 from livestall.content.models import Comment, Follow, Like, Post, PostImage, PostProduct
 from livestall.db.migrations import SchemaVersion
 from livestall.flash.models import FlashBuyer, FlashSale, Reservation
+from livestall.group_buy.models import GroupBuy, Team, TeamMember
 from livestall.live.models import (
     BlockedWord,
     ChatMessage,
@@ -67,6 +68,9 @@ MODELS = [
     LineAdjustment,
     MerchantProfile,
     Notification,
+    GroupBuy,
+    Team,
+    TeamMember,
     LiveSession,
     LiveProduct,
     ChatMessage,

@@ -7,6 +7,7 @@ from blueprints.api import (  # noqa: F401 - routes
     catalog,
     content,
     flash,
+    group_buy,
     live,
     orders,
     search,

@@ -27,6 +27,7 @@ from livestall.errors import (
     NotFound,
     OutOfStock,
     SaleEnded,
+    whole_number,
 )
 from livestall.flash import consent
 from livestall.flash.models import FlashBuyer, FlashSale, Reservation
@@ -45,19 +46,6 @@ class SaleNotStarted(Conflict):
     code = "sale_not_started"
 
 
-def _int(data, key, lo, hi, default=None):
-    value = data.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
-        raise Invalid(
-            "%(key)s must be a whole number from %(lo)d to %(hi)d.",
-            field=key,
-            key=key,
-            lo=lo,
-            hi=hi,
-        )
-    return value
-
-
 def launch(session, user, data, now=None):
     """Start a sale in a live session: units leave the product's stock now.
 
@@ -71,18 +59,20 @@ def launch(session, user, data, now=None):
         raise Invalid("Send the sale as a JSON object.")
     if session.status != "live":
         raise sessions.NotLive("Launch flash sales while the live is on.")
-    product_id = _int(data, "product_id", 1, 2**53)
+    product_id = whole_number(data, "product_id", 1, 2**53)
     product = Product.get_or_none(Product.id == product_id)
     if product is None:
         raise Invalid("There is no product %(id)d.", field="product_id", id=product_id)
     if product.is_archived:
         raise Invalid("This product is no longer sold.", field="product_id")
     availability.check([product])  # a suspended merchant's: 409 not_for_sale
-    price = _int(data, "price_cents", 1, product.price_cents)
-    quantity = _int(data, "quantity", 1, QUANTITY_MAX)
-    limit = _int(data, "per_user_limit", 1, min(PER_USER_MAX, quantity), default=1)
-    duration = _int(data, "duration_s", *DURATION_S)
-    delay = _int(data, "start_delay_s", 0, DELAY_MAX_S, default=0)
+    price = whole_number(data, "price_cents", 1, product.price_cents)
+    quantity = whole_number(data, "quantity", 1, QUANTITY_MAX)
+    limit = whole_number(
+        data, "per_user_limit", 1, min(PER_USER_MAX, quantity), default=1
+    )
+    duration = whole_number(data, "duration_s", *DURATION_S)
+    delay = whole_number(data, "start_delay_s", 0, DELAY_MAX_S, default=0)
     consent.check(product.id, price, quantity)  # a clear refusal, nothing written
     now = now or utcnow()
     starts = now + datetime.timedelta(seconds=delay)

@@ -78,3 +78,24 @@ def mark_read(user, up_to_id=None):
         # cannot even compare one past 2**63 (SQLite raised OverflowError: a 500).
         where &= Notification.id <= max(0, min(up_to_id, 2**53))
     return Notification.update(read_at=utcnow()).where(where).execute()
+
+
+def notify_people(kind, people, data, actor_id=None):
+    """Tell each of `people` ({user id: order id or None}) about `kind` (not an
+    order's move: e.g. `team_joined`, `team_formed`), with `data`; rows written."""
+    now = utcnow()
+    rows = [
+        {
+            "user": uid,
+            "kind": kind,
+            "order_id": order_id,
+            "actor": actor_id,
+            "data": data,
+            "created_at": now,
+        }
+        for uid, order_id in sorted(people.items())
+        if uid != actor_id
+    ]
+    if rows:
+        Notification.insert_many(rows).execute()
+    return len(rows)

@@ -128,6 +128,7 @@ def place_order(
     reservation_ids=None,
     visitor_id=None,
     address_id=None,
+    claim=None,
 ):
     """Create one order per merchant and currency; return (orders, created).
 
@@ -147,6 +148,14 @@ def place_order(
     fields are copied onto the orders (the digest holds the id, so a replay
     matches even after the address changed). A typed `shipping` is remembered
     in the buyer's address book (`accounts.addresses.remember`).
+
+    `claim` places a campaign's order (a seat in a group-buying team): it names
+    the lines (`claim.items`: {product id: (qty, source)}) and what the digest
+    holds of it (`claim.digest`); in the transaction, after this buyer's lock
+    and before any stock is taken, `claim.take(buyer, products)` makes its
+    guarded claims (raising a domain error refuses the whole checkout) and
+    returns the price offers of its lines ({product id: [pricing.Offer]}).
+    `order_placed` carries it (`claim=`) so its domain records what was won.
     """
     if not isinstance(idempotency_key, str) or not KEY_RE.match(idempotency_key):
         raise Invalid(
@@ -158,7 +167,10 @@ def place_order(
             "Choose cash on delivery or bank transfer.", field="payment_method"
         )
     reservation_ids = grabs.clean_ids(reservation_ids)
-    items = clean_items(items) if items or not reservation_ids else {}
+    if claim is not None:
+        items, reservation_ids = claim.items, []
+    else:
+        items = clean_items(items) if items or not reservation_ids else {}
     if address_id is not None:
         address_id = clean_address_id(address_id)
         shipping = None
@@ -166,6 +178,8 @@ def place_order(
         shipping = clean_shipping(shipping)
     asked = shipping if address_id is None else {"address_id": address_id}
     digest = _hash(items, asked, payment_method, reservation_ids)
+    if claim is not None:
+        digest = _hash(items, asked, payment_method, claim.digest)
     items = _verified(items, buyer, visitor_id)  # reads only: before the transaction
     try:
         with transaction():
@@ -183,7 +197,7 @@ def place_order(
                 buyer=buyer.id, idempotency_key=idempotency_key, request_hash=digest
             )
             orders = _take_stock_and_write(
-                buyer, checkout, items, shipping, payment_method, reservation_ids
+                buyer, checkout, items, shipping, payment_method, reservation_ids, claim
             )
             if address_id is None:
                 addresses.remember(buyer, shipping)
@@ -213,7 +227,7 @@ def _replay(checkout, digest):
 
 
 def _take_stock_and_write(
-    buyer, checkout, items, shipping, payment_method, reservation_ids=()
+    buyer, checkout, items, shipping, payment_method, reservation_ids=(), claim=None
 ):
     products = {p.id: p for p in Product.select().where(Product.id.in_(list(items)))}
     holds = grabs.convert(buyer, reservation_ids)
@@ -228,6 +242,7 @@ def _take_stock_and_write(
     limits.check_unshipped(
         buyer, {pid: qty for pid, (qty, _source) in items.items()}, products
     )
+    offers = {} if claim is None else claim.take(buyer, products)
     merchants = {p.merchant_id for p in products.values()}
     merchants |= {h.sale.product.merchant_id for h in holds}
     if payment_method not in payments.methods_for(merchants):
@@ -248,7 +263,7 @@ def _take_stock_and_write(
     profiles = shipping_fees.profiles_of(merchants)  # their fees as of now
     # one order per shop and currency: a total never adds up two currencies (the
     # stable sort keeps price_lines' order inside each group)
-    by_order = sorted(price_lines(items, products, holds), key=_order_key)
+    by_order = sorted(price_lines(items, products, holds, offers), key=_order_key)
     for (merchant_id, _currency), group in groupby(by_order, key=_order_key):
         group = list(group)
         goods = sum(line.total_cents for line in group)
@@ -287,6 +302,7 @@ def _take_stock_and_write(
         taken={pid: qty for pid, (qty, _source) in items.items()},
         buyer=buyer,
         placed_at=now,
+        claim=claim,
     )
     return orders
 

@@ -10,7 +10,7 @@ from livestall.catalog import inventory
 from livestall.db.base import isoformat, transaction, utcnow
 from livestall.errors import Conflict, Invalid, NotAllowed, NotFound
 from livestall.notifications import rules as notifications
-from livestall.orders import payments
+from livestall.orders import payments, signals
 from livestall.orders.models import Order, OrderEvent, OrderLine
 from livestall.platform import audit, settings
 
@@ -28,6 +28,19 @@ TRANSITIONS = {
     ("delivered", "refunded"): {"merchant"},
 }
 RESTOCK = {"cancelled", "refunded"}
+HELD_MOVES = {"shipped", "delivered"}  # what a fulfilment hold stops
+
+
+def fulfilment_hold(order):
+    """Why `order` may not be shipped or delivered yet (a domain error), or None."""
+    if order.status not in ("pending_payment", "paid", "shipped"):
+        return None
+    for _receiver, error in signals.fulfilment_hold.send(None, order=order):
+        if error is not None:
+            return error
+    return None
+
+
 DEFAULT_RETURN_WINDOW_DAYS = 7  # 七天无理由退货: seven days, no reason needed
 
 
@@ -81,6 +94,7 @@ def _role_in(user, order):
 def allowed_moves(user, order):
     roles = _role_in(user, order)
     pay = payments.provider(order.payment_method)
+    held = HELD_MOVES if fulfilment_hold(order) is not None else ()
     return [
         to
         for (frm, to), who in TRANSITIONS.items()
@@ -95,6 +109,7 @@ def allowed_moves(user, order):
             frm == "pending_payment" and to == "paid" and not pay.merchant_marks_paid
         )
         and not (frm == "delivered" and returns_open_until(order) is None)
+        and to not in held
     ]
 
 
@@ -105,6 +120,10 @@ def move(user, order, to_status, tracking_number=None, note=""):
         if payments.provider(order.payment_method).lapse == "unshipped":
             raise Conflict("This order was cancelled: it was not shipped in time.")
         raise Conflict("This order was cancelled: it was not paid in time.")
+    if to_status in HELD_MOVES and _role_in(user, order):
+        hold = fulfilment_hold(order)
+        if hold is not None:
+            raise hold
     if to_status not in allowed_moves(user, order):
         roles = _role_in(user, order)
         window = returns_until(order)
@@ -145,6 +164,8 @@ def _apply(order, to_status, changes, actor_id, note, reason=None):
     """The guarded UPDATE from `order.status`, its side effects and its event
     (actor None: the system, e.g. an unpaid order's time ran out)."""
     with transaction():
+        if to_status in RESTOCK:
+            signals.order_closing.send(None, order=order, to_status=to_status)
         moved = (
             Order.update(changes)
             .where((Order.id == order.id) & (Order.status == order.status))
@@ -170,6 +191,16 @@ def _apply(order, to_status, changes, actor_id, note, reason=None):
             f"order_{to_status}", moved, actor_id=actor_id, reason=reason
         )
     return moved
+
+
+def close(order, to_status, actor_id, note="", reason=None):
+    """Cancel or refund `order` for a rule rather than a person's button (a seat
+    given up, a team that failed): the same guarded move, its stock back once and
+    both parties told (`reason`: why). 409 if the order moved meanwhile."""
+    if to_status not in RESTOCK:
+        raise ValueError(to_status)
+    changes = {"status": to_status, "updated_at": utcnow()}
+    return _apply(order, to_status, changes, actor_id, note, reason)
 
 
 # --- pending orders run out of time: transfers not paid, cash on delivery not shipped

@@ -28,8 +28,10 @@ from livestall.content.models import Post, PostProduct
 from livestall.flash.models import FlashSale
 from livestall.live.models import LiveProduct
 
-KINDS = ("post", "live", "share", "flash")
-CLIENT_KINDS = KINDS  # what a cart line or a checkout body may name (as before)
+CLIENT_KINDS = ("post", "live", "share", "flash")  # what a client may name
+# + what only the server writes: `group:ID` is the group deal whose price a line
+# paid (a price adjustment's source, never a line's)
+KINDS = (*CLIENT_KINDS, "group")
 ROOM_KINDS = ("live", "flash")  # bought inside a live room
 ROOM_TOUCHES = ("live_watch", "flash_grab")  # what shows a buyer was in a room
 ID_DIGITS = 12

@@ -123,12 +123,14 @@ def hold_line(hold):
     return _at(hold.sale.product, hold.qty, offer, flash, hold.id)
 
 
-def price_lines(items, products, holds=()):
+def price_lines(items, products, holds=(), offers=None):
     """Price a checkout: `items` {product id: (qty, source text)} at their
-    `products`, and flash-sale `holds` at the sale's price. Returns the lines
-    grouped by shop (the order checkout writes them in)."""
+    `products` and the `offers` {product id: [Offer]} they are entitled to, and
+    flash-sale `holds` at the sale's price. Returns the lines grouped by shop
+    (the order checkout writes them in)."""
+    offers = offers or {}
     lines = [
-        price_line(products[pid], qty, LineSource.parse(source))
+        price_line(products[pid], qty, LineSource.parse(source), offers.get(pid, ()))
         for pid, (qty, source) in items.items()
     ]
     lines += [hold_line(hold) for hold in holds]

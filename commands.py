@@ -164,7 +164,8 @@ def video_server(print_config):
 @with_appcontext
 def expire_unpaid():
     """Cancel orders whose time to be paid (bank transfer) or shipped (cash on
-    delivery) is over, and end lives whose stream stayed away past its grace
+    delivery) is over, close group-buying teams past their time (failed, orders
+    refunded; or virtually filled), and end lives whose stream stayed away past its grace
     period (the server does both every minute too; this is for cron on hosts that
     run without it)."""
     from blueprints.maintenance import maintenance_pass
@@ -172,3 +173,4 @@ def expire_unpaid():
     done = maintenance_pass(current_app._get_current_object())
     click.echo(f"Cancelled {len(done['unpaid_cancelled'])} unpaid order(s).")
     click.echo(f"Ended {len(done['lives_ended'])} live(s) whose stream stayed away.")
+    click.echo(f"Closed {len(done['teams_closed'])} group-buying team(s) past time.")

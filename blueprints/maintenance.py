@@ -1,6 +1,6 @@
 """A serving process's chores, every minute: cancel the pending orders whose time is
-over (bank transfers not paid, cash on delivery not shipped), end the lives whose
-stream stayed away. `app.py` starts the loop; `flask expire-unpaid` (commands.py)
+over (bank transfers not paid, cash on delivery not shipped), close the group-buying
+teams past their time, end the lives whose stream stayed away. `app.py` starts the loop; `flask expire-unpaid` (commands.py)
 runs one pass for cron."""
 
 import logging
@@ -18,12 +18,14 @@ def maintenance_pass(app):
     in several processes at once: every change is a guarded UPDATE. Returns what
     it changed."""
     from blueprints.live import video
+    from livestall.group_buy import expiry as teams
     from livestall.orders import lifecycle as orders
 
     with app.app_context(), db.connection_context():
         return {
             "unpaid_cancelled": orders.expire_unpaid(),
             "lives_ended": video.end_gone_streams(app),
+            "teams_closed": teams.expire_teams(),
         }
 
 

@@ -13,7 +13,7 @@ def _base():
 
 
 def _deal_body(deal):
-    return deals.deal_dict(deal, teams.open_teams(deal), base_url=_base())
+    return teams.deal_dict(deal, teams.open_teams(deal), base_url=_base())
 
 
 def _seat_answer(team, order, created):
@@ -51,7 +51,7 @@ def list_merchant_group_buys():
     page, per_page = pagination()
     found, total = deals.deals_of(user, page, per_page)
     return jsonify(
-        items=[deals.deal_dict(d, base_url=_base()) for d in found],
+        items=[teams.deal_dict(d, base_url=_base()) for d in found],
         page=page,
         per_page=per_page,
         total=total,

@@ -17,7 +17,7 @@ from peewee import fn
 
 from livestall.catalog import availability
 from livestall.catalog.models import Product
-from livestall.db.base import isoformat, transaction, utcnow
+from livestall.db.base import transaction, utcnow
 from livestall.errors import AlreadyExists, Conflict, Invalid, NotFound, whole_number
 from livestall.group_buy.models import GroupBuy, Team
 from livestall.live.sessions import parse_time
@@ -172,35 +172,3 @@ def team_counts(deal_ids):
     for deal_id, status, n in rows:
         counts[deal_id][f"teams_{status}"] = n
     return counts
-
-
-def deal_dict(deal, open_teams=None, now=None, base_url=""):
-    """API.md's `group_buy` (plus currency, list price, virtual_fill, product)."""
-    product = deal.product
-    cover = product.cover
-    out = {
-        "id": deal.id,
-        "product_id": deal.product_id,
-        "price_cents": deal.price_cents,
-        "list_price_cents": product.price_cents,
-        "currency": deal.currency,
-        "team_size": deal.team_size,
-        "team_window_s": deal.team_window_s,
-        "ends_at": isoformat(deal.ends_at),
-        "per_user_limit": deal.per_user_limit,
-        "virtual_fill": bool(deal.virtual_fill),
-        "status": status_of(deal, now),
-        "stats": team_counts([deal.id])[deal.id],
-        "product": {
-            "id": product.id,
-            "title": product.title,
-            "url": product.url,
-            "image_url": cover.thumb_url if cover else None,
-            "stock": product.stock,
-        },
-    }
-    if open_teams is not None:
-        from livestall.group_buy import teams
-
-        out["open_teams"] = [teams.team_dict(t, base_url=base_url) for t in open_teams]
-    return out

@@ -12,8 +12,8 @@ checks `expires_at` in its own UPDATE.
 
 from livestall.db.base import on_commit, transaction, utcnow
 from livestall.errors import Conflict
-from livestall.group_buy import signals, teams
-from livestall.group_buy.models import GroupBuy, Team, TeamMember
+from livestall.group_buy import signals
+from livestall.group_buy.models import GroupBuy, Team, TeamMember, live_seats
 from livestall.notifications import rules as notifications
 from livestall.orders import lifecycle
 from livestall.orders.models import Order
@@ -68,7 +68,7 @@ def _close(team_id, now):
         if virtual:
             notifications.notify_people(
                 "team_formed",
-                teams.member_orders(team_id),
+                live_seats(team_id),
                 {
                     "team_id": team_id,
                     "group_buy_id": deal.id,

@@ -101,3 +101,13 @@ class TeamMember(BaseModel):
             (("user", "open_deal"), True),
             (("team", "status"), False),
         )
+
+
+def live_seats(team_id):
+    """{user id: order id} of the team's live seats."""
+    return {
+        m.user_id: m.order_id
+        for m in TeamMember.select().where(
+            (TeamMember.team == team_id) & (TeamMember.status == "active")
+        )
+    }

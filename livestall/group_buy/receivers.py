@@ -4,6 +4,7 @@ waits to ship."""
 
 from livestall.db.base import on_commit
 from livestall.group_buy import signals, teams
+from livestall.group_buy.models import live_seats
 from livestall.notifications import rules as notifications
 from livestall.orders import signals as order_signals
 
@@ -13,7 +14,7 @@ def _seat_placed(sender, orders, buyer, placed_at, claim=None, **placed):
         return
     teams.record_seat(claim, buyer, orders, placed_at)
     team = claim.team
-    members = teams.member_orders(team.id)
+    members = live_seats(team.id)
     data = {
         "team_id": team.id,
         "group_buy_id": claim.deal.id,

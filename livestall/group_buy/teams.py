@@ -20,7 +20,7 @@ import datetime
 from livestall.content import social
 from livestall.db.base import isoformat, transaction, utcnow
 from livestall.errors import Conflict, LimitReached, NotAllowed, NotFound, whole_number
-from livestall.group_buy import deals
+from livestall.group_buy import deals, expiry
 from livestall.group_buy.models import GroupBuy, Team, TeamMember
 from livestall.orders import checkout, lifecycle, sources
 from livestall.orders.models import Order
@@ -263,8 +263,6 @@ def get(team_id, now=None):
     if team is None:
         raise NotFound("No such team.")
     if team.status == "open" and team.expires_at <= (now or utcnow()):
-        from livestall.group_buy import expiry
-
         expiry.expire_teams(now=now, team_ids=[team.id])
         team = Team.get_by_id(team.id)
     return team
@@ -272,8 +270,6 @@ def get(team_id, now=None):
 
 def open_teams(deal, limit=10, now=None):
     """The deal's open teams with seats left, closest to filling first."""
-    from livestall.group_buy import expiry
-
     now = now or utcnow()
     expiry.expire_teams(now=now, deal_id=deal.id)
     return list(
@@ -306,16 +302,6 @@ def members_of(team_ids):
     for member in rows:
         found[member.team_id].append(member)
     return found
-
-
-def member_orders(team_id):
-    """{user id: order id} of the team's live seats."""
-    return {
-        m.user_id: m.order_id
-        for m in TeamMember.select().where(
-            (TeamMember.team == team_id) & (TeamMember.status == "active")
-        )
-    }
 
 
 def team_of_order(order_id):
@@ -393,3 +379,33 @@ def record_seat(claim, buyer, orders, now):
             TeamMember.update(open_deal=None).where(
                 TeamMember.team == team.id
             ).execute()
+
+
+def deal_dict(deal, open_teams=None, now=None, base_url=""):
+    """API.md's `group_buy` (plus currency, list price, virtual_fill, product)."""
+    product = deal.product
+    cover = product.cover
+    out = {
+        "id": deal.id,
+        "product_id": deal.product_id,
+        "price_cents": deal.price_cents,
+        "list_price_cents": product.price_cents,
+        "currency": deal.currency,
+        "team_size": deal.team_size,
+        "team_window_s": deal.team_window_s,
+        "ends_at": isoformat(deal.ends_at),
+        "per_user_limit": deal.per_user_limit,
+        "virtual_fill": bool(deal.virtual_fill),
+        "status": deals.status_of(deal, now),
+        "stats": deals.team_counts([deal.id])[deal.id],
+        "product": {
+            "id": product.id,
+            "title": product.title,
+            "url": product.url,
+            "image_url": cover.thumb_url if cover else None,
+            "stock": product.stock,
+        },
+    }
+    if open_teams is not None:
+        out["open_teams"] = [team_dict(t, base_url=base_url) for t in open_teams]
+    return out

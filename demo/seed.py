@@ -2,7 +2,8 @@
 bilingual catalogue whose product pictures are drawn here and stored through the
 real upload pipeline (`livestall.media.images.ingest`), and the creators' posts (with
 their own flat-lay photos), follows, likes and comments; then three live shows
-(`demo.lives`: one on air, one tomorrow, one replay).
+(`demo.lives`: one on air, one tomorrow, one replay; `demo.group_buys`: deals with
+teams forming).
 
 `plan(n)` is the number of `progress(1)` calls `seed(products=n, ...)` makes.
 Everything is deterministic (`random.Random(42)` for the catalogue, another fixed
@@ -17,7 +18,7 @@ import re
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from demo import lives
+from demo import group_buys, lives
 from demo.art import picture_png, png_bytes, post_photo_png, render_avatar
 from demo.data import (
     ADMIN,
@@ -579,6 +580,11 @@ def _seed(products, media_dir, hash_method, thumb_size, progress):
         _react(created, users)
     progress(1)
     shows = lives.seed_lives(users, utcnow()) if specs else {}
+    on_air = shows.get("on_air")
+    if specs:
+        group_buys.seed_group_buys(
+            users, utcnow(), on_air.pinned_product_id if on_air else None
+        )
     progress(1)
     return (
         f"Seeded {len(specs)} products from {len(MERCHANTS)} shops, "

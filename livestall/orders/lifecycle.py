@@ -120,7 +120,7 @@ def move(user, order, to_status, tracking_number=None, note=""):
         if payments.provider(order.payment_method).lapse == "unshipped":
             raise Conflict("This order was cancelled: it was not shipped in time.")
         raise Conflict("This order was cancelled: it was not paid in time.")
-    if to_status in HELD_MOVES and _role_in(user, order):
+    if isinstance(to_status, str) and to_status in HELD_MOVES and _role_in(user, order):
         hold = fulfilment_hold(order)
         if hold is not None:
             raise hold

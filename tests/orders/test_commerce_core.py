@@ -225,8 +225,8 @@ def test_order_placed_is_sent_once_per_checkout_and_never_on_a_replay(room):
     tea = room["tea"]["id"]
     heard = []
 
-    def listen(sender, orders, lines_of, products, taken, buyer, placed_at):
-        heard.append(([o.id for o in orders], taken, buyer.username))
+    def listen(sender, orders, lines_of, products, taken, buyer, placed_at, claim):
+        heard.append(([o.id for o in orders], taken, buyer.username, claim))
 
     order_placed.connect(listen)
     try:
@@ -236,7 +236,7 @@ def test_order_placed_is_sent_once_per_checkout_and_never_on_a_replay(room):
     finally:
         order_placed.disconnect(listen)
     assert (first.status_code, again.status_code) == (201, 200)
-    assert heard == [([first.get_json()["order"]["id"]], {tea: 2}, "mei")]
+    assert heard == [([first.get_json()["order"]["id"]], {tea: 2}, "mei", None)]
 
 
 def test_the_cart_lets_go_of_what_was_bought_through_the_api(room, client):

@@ -19,6 +19,9 @@ from livestall.catalog.models import Product, ProductImage
 from livestall.content.models import Comment, Follow, Like, Post, PostImage, PostProduct
 from livestall.db.base import utcnow
 from livestall.flash import sales as flash_sales
+from livestall.group_buy import deals as group_deals
+from livestall.group_buy import teams as group_teams
+from livestall.group_buy.models import Team
 from livestall.live import chat, replay, sessions
 from livestall.live.models import LiveAction, LiveSession
 from livestall.media.models import Image
@@ -217,6 +220,15 @@ def test_seed_puts_a_live_on_air_one_tomorrow_and_a_replay(app):
             .where((LiveAction.session == on_air.id) & (LiveAction.kind == "pin"))
             .exists()
         )
+
+        # the pinned product sells as a group too, with teams forming (拼团)
+        deal = group_deals.running_deal(on_air.pinned_product_id)
+        assert deal is not None and deal.price_cents < on_air.pinned_product.price_cents
+        teams_of = {t.status: t for t in Team.select()}
+        assert sorted(teams_of) == ["open", "succeeded"]
+        forming = group_teams.open_teams(deal)
+        assert sorted(t.seats_left for t in forming) == [1, 2]
+        assert Team.select().where(Team.status == "succeeded").count() == 1
 
         tomorrow = shows["scheduled"]
         ahead = tomorrow.scheduled_at - now

@@ -15,6 +15,7 @@ from livestall.accounts.models import User
 from livestall.attribution import touchpoints
 from livestall.catalog import rules as catalog
 from livestall.content import social
+from livestall.group_buy import deals as group_deals
 from livestall.media import images
 from livestall.media.limits import UploadLimits
 from livestall.orders import sources
@@ -283,6 +284,16 @@ def line_source(given):
     return None
 
 
+def _shared_product(endpoint, view_args):
+    """The product a shared page sells (its share visit credits the sharer for
+    it): a product page's, a group-buying team page's deal's."""
+    if endpoint == "shop.product":
+        return view_args.get("product_id")
+    if endpoint == "group.team":
+        return group_deals.product_of_team(view_args.get("team_id"))
+    return None
+
+
 def _share_link():
     """Follow a share link: `?s=CODE` on any page records who shared what, then
     lands on the same page without the code (so a reload counts once).
@@ -310,9 +321,7 @@ def _share_link():
             visitor_id(),
             _user_id(),
             post_id=view_args.get("post_id") if rule.endpoint == "feed.post" else None,
-            product_id=(
-                view_args.get("product_id") if rule.endpoint == "shop.product" else None
-            ),
+            product_id=_shared_product(rule.endpoint, view_args),
             sharer_id=sharer,
             utm=_utm(),
         )

@@ -61,6 +61,9 @@ def create(merchant, data, now=None):
     if ends_at > now + LONGEST_DEAL:
         raise Invalid("A deal runs for at most 90 days.", field="ends_at")
     with transaction():
+        # the product's row held until commit: two creates at once on PostgreSQL
+        # (SQLite's writers are one at a time already) cannot both see no deal
+        Product.update(status=Product.status).where(Product.id == product.id).execute()
         if running_deal(product.id, now) is not None:
             raise AlreadyExists(
                 "This product already has a group deal running. End it first.",
@@ -135,6 +138,14 @@ def get(deal_id):
     if deal is None:
         raise NotFound("No such group deal.")
     return deal
+
+
+def product_of_team(team_id):
+    """The id of the product a team sells (None: no such team): a share link to
+    the team page is a share of this product, for attribution."""
+    return (
+        Team.select(GroupBuy.product).join(GroupBuy).where(Team.id == team_id).scalar()
+    )
 
 
 def of_merchant(merchant, deal_id):

@@ -206,13 +206,28 @@ def leave(buyer, team_id, now=None):
     )
     if member is None:
         raise NotFound("You are not in this team.")
+    closed = TeamClosed("This team has closed: your seat can no longer be given up.")
     if team.status != "open":
-        raise TeamClosed("This team has closed: your seat can no longer be given up.")
-    order = Order.get_by_id(member.order_id)
-    to = "refunded" if order.status == "paid" else "cancelled"
-    if order.status not in ("pending_payment", "paid"):
-        raise NotAllowed("This order can no longer be cancelled.")
-    return lifecycle.close(order, to, buyer.id, note="Left the team")
+        raise closed
+    with transaction():
+        # hold the team's row (the lock order of a joiner) while it is open: a
+        # last seat taken meanwhile formed it, and then this seat stays
+        still_open = (
+            Team.update(seats_taken=Team.seats_taken)
+            .where(
+                (Team.id == team.id)
+                & (Team.status == "open")
+                & (Team.expires_at > (now or utcnow()))
+            )
+            .execute()
+        )
+        if not still_open:
+            raise closed
+        order = Order.get_by_id(member.order_id)
+        to = "refunded" if order.status == "paid" else "cancelled"
+        if order.status not in ("pending_payment", "paid"):
+            raise NotAllowed("This order can no longer be cancelled.")
+        return lifecycle.close(order, to, buyer.id, note="Left the team")
 
 
 def free_seat(order, now=None):

@@ -11,7 +11,9 @@ ORDER_AUDIENCE = {
     "order_shipped": ("buyer",),
     "order_delivered": ("merchant",),
     "order_cancelled": ("other",),
-    "order_refunded": ("buyer",),
+    # the merchant hears of refunds they did not make (a seat given up, a team
+    # that failed): the money is theirs to send back
+    "order_refunded": ("buyer", "other"),
 }
 KINDS = tuple(ORDER_AUDIENCE)
 

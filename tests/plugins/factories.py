@@ -18,7 +18,7 @@ import functools
 import pytest
 
 from extensions import db
-from tests.factories import attribution, content, flash, live, orders, search
+from tests.factories import attribution, content, flash, group_buy, live, orders, search
 
 
 @pytest.fixture
@@ -39,6 +39,11 @@ def flash_world(app, api):
 @pytest.fixture
 def orders_world(api):
     return functools.partial(orders.world, api)
+
+
+@pytest.fixture
+def group_buy_world(api):
+    return functools.partial(group_buy.world, api)
 
 
 @pytest.fixture

@@ -68,7 +68,8 @@ def register_extensions(app):
     # Socket.IO handlers are declared at import; Flask-SocketIO copies declared
     # handlers into each new server, but attaches handlers declared after a server
     # exists to that server only. Import them first, so every app gets them.
-    from blueprints.live import events, flash_events  # noqa: F401
+    from blueprints.group_buy import events as team_events  # noqa: F401
+    from blueprints.live import events, flash_events, group_events  # noqa: F401
 
     # init_app keeps options between calls: a queue of an earlier app is not ours.
     socketio.server_options.pop("client_manager", None)
@@ -118,6 +119,7 @@ def register_blueprints(app):
     from blueprints.content.views import bp as feed_bp
     from blueprints.converters import IdConverter
     from blueprints.creator.views import bp as creator_bp
+    from blueprints.group_buy.views import bp as group_bp
     from blueprints.live.views import bp as live_bp
     from blueprints.merchant.views import bp as merchant_bp
     from blueprints.notifications.views import bp as notifications_bp
@@ -135,6 +137,7 @@ def register_blueprints(app):
         notifications_bp,
         admin_bp,
         search_bp,
+        group_bp,
         api_bp,
         live_bp,  # after the API: the access walk starts sessions through both
     ):

@@ -165,9 +165,9 @@ def video_server(print_config):
 def expire_unpaid():
     """Cancel orders whose time to be paid (bank transfer) or shipped (cash on
     delivery) is over, close group-buying teams past their time (failed, orders
-    refunded; or virtually filled), and end lives whose stream stayed away past its grace
-    period (the server does both every minute too; this is for cron on hosts that
-    run without it)."""
+    refunded; or virtually filled), and end lives whose stream stayed away past its
+    grace period (the server does all this every minute too; this is for cron on
+    hosts that run without it)."""
     from blueprints.maintenance import maintenance_pass
 
     done = maintenance_pass(current_app._get_current_object())

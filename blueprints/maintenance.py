@@ -1,7 +1,7 @@
 """A serving process's chores, every minute: cancel the pending orders whose time is
 over (bank transfers not paid, cash on delivery not shipped), close the group-buying
-teams past their time, end the lives whose stream stayed away. `app.py` starts the loop; `flask expire-unpaid` (commands.py)
-runs one pass for cron."""
+teams past their time, end the lives whose stream stayed away. `app.py` starts the
+loop; `flask expire-unpaid` (commands.py) runs one pass for cron."""
 
 import logging
 

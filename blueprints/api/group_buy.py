@@ -4,7 +4,7 @@ from flask import jsonify, request
 
 from blueprints.api.views import bp, json_body, me, pagination, require_role
 from blueprints.common import visitor_id
-from livestall.group_buy import deals, teams
+from livestall.group_buy import deals, expiry, stats, teams
 from livestall.orders import lifecycle as orders
 
 
@@ -42,6 +42,16 @@ def end_group_buy(deal_id):
     """Extension: the merchant ends a deal early (open teams run to expiry)."""
     deal = deals.end(require_role("merchant"), deal_id)
     return jsonify(group_buy=_deal_body(deal))
+
+
+@bp.get("/group-buys/<int:deal_id>/stats")
+def group_buy_stats(deal_id):
+    """Extension: the deal's figures for its merchant (another's deal is a 404):
+    teams by state, success rate, average time to fill, virtual share, seats,
+    units, GMV in cents and buyers."""
+    deal = deals.of_merchant(require_role("merchant"), deal_id)
+    expiry.expire_teams(deal_id=deal.id)
+    return jsonify(group_buy_id=deal.id, stats=stats.stats_of([deal])[deal.id])
 
 
 @bp.get("/merchant/group-buys")

@@ -19,6 +19,7 @@ from blueprints.common import (
     record_product_click,
     share_url,
 )
+from blueprints.group_buy import views as group_views
 from extensions import db
 from livestall.catalog import availability
 from livestall.catalog import rules as catalog
@@ -90,6 +91,7 @@ def product(product_id):
         more=more,
         share_url=share_url("shop.product", product_id=item.id),
         cart_source=_page_source(request.args.get("src")),
+        group=group_views.product_offer(item) if for_sale else None,
     )
 
 

@@ -135,6 +135,9 @@ _hearts = hearts.HeartLimiter()  # taps per socket and per room, in this process
 # Sent before a session's new status goes out to its room: flash_events ends the
 # sales of an ended live (and tells the room) before the room hears it ended.
 session_broadcast = Signal("live-session-broadcast")
+# What rides with the pinned product (join state, `pinned`): receivers return a dict
+# of keys; group_events adds `group_buy` (the pinned product's running deal).
+pin_extras = Signal("live-pin-extras")
 
 
 def reset():
@@ -378,14 +381,24 @@ accounts_signals.sessions_ended.connect(
 # --- the room -------------------------------------------------------------------------
 
 
+def pin_state(session, card):
+    """The keys that ride with the pinned `card` (`group_buy`: null without a deal)."""
+    out = {"group_buy": None}
+    for _receiver, extra in pin_extras.send(None, session=session, card=card):
+        out.update(extra or {})
+    return out
+
+
 def room_state(session, user):
     moderator = sessions.is_moderator(user, session)
+    pinned = sessions.pinned_card(session)
     banned, muted_until = (
         moderation.sanction_of(session, user.id) if user else (False, None)
     )
     state = {
         "session": sessions.session_dict(session, viewers=presence.count(session.id)),
-        "pinned_product": sessions.pinned_card(session),
+        "pinned_product": pinned,
+        **pin_state(session, pinned),
         "flash_sales": [
             flash_sales.sale_dict(sale) for sale in flash_sales.open_sales(session)
         ],
@@ -648,9 +661,10 @@ def on_pin(data):
 
 
 def broadcast_pin(session):
+    card = sessions.pinned_card(session)
     socketio.emit(
         "pinned",
-        {"session_id": session.id, "product": sessions.pinned_card(session)},
+        {"session_id": session.id, "product": card, **pin_state(session, card)},
         to=room(session.id),
         namespace=NS,
     )

@@ -44,6 +44,7 @@ from livestall.errors import (
     SaleEnded,
 )
 from livestall.flash import sales as flash_sales
+from livestall.group_buy import deals as group_deals
 from livestall.live import chat, listings, moderation, replay, sales, sessions
 
 LIST_SIZE = 24
@@ -306,6 +307,7 @@ def _console_page(session, errors=None, form=None, new_key=None):
             session=session,
             products=products,
             product_titles={p.id: p.title for p, _ in products},
+            group_deals=group_deals.running_deals([p.id for p, _ in products]),
             pinned=sessions.pinned_card(session),
             stats=_stats(session),
             held=chat.held_messages(session),

@@ -3,12 +3,16 @@ once: each field is checked on its own by the rules (catalog.clean, the shop
 settings' rules), so a form with three mistakes says three things, and the page
 keeps what was typed. The rules stay the one place that decides what is valid."""
 
+import datetime
+import re
+
 from flask_babel import gettext
 
 from blueprints.common import translate
 from livestall.catalog import rules as catalog
 from livestall.catalog.models import PRICE_MAX
 from livestall.errors import DomainError
+from livestall.group_buy import deals
 from livestall.merchants import rules as merchants
 from livestall.merchants import shipping
 
@@ -221,3 +225,73 @@ def settings_form(settings):
         "shipping_fee": yuan_text(settings["shipping_fee_cents"]),
         "free_shipping_over": yuan_text(settings["free_shipping_over_cents"]),
     }
+
+
+# --- group deals (拼团) ---------------------------------------------------------------
+
+# the window choices (seconds), as the form offers them
+GROUP_WINDOWS = (900, 1800, 3600, 2 * 3600, 6 * 3600, 12 * 3600, 86400, 2 * 86400)
+GROUP_WINDOWS += (3 * 86400, 7 * 86400)
+GROUP_FIELDS = {  # the rules' field -> the form's input
+    "product_id": "product_id",
+    "price_cents": "price",
+    "team_size": "team_size",
+    "team_window_s": "team_window",
+    "per_user_limit": "per_user_limit",
+    "ends_at": "ends_at",
+    "virtual_fill": "virtual_fill",
+}
+_LOCAL = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$")
+
+
+def local_moment(value, offset):
+    """A datetime-local value and the browser's getTimezoneOffset() (minutes, UTC
+    minus local; absent without JavaScript: UTC) -> naive UTC, or None."""
+    value, offset = (value or "").strip(), (offset or "0").strip()
+    if not _LOCAL.match(value) or not re.match(r"^-?\d{1,4}$", offset):
+        return None
+    if not -16 * 60 <= int(offset) <= 16 * 60:
+        return None
+    try:
+        moment = datetime.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if not 2000 <= moment.year <= 2999:
+        return None
+    return moment + datetime.timedelta(minutes=int(offset))
+
+
+def group_buy_data(form):
+    """(the data for `group_buy.deals.create`, {form input: message}) with every
+    mistake of the form's own at once; the rules then say what only they know
+    (the product is the merchant's, the price is below its list price)."""
+    errors = {}
+    data = {"virtual_fill": form.get("virtual_fill") == "1"}
+    product_id = whole(form.get("product_id"))
+    if not isinstance(product_id, int) or product_id < 1:
+        errors["product_id"] = gettext("Choose one of your products.")
+    data["product_id"] = product_id
+    price = parse_price(form.get("price"))
+    if not isinstance(price, int) or not 1 <= price <= PRICE_MAX:
+        errors["price"] = gettext("Enter a price like 99.00, with at most 2 decimals.")
+    data["price_cents"] = price
+    limits = (
+        ("team_size", *deals.TEAM_SIZE),
+        ("per_user_limit", 1, deals.PER_USER_MAX),
+    )
+    for name, lo, hi in limits:
+        value = whole(form.get(name))
+        if not isinstance(value, int) or not lo <= value <= hi:
+            errors[name] = gettext(
+                "Enter a whole number from %(lo)d to %(hi)d.", lo=lo, hi=hi
+            )
+        data[name] = value
+    window = whole(form.get("team_window"))
+    if window not in GROUP_WINDOWS:
+        errors["team_window"] = gettext("Choose how long a team has to fill.")
+    data["team_window_s"] = window
+    ends_at = local_moment(form.get("ends_at"), form.get("tz_offset"))
+    if ends_at is None:
+        errors["ends_at"] = gettext("Give a date and a time.")
+    data["ends_at"] = ends_at
+    return data, errors

@@ -32,6 +32,7 @@ from livestall.attribution.report import GROUPS
 from livestall.catalog import rules as catalog
 from livestall.catalog.models import Product
 from livestall.errors import DomainError
+from livestall.group_buy import deals as group_deals
 from livestall.merchants import rules as merchants
 from livestall.merchants.models import ATTRIBUTION_MODELS, MerchantProfile
 from livestall.orders.models import Order
@@ -52,7 +53,8 @@ def _me():
 @bp.route("/products")
 def products():
     items = Product.with_images(Product.of_merchant(_me()))
-    return render_template("merchant/products.html", products=items)
+    running = group_deals.running_deals([p.id for p in items])
+    return render_template("merchant/products.html", products=items, running=running)
 
 
 @bp.route("/products/new", methods=["GET", "POST"])

@@ -11,7 +11,7 @@ from livestall.db.base import utcnow
 from livestall.flash.models import FlashSale
 from livestall.live.models import ChatMessage, LiveProduct, LiveSession
 from livestall.orders import sources
-from livestall.orders.models import Order, OrderLine
+from livestall.orders.models import LineAdjustment, Order, OrderLine
 from livestall.orders.sources import LineSource
 
 
@@ -50,12 +50,18 @@ def session_of_source(text):
 
 
 def purchases(orders):
-    """For order lines that came from a live room: [(session_id, event payload)]."""
+    """For order lines that came from a live room: [(session_id, event payload)].
+    A group-buying seat is left out: the room hears it as `team_joined`, once."""
     out = []
     for order in orders:
+        seats = LineAdjustment.select(LineAdjustment.line).where(
+            LineAdjustment.kind == "group"
+        )
         lines = [
             line
-            for line in OrderLine.select().where(OrderLine.order == order.id)
+            for line in OrderLine.select().where(
+                (OrderLine.order == order.id) & OrderLine.id.not_in(seats)
+            )
             if LineSource.parse(line.source, kinds=sources.ROOM_KINDS) is not None
         ]
         if not lines:

@@ -11,7 +11,14 @@
    payment methods), GET /api/v1/addresses (the address book), POST /api/v1/orders
    with `address_id` (or a typed `shipping`, which the server remembers) and one
    idempotency key per sheet, reused on retry, so a double tap or a lost answer
-   never makes two orders. User text only ever goes in through textContent. */
+   never makes two orders. User text only ever goes in through textContent.
+
+   Group mode (拼团): LiveBuy.open({product_id, group: {group_buy_id, team_id}})
+   (a team_id joins that team, none starts a new one) reads the deal
+   (GET /api/v1/group-buys/ID) for its price and per-person limit and posts the
+   same body, with `source` (live:ID), to /api/v1/group-buys/ID/teams or
+   /api/v1/teams/ID/join; the answer says how many more are needed, with the
+   team's link to share. [data-buy][data-group-buy][data-team] links open it. */
 (function () {
   "use strict";
   var root = document.getElementById("live-room");
@@ -28,7 +35,7 @@
   var PAY_KEY = "livestall.payment_method";
   var QTY_MAX = 99;
 
-  var current = null;  // {product, reservation, qty, key, busy, timer, onPlaced}
+  var current = null;  // {product, reservation, group, deal, qty, key, busy, onPlaced}
 
   function api(method, url, body) {
     var options = {
@@ -92,7 +99,18 @@
   }
 
   function unitPrice() {
+    if (current.deal) return current.deal.price_cents;
     return current.reservation ? current.sale.price_cents : current.product.price_cents;
+  }
+
+  function title() {
+    if (!current || !current.group) return t("b_title");
+    return current.group.team_id ? t("g_join_title") : t("g_start_title");
+  }
+
+  function placeLabel() {
+    if (!current.group) return t("b_place");
+    return current.group.team_id ? t("g_place_join") : t("g_place_start");
   }
 
   // --- the sheet's parts -------------------------------------------------------------
@@ -106,7 +124,7 @@
     text.appendChild(K.el("span", "buy-product-title", product.title));
     var prices = K.el("span", "buy-prices");
     prices.appendChild(K.el("span", "buy-price", K.money(unitPrice(), product.currency)));
-    if (current.reservation && product.price_cents > unitPrice()) {
+    if ((current.reservation || current.deal) && product.price_cents > unitPrice()) {
       prices.appendChild(document.createTextNode(" "));
       prices.appendChild(K.el("s", "fsale-was", K.money(product.price_cents, product.currency)));
     }
@@ -115,6 +133,9 @@
     if (current.reservation) {
       current.holdNote = note;
       note.classList.add("buy-held");
+    } else if (current.deal) {
+      note.textContent = t("g_team_of", { n: current.deal.team_size }) + " · " +
+        t("fs_limit", { n: current.deal.per_user_limit });
     } else {
       note.textContent = t("b_stock", { n: product.stock });
     }
@@ -131,7 +152,8 @@
     var stepper = K.el("div", "stepper");
     stepper.setAttribute("role", "group");
     stepper.setAttribute("aria-labelledby", "buy-qty-label");
-    var max = current.reservation ? current.reservation.qty : Math.max(1, Math.min(product.stock, QTY_MAX));
+    var max = current.reservation ? current.reservation.qty : Math.max(1, Math.min(product.stock,
+      current.deal ? current.deal.per_user_limit : QTY_MAX));
     var less = K.el("button", "stepper-btn", "−");
     less.type = "button";
     less.setAttribute("aria-label", t("b_less"));
@@ -293,7 +315,7 @@
     var amount = total.appendChild(K.el("strong"));
     bar.appendChild(total);
     current.sumNodes.bar = amount;
-    var place = K.el("button", "btn buy-place", t("b_place"));
+    var place = K.el("button", "btn buy-place", placeLabel());
     place.type = "submit";
     place.disabled = !methods.length;
     bar.appendChild(place);
@@ -307,7 +329,7 @@
     K.clear(sheet);
     var form = K.el("form", "buy-form");
     form.noValidate = true;
-    form.appendChild(head(t("b_title")));
+    form.appendChild(head(title()));
     var body = K.el("div", "sheet-body");
     body.appendChild(productRow(product));
     if (!current.reservation && !product.available) {
@@ -384,7 +406,14 @@
       idempotency_key: current.key,
       payment_method: method ? method.value : null
     };
-    if (current.reservation) {
+    var url = "/api/v1/orders";
+    if (current.group) {
+      body.qty = current.qty;
+      body.source = source;
+      url = current.group.team_id
+        ? "/api/v1/teams/" + encodeURIComponent(current.group.team_id) + "/join"
+        : "/api/v1/group-buys/" + encodeURIComponent(current.group.group_buy_id) + "/teams";
+    } else if (current.reservation) {
       body.reservation_ids = [current.reservation.id];
     } else {
       body.items = [{ product_id: current.product.id, qty: current.qty, source: source }];
@@ -404,14 +433,15 @@
     button.disabled = true;
     button.textContent = t("b_placing");
     var mine = current;
-    api("POST", "/api/v1/orders", body).then(function (answer) {
+    api("POST", url, body).then(function (answer) {
       if (current !== mine) return;
       mine.busy = false;
       button.disabled = false;
-      button.textContent = t("b_place");
+      button.textContent = placeLabel();
       if (answer.ok) {
         try { window.localStorage.setItem(PAY_KEY, body.payment_method); } catch (e) { /* private mode */ }
-        done(answer.data.order);
+        if (mine.group) groupDone(answer.data.team, answer.data.order);
+        else done(answer.data.order);
       } else if (answer.status === 401) {
         window.location.href = loginUrl;
       } else {
@@ -423,9 +453,80 @@
       if (current !== mine) return;
       mine.busy = false;  // the same key on retry: never two orders
       button.disabled = false;
-      button.textContent = t("b_place");
+      button.textContent = placeLabel();
       showError({ message: t("error") });
     });
+  }
+
+  function paidText(order) {
+    var pay = order.payment || {};
+    var ref = "#" + order.id;
+    var amount = K.money(order.total_cents, order.currency);
+    return pay.method === "bank_transfer"
+      ? t("b_done_bank", { amount: amount, bank: pay.bank_name || "", account: pay.account_number || "",
+        name: pay.account_name || "", ref: pay.reference || ref })
+      : t("b_done_cod", { ref: ref, amount: amount });
+  }
+
+  /* A seat taken: "You're in! N more needed", the team's link to share, its page. */
+  function groupDone(team, order) {
+    var onPlaced = current.onPlaced;
+    current.finished = true;
+    K.clear(sheet);
+    var box = K.el("div", "buy-done group-done");
+    var formed = team.status === "succeeded";
+    box.appendChild(head(formed ? t("g_formed_title") : t("g_in_title")));
+    var body = K.el("div", "sheet-body");
+    var need = K.el("p", "group-done-need", formed ? t("g_formed_text")
+      : t("g_need", { n: team.seats_left }));
+    need.setAttribute("role", "status");
+    body.appendChild(need);
+    var seats = K.el("ol", "group-seats");
+    seats.setAttribute("aria-label", t("g_members"));
+    (team.members || []).forEach(function (m) {
+      var seat = K.el("li", "group-seat" + (m.is_leader ? " is-leader" : ""),
+        (m.display_name || m.username || "?").slice(0, 1));
+      seat.title = m.display_name || m.username || "";
+      seats.appendChild(seat);
+    });
+    for (var i = 0; i < (formed ? 0 : team.seats_left); i++) {
+      var empty = K.el("li", "group-seat is-empty", "?");
+      empty.setAttribute("aria-label", t("g_empty_seat"));
+      seats.appendChild(empty);
+    }
+    body.appendChild(seats);
+    body.appendChild(K.el("p", "buy-done-text small", paidText(order)));
+    var actions = K.el("div", "buy-done-actions");
+    var shareUrl = typeof team.share_url === "string" && /^https?:\/\//.test(team.share_url)
+      ? team.share_url : window.location.origin + K.safeUrl(team.url);
+    if (!formed) {
+      var share = K.el("button", "btn group-share", t("g_share"));
+      share.type = "button";
+      share.addEventListener("click", function () {
+        if (navigator.share) {
+          navigator.share({ title: t("g_share_title"), url: shareUrl }).catch(function () { /* dismissed */ });
+        } else if (navigator.clipboard) {
+          navigator.clipboard.writeText(shareUrl).then(function () {
+            share.textContent = t("g_copied");
+          }, function () { share.textContent = shareUrl; });
+        } else {
+          share.textContent = shareUrl;
+        }
+      });
+      actions.appendChild(share);
+    }
+    var view = K.el("a", "btn btn-light group-view", t("g_view"));
+    view.href = K.safeUrl(team.url || "");
+    actions.appendChild(view);
+    var keep = K.el("button", "btn btn-light buy-keep", t("b_keep_watching"));
+    keep.type = "button";
+    keep.setAttribute("data-close", "");
+    actions.appendChild(keep);
+    body.appendChild(actions);
+    box.appendChild(body);
+    sheet.appendChild(box);
+    (actions.querySelector(".group-share") || keep).focus();
+    if (onPlaced) onPlaced(order, team);
   }
 
   function done(order) {
@@ -438,14 +539,7 @@
     var tick = K.el("p", "buy-done-mark", "✓");
     tick.setAttribute("aria-hidden", "true");
     body.appendChild(tick);
-    var pay = order.payment || {};
-    var ref = "#" + order.id;
-    var amount = K.money(order.total_cents, order.currency);
-    var text = pay.method === "bank_transfer"
-      ? t("b_done_bank", { amount: amount, bank: pay.bank_name || "", account: pay.account_number || "",
-        name: pay.account_name || "", ref: pay.reference || ref })
-      : t("b_done_cod", { ref: ref, amount: amount });
-    var note = body.appendChild(K.el("p", "buy-done-text", text));
+    var note = body.appendChild(K.el("p", "buy-done-text", paidText(order)));
     note.setAttribute("role", "status");
     var actions = K.el("div", "buy-done-actions");
     var keep = K.el("button", "btn buy-keep", t("b_keep_watching"));
@@ -470,8 +564,14 @@
     if (bag && bag.open) bag.close();
     var productId = options.product_id || (options.sale && options.sale.product && options.sale.product.id) ||
       (options.sale && options.sale.product_id);
+    var group = options.group && options.group.group_buy_id ? {
+      group_buy_id: parseInt(options.group.group_buy_id, 10),
+      team_id: options.group.team_id ? parseInt(options.group.team_id, 10) : null
+    } : null;
     current = {
       productId: productId,
+      group: group,
+      deal: null,
       reservation: options.reservation || null,
       sale: options.sale || null,
       heldUntil: options.heldUntil || 0,
@@ -481,7 +581,7 @@
       busy: false
     };
     K.clear(sheet);
-    sheet.appendChild(head(t("b_title")));
+    sheet.appendChild(head(title()));
     var loading = K.el("p", "sheet-body muted", t("b_loading"));
     loading.setAttribute("role", "status");
     sheet.appendChild(loading);
@@ -489,22 +589,25 @@
     var mine = current;
     Promise.all([
       api("GET", productApi + encodeURIComponent(productId)),
-      api("GET", "/api/v1/addresses")
+      api("GET", "/api/v1/addresses"),
+      group ? api("GET", "/api/v1/group-buys/" + encodeURIComponent(group.group_buy_id)) : null
     ]).then(function (answers) {
       if (current !== mine) return;
-      if (!answers[0].ok) {
+      var failed = !answers[0].ok ? answers[0] : (answers[2] && !answers[2].ok ? answers[2] : null);
+      if (failed) {
         K.clear(sheet);
-        sheet.appendChild(head(t("b_title")));
-        sheet.appendChild(K.el("p", "sheet-body error", (answers[0].data.error || {}).message || t("b_unavailable")));
+        sheet.appendChild(head(title()));
+        sheet.appendChild(K.el("p", "sheet-body error", (failed.data.error || {}).message || t("b_unavailable")));
         return;
       }
+      if (group) mine.deal = answers[2].data.group_buy;
       mine.product = answers[0].data.product;
       var addresses = answers[1].ok ? (answers[1].data.items || []) : [];
       render(mine.product, addresses);
     }, function () {
       if (current !== mine) return;
       K.clear(sheet);
-      sheet.appendChild(head(t("b_title")));
+      sheet.appendChild(head(title()));
       sheet.appendChild(K.el("p", "sheet-body error", t("error")));
     });
   }
@@ -537,7 +640,9 @@
     var id = parseInt(link.getAttribute("data-buy"), 10);
     if (!id) return;
     event.preventDefault();
-    open({ product_id: id });
+    var deal = parseInt(link.getAttribute("data-group-buy"), 10);
+    var team = parseInt(link.getAttribute("data-team"), 10);
+    open({ product_id: id, group: deal ? { group_buy_id: deal, team_id: team || null } : null });
   });
 
   setInterval(tickHold, 500);

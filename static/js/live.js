@@ -82,7 +82,7 @@
 
   // --- the pinned product -------------------------------------------------------------
 
-  function renderPinned(card) {
+  function renderPinned(card, groupBuy) {
     var box = $("live-pinned");
     K.clear(box);
     var cards = document.querySelectorAll("#live-products [data-product-id]");
@@ -92,6 +92,7 @@
     }
     if (!card) {
       box.hidden = true;
+      window.LiveRoom.onPinned.forEach(function (listener) { listener(null, null, box); });
       return;
     }
     var inner = K.el("div", "live-pinned-inner");
@@ -108,6 +109,8 @@
     box.appendChild(inner);
     box.hidden = false;
     addToBag(card);
+    // group-room.js adds the pinned product's group deal (拼团) to the card
+    window.LiveRoom.onPinned.forEach(function (listener) { listener(card, groupBuy || null, box); });
   }
 
   /* A product pinned mid-show joins the bag sheet's list (server-rendered at load). */
@@ -235,6 +238,12 @@
 
   var tickerQueue = [];
   var tickerBusy = false;
+  function tickerPush(text) {
+    tickerQueue.push(text);
+    if (tickerQueue.length > 5) tickerQueue.shift();
+    if (!tickerBusy) nextPurchase();
+  }
+
   function nextPurchase() {
     var ticker = $("live-ticker");
     if (!tickerQueue.length) {
@@ -252,7 +261,10 @@
 
   var socket = window.io("/live");
   // flash-room.js (loaded after this file) listens to the room through these.
-  window.LiveRoom = { socket: socket, onState: [] };
+  window.LiveRoom = {
+    socket: socket, onState: [], onPinned: [], ticker: tickerPush, sessionId: sessionId,
+    clockOffset: function () { return room.clockOffset || 0; }
+  };
 
   function render(state) {
     room.clockOffset = state.server_time_ms - Date.now();
@@ -268,7 +280,7 @@
     setStatus(session.status);
     setViewers(state.viewers || 0);
     setLikes(state.likes || 0);
-    renderPinned(state.pinned_product);
+    renderPinned(state.pinned_product, state.group_buy);
     renderChat(state.chat);
     updateChatBox();
     window.LiveRoom.onState.forEach(function (listener) { listener(state); });
@@ -299,7 +311,7 @@
     if (data.session_id === sessionId) removeMessage(data.message_id);
   });
   socket.on("pinned", function (data) {
-    if (data.session_id === sessionId) renderPinned(data.product);
+    if (data.session_id === sessionId) renderPinned(data.product, data.group_buy);
   });
   socket.on("viewers", function (data) {
     if (data.session_id === undefined || data.session_id === sessionId) setViewers(data.count);
@@ -309,9 +321,7 @@
   });
   socket.on("purchase", function (data) {
     if (data.session_id !== sessionId || !data.product) return;
-    tickerQueue.push(t("bought", { buyer: data.buyer, product: data.product.title }));
-    if (tickerQueue.length > 5) tickerQueue.shift();
-    if (!tickerBusy) nextPurchase();
+    tickerPush(t("bought", { buyer: data.buyer, product: data.product.title }));
   });
   socket.on("session", function (data) {
     var session = data.session || {};

@@ -7,6 +7,8 @@ critical violation, each page has exactly one h1 and nothing scrolls sideways.
 Failures are gathered over the whole sweep and reported together, so one run names
 every page that needs work (pages other areas own are marked below)."""
 
+import datetime
+
 import pytest
 
 from tests.factories.journeys import api_user, call_api, merchant_with_two_products
@@ -61,13 +63,48 @@ def _world(base, live_server):
         },
     )
     order_id = order["order"]["id"]
+    team_id = _group_team(base, tea, mei)
     create_admin(live_server, "boss")
     return {
         "tea": tea,
         "post": post,
         "session": session,
         "order_id": order_id,
+        "team_id": team_id,
     }
+
+
+def _group_team(base, tea, mei):
+    """A 3-person group deal on the tea, and mei's open team (group buying)."""
+    shop = call_api(
+        base, "POST", "/api/v1/tokens", body={"login": "xihu_tea", "password": PASSWORD}
+    )["token"]
+    ends = datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=1)
+    deal = call_api(
+        base,
+        "POST",
+        "/api/v1/group-buys",
+        shop,
+        body={
+            "product_id": tea["id"],
+            "price_cents": 9900,
+            "team_size": 3,
+            "team_window_s": 3600,
+            "ends_at": ends.isoformat(),
+        },
+    )["group_buy"]
+    seat = call_api(
+        base,
+        "POST",
+        f"/api/v1/group-buys/{deal['id']}/teams",
+        mei,
+        body={
+            "shipping": SHIP,
+            "idempotency_key": "sweep-team-0001",
+            "payment_method": "cod",
+        },
+    )
+    return seat["team"]["id"]
 
 
 def login(page, base, username):
@@ -145,6 +182,7 @@ def test_accessibility_sweep(live_server, new_page, shots, viewport):
         sweep.check(anon, f"{tag} live list", base + "/live")
         sweep.check(anon, f"{tag} live room", room_url)
         sweep.check(anon, f"{tag} search", base + "/search?q=tea")
+        sweep.check(anon, f"{tag} team", f"{base}/teams/{world['team_id']}")
         sweep.check(anon, f"{tag} login", base + "/login")
         sweep.check(anon, f"{tag} signup", base + "/signup")
         sweep.check(anon, f"{tag} me signed out", base + "/me")
@@ -161,6 +199,8 @@ def test_accessibility_sweep(live_server, new_page, shots, viewport):
         sweep.check(shopper, f"{tag} my orders", base + "/orders")
         sweep.check(shopper, f"{tag} notifications", base + "/notifications")
         sweep.check(shopper, f"{tag} me shopper", base + "/me")
+        sweep.check(shopper, f"{tag} my groups", base + "/me/teams")
+        sweep.check(shopper, f"{tag} my team", f"{base}/teams/{world['team_id']}")
 
         creator = new_page(locale=locale, viewport=viewport)
         login(creator, base, "lin")

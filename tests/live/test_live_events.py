@@ -471,11 +471,16 @@ def test_pin_broadcasts_the_product_card(world):
     ack = send(host, "pin", {"session_id": sid, "product_id": world["tea"]})
     assert ack["ok"] and ack["pinned_product"]["id"] == world["tea"]
     pinned = received(anon, "pinned")
-    assert pinned == [{"session_id": sid, "product": ack["pinned_product"]}]
+    # no group deal on the tea: `group_buy` is null (tests/group_buy/test_live_room.py)
+    assert pinned == [
+        {"session_id": sid, "product": ack["pinned_product"], "group_buy": None}
+    ]
     assert join(anon, sid)["pinned_product"]["id"] == world["tea"]
     ack = send(host, "pin", {"session_id": sid, "product_id": None})
     assert ack == {"ok": True, "pinned_product": None}
-    assert received(anon, "pinned") == [{"session_id": sid, "product": None}]
+    assert received(anon, "pinned") == [
+        {"session_id": sid, "product": None, "group_buy": None}
+    ]
 
 
 def test_pin_refuses_bad_ids_and_features_another_shops_product(world):

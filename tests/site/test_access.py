@@ -6,6 +6,7 @@ product and image, another user). A route that is not in the table fails the wal
 whoever adds a route must decide who may call it.
 """
 
+import datetime
 import io
 import re
 from urllib.parse import urlsplit
@@ -23,7 +24,10 @@ from livestall.catalog.models import Product
 from livestall.content import rules as content
 from livestall.content import social
 from livestall.content.models import Comment, Post
+from livestall.db.base import utcnow
 from livestall.flash import sales as flash_sales
+from livestall.group_buy import deals as group_deals
+from livestall.group_buy import teams as group_teams
 from livestall.live import sessions
 from livestall.orders import cart, checkout
 from livestall.orders import lifecycle as orders
@@ -85,6 +89,15 @@ EXPECTED = {
     # shop settings: an empty form turns every payment method off, which is refused
     ("merchant.settings", "GET"): MERCHANT_PAGE,
     ("merchant.settings", "POST"): by_role(LOGIN, 403, 403, 400, 400),
+    # group-buying console: the walker's deal is another shop's (a 404 to a merchant
+    # and to an admin: a deal changes only by its shop, as a product does); an
+    # empty form is a 400
+    ("merchant.group_buys", "GET"): MERCHANT_PAGE,
+    ("merchant.group_buys", "POST"): by_role(LOGIN, 403, 403, 400, 400),
+    ("merchant.group_buy", "GET"): by_role(LOGIN, 403, 403, 404, 404),
+    ("merchant.end_group_buy", "POST"): by_role(LOGIN, 403, 403, 404, 404),
+    ("merchant.group_buys_csv", "GET"): MERCHANT_PAGE,
+    ("api.group_buy_stats", "GET"): by_role(401, 403, 403, 404, 404),
     # admin pages (an empty role list is refused: a flash and a redirect)
     ("admin.users", "GET"): by_role(LOGIN, 403, 403, 403, 200),
     ("admin.update_user", "POST"): by_role(LOGIN, 403, 403, 403, HOME),
@@ -142,8 +155,28 @@ EXPECTED = {
     ("orders.change_status", "POST"): by_role(LOGIN, 404, 404, 404, HOME),
     ("orders.merchant_orders", "GET"): MERCHANT_PAGE,
     ("orders.merchant_orders_csv", "GET"): MERCHANT_PAGE,
+    # group-buying pages: another's open team (its page is public; joining needs
+    # a sign-in and a filled form; leaving answers 404 to non-members)
+    ("group.team", "GET"): everyone(200),
+    ("group.join", "GET"): by_role(LOGIN, 200, 200, 200, 200),
+    ("group.join", "POST"): by_role(LOGIN, 400, 400, 400, 400),
+    ("group.new_team", "GET"): by_role(LOGIN, 404, 404, 404, 404),  # no ?deal=
+    ("group.new_team", "POST"): by_role(LOGIN, 404, 404, 404, 404),
+    ("group.leave", "POST"): by_role(LOGIN, 404, 404, 404, 404),
+    ("group.my_teams", "GET"): SIGNED_IN_ONLY,
     # notifications: each user sees only their own (the walk's ids do not matter)
     ("notifications.index", "GET"): SIGNED_IN_ONLY,
+    # group buying by the API: the walker's deal and team are another shop's and the
+    # victim's; an empty seat body fails validation (no idempotency key)
+    ("api.create_group_buy", "POST"): by_role(401, 403, 403, 400, 400),
+    ("api.get_group_buy", "GET"): everyone(200),
+    ("api.end_group_buy", "POST"): by_role(401, 403, 403, 404, 404),
+    ("api.list_merchant_group_buys", "GET"): by_role(401, 403, 403, 200, 200),
+    ("api.open_team", "POST"): by_role(401, 400, 400, 400, 400),
+    ("api.join_team", "POST"): by_role(401, 400, 400, 400, 400),
+    ("api.leave_team", "POST"): by_role(401, 404, 404, 404, 404),
+    ("api.get_team", "GET"): everyone(200),
+    ("api.my_teams", "GET"): by_role(401, 200, 200, 200, 200),
     ("api.list_notifications", "GET"): by_role(401, 200, 200, 200, 200),
     ("api.read_notifications", "POST"): by_role(401, 200, 200, 200, 200),
     # shop settings API: merchants only; an admin is not a shop (403 from the rules)
@@ -330,6 +363,26 @@ class Walker:
                 victim,
                 {"name": "Victim", "address": "1 Road", "phone": "13800138000"},
             ).id
+            # a group deal of the other shop's kettle, and the victim's open team
+            deal = group_deals.create(
+                User.get(User.username == "other_shop"),
+                {
+                    "product_id": self.product["id"],
+                    "price_cents": 1,
+                    "team_size": 3,
+                    "team_window_s": 3600,
+                    "ends_at": (utcnow() + datetime.timedelta(days=1)).isoformat(),
+                },
+            )
+            self.deal_id = deal.id
+            self.team_id = group_teams.open_team(
+                victim,
+                deal.id,
+                {
+                    "idempotency_key": "walker-team-1",
+                    "shipping": {"name": "V", "address": "1 Road", "phone": "1380000"},
+                },
+            )[0].id
             cart.add_to_cart(victim, None, self.product["id"], 2)
             self.item_id = cart.cart_items(victim, None)[0].id
             # Throwaway ones for the delete routes, where an admin may delete.
@@ -399,6 +452,8 @@ class Walker:
             "address_id": self.address_id,
             "session_id": self.live_ids[0],
             "sale_id": self.sale_ids[0],
+            "deal_id": self.deal_id,
+            "team_id": self.team_id,
         }
         if rule.endpoint == "api.end_flash_sale":
             values["sale_id"] = self.sale_ids[1]

@@ -98,7 +98,8 @@ messages: $(VENV)/.runtime
 	  -k NotAuthenticated -k Conflict -k AlreadyExists -k TooLarge -k UnsupportedMedia \
 	  -k RateLimited -k OutOfStock -k LimitReached -k SaleEnded \
 	  -k NotAllowedByMerchant -k NotForSale -k NotLive -k Banned -k Muted -k SlowMode \
-	  -k SaleNotStarted -o translations/messages.pot .
+	  -k SaleNotStarted -k TeamFull -k TeamClosed -k AlreadyInTeam -k TeamNotFormed \
+	  -k DealClosed -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations
 
 clean:

@@ -1,11 +1,16 @@
 """JSON API v1: group buying (docs/API.md, "Group buying (拼团)")."""
 
 from flask import jsonify, request
+from flask_login import current_user
 
 from blueprints.api.views import bp, json_body, me, pagination, require_role
 from blueprints.common import visitor_id
-from livestall.group_buy import deals, expiry, stats, teams
+from livestall.group_buy import deals, expiry, leaving, stats, teams
 from livestall.orders import lifecycle as orders
+
+
+def _viewer():
+    return current_user._get_current_object() if current_user.is_authenticated else None
 
 
 def _base():
@@ -34,7 +39,7 @@ def create_group_buy():
 
 @bp.get("/group-buys/<int:deal_id>")
 def get_group_buy(deal_id):
-    return jsonify(group_buy=_deal_body(deals.get(deal_id)))
+    return jsonify(group_buy=_deal_body(teams.visible_deal(deal_id, _viewer())))
 
 
 @bp.post("/group-buys/<int:deal_id>/end")
@@ -89,7 +94,7 @@ def leave_team(team_id):
     """Extension: give up one's seat in an open team (the order is cancelled,
     refunded if paid)."""
     user = me()
-    order = teams.leave(user, team_id)
+    order = leaving.leave(user, team_id)
     return jsonify(
         team=teams.team_dict(teams.get(team_id), base_url=_base()),
         order=orders.order_dict(order),
@@ -98,7 +103,8 @@ def leave_team(team_id):
 
 @bp.get("/teams/<int:team_id>")
 def get_team(team_id):
-    return jsonify(team=teams.team_dict(teams.get(team_id), base_url=_base()))
+    team = teams.visible_team(team_id, _viewer())
+    return jsonify(team=teams.team_dict(team, base_url=_base()))
 
 
 @bp.get("/me/teams")

@@ -8,7 +8,7 @@ API's `team`); whenever a team's seats or state change
 
 from flask_socketio import join_room, leave_room
 
-from blueprints.live.events import NS, event
+from blueprints.live.events import NS, event, socket_user
 from extensions import db, socketio
 from livestall.errors import Invalid
 from livestall.group_buy import signals, teams
@@ -28,7 +28,9 @@ def _team_id(data):
 
 @event("watch_team")
 def on_watch_team(data):
-    team = teams.get(_team_id(data))  # a missing one: not_found
+    viewer = socket_user()
+    # a missing one, or a suspended shop's to a stranger: not_found
+    team = teams.visible_team(_team_id(data), viewer)
     join_room(team_room(team.id))
     return {"team": teams.team_dict(team)}
 

@@ -29,7 +29,7 @@ from livestall.catalog import availability
 from livestall.catalog.models import Product
 from livestall.db.base import isoformat, utcnow
 from livestall.errors import DomainError, NotFound
-from livestall.group_buy import deals, teams
+from livestall.group_buy import deals, leaving, teams
 from livestall.group_buy.models import Team, TeamMember
 from livestall.orders import payments
 from livestall.orders.models import Order
@@ -79,20 +79,37 @@ def product_offer(product):
 
 
 def team_seats(order_ids):
-    """{order id: team} of the orders that are seats (one query)."""
+    """{order id: team} of the orders that are seats (one query). Each team
+    carries `seat_status`, its seat's member status (active, left, cancelled)."""
     ids = [i for i in order_ids if i]
     if not ids:
         return {}
     rows = (
-        TeamMember.select(TeamMember.order, Team)
+        TeamMember.select(TeamMember.order, TeamMember.status, Team)
         .join(Team)
         .where(TeamMember.order.in_(ids))
     )
-    return {m.order_id: m.team for m in rows}
+    seats = {}
+    for m in rows:
+        m.team.seat_status = m.status
+        seats[m.order_id] = m.team
+    return seats
+
+
+def _left_text(order):
+    """A seat given up while its team was open (left, or its order cancelled)."""
+    if order is not None and _me() is not None and _me().id != order.buyer_id:
+        return gettext("The buyer left this group")
+    return gettext("You left this group")
 
 
 def seat_state(team, order=None):
-    """A seat's team state in a few words (orders pages, my teams)."""
+    """A seat's team state in a few words (orders pages, my teams): what became of
+    this seat first (given up while the team was open), then the team's state."""
+    closed = order is not None and order.status in ("cancelled", "refunded")
+    left = getattr(team, "seat_status", None) == "left"
+    if left or (closed and team.status == "open"):
+        return _left_text(order)
     if team.status == "open":
         return gettext("Group forming: %(more)s", more=seats_left_text(team.seats_left))
     if team.status == "succeeded":
@@ -102,11 +119,18 @@ def seat_state(team, order=None):
     return gettext("Group failed: refunded")
 
 
+def seat_forming(team, order):
+    """The seat holds a place in a team still forming: its order waits to ship."""
+    alive = order.status not in ("cancelled", "refunded")
+    return team is not None and team.status == "open" and alive
+
+
 @bp.app_context_processor
 def _group_context():
     return {
         "team_seats": team_seats,
         "seat_state": seat_state,
+        "seat_forming": seat_forming,
         "seats_left_text": seats_left_text,
         "team_clock": clock,
     }
@@ -280,7 +304,7 @@ def join(team_id):
 @login_required
 def leave(team_id):
     try:
-        teams.leave(_me(), team_id)
+        leaving.leave(_me(), team_id)
     except NotFound:
         abort(404)
     except DomainError as e:

@@ -303,6 +303,11 @@ def current_user_id():
     return _signed_in(_USER_STATE).id
 
 
+def socket_user():
+    """The socket's signed-in user, or None for an anonymous socket."""
+    return _user(required=False)
+
+
 def _disconnect_later(sid):
     """Disconnect after the current ack has gone out."""
 

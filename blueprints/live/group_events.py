@@ -7,7 +7,8 @@
   pinned product's running deal with its open teams (`teams.deal_dict`), or null;
 - when a seat is taken in a team of that deal (`group_buy.signals.team_changed`,
   after commit), every live room pinning the deal's product hears
-  `team_joined {session_id, team_id, group_buy_id, username, seats_left, status}`
+  `team_joined {session_id, team_id, group_buy_id, username, buyer, seats_left, status}`
+  (`buyer`: the display name masked as in "just bought")
   at once (the "X joined a group" ticker), and, coalesced like flash-sale stock, a
   fresh `group_buy {session_id, group_buy}` (new teams, seats given back, teams
   that formed or failed) at most once per GROUP_FLUSH_S a room.
@@ -22,10 +23,12 @@ from flask import current_app, has_app_context
 
 from blueprints.live import events
 from extensions import db, socketio
+from livestall.accounts.models import User
 from livestall.group_buy import deals, signals, teams
 from livestall.group_buy.models import Team
 from livestall.live import sessions
 from livestall.live.models import LiveSession
+from livestall.live.sales import mask_name
 
 log = logging.getLogger(__name__)
 OPEN_TEAMS = 5  # the room shows two or three; the rest wait for the next refresh
@@ -99,6 +102,8 @@ def _announce(team_id, event, username):
             "team_id": team.id,
             "group_buy_id": deal.id,
             "username": username,
+            # what the ticker shows, masked as a "just bought" line is
+            "buyer": mask_name(_display_name(username)),
             "seats_left": team.seats_left if team.status == "open" else 0,
             "status": team.status,
         }
@@ -107,6 +112,11 @@ def _announce(team_id, event, username):
     with _lock:
         _dirty.update(rooms)
     _ensure_loop()
+
+
+def _display_name(username):
+    user = User.get_or_none(User.username == username)
+    return user.name if user is not None else username
 
 
 signals.team_changed.connect(team_changed, weak=False)

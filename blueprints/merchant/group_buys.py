@@ -6,7 +6,7 @@ import csv
 import io
 
 from flask import Response, flash, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from flask_login import current_user
 
 from blueprints.common import csv_cell, money, translate
@@ -51,10 +51,10 @@ def duration(seconds):
 def window_label(seconds):
     hours = seconds // 3600
     if seconds < 3600:
-        return gettext("%(n)d minutes", n=seconds // 60)
+        return ngettext("%(num)d minute", "%(num)d minutes", seconds // 60)
     if hours < 48:
-        return gettext("%(n)d hours", n=hours)
-    return gettext("%(n)d days", n=hours // 24)
+        return ngettext("%(num)d hour", "%(num)d hours", hours)
+    return ngettext("%(num)d day", "%(num)d days", hours // 24)
 
 
 def percent(ratio):

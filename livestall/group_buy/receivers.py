@@ -3,7 +3,7 @@ the team hears of it), a cancelled seat frees its place, an unformed seat's orde
 waits to ship."""
 
 from livestall.db.base import on_commit
-from livestall.group_buy import signals, teams
+from livestall.group_buy import leaving, signals, teams
 from livestall.group_buy.models import live_seats
 from livestall.notifications import rules as notifications
 from livestall.orders import signals as order_signals
@@ -36,19 +36,16 @@ def _seat_placed(sender, orders, buyer, placed_at, claim=None, **placed):
 
 
 def _seat_closing(sender, order, to_status):
-    member = teams.free_seat(order)
-    if member is not None:
+    freed = leaving.free_seat(order)
+    if freed is not None:
+        team_id, event = freed
         on_commit(
-            signals.team_changed.send,
-            None,
-            team_id=member.team_id,
-            event="left",
-            username=None,
+            signals.team_changed.send, None, team_id=team_id, event=event, username=None
         )
 
 
 def _hold(sender, order):
-    return teams.hold_of(order)
+    return leaving.hold_of(order)
 
 
 def connect():

@@ -1,4 +1,4 @@
-"""Teams and seats: open a team, join one, leave it, read it.
+"""Teams and seats: open a team, join one, read it (leaving: `group_buy.leaving`).
 
 A seat is an order placed through `orders.checkout.place_order` with a
 `SeatClaim`: checkout takes the buyer's lock, then the claim takes the seat (one
@@ -8,21 +8,17 @@ joiners produce exactly one more member: the others' UPDATE matches no row and
 they get 409 `team_full` with no order and no stock taken. The UPDATE that takes
 the last seat is followed by the one that moves the team `open -> succeeded`
 (guarded on the status and the count): a team succeeds exactly once.
-
-A seat is given back when its order is cancelled or refunded while the team is
-open (`free_seat`, on `orders.signals.order_closing`, before the order's own
-UPDATE: team row first, the lock order of a joiner). After the team closed, a
-cancelled order leaves the team as it was: it formed, or it failed.
 """
 
 import datetime
 
+from livestall.catalog import availability
 from livestall.content import social
 from livestall.db.base import isoformat, transaction, utcnow
-from livestall.errors import Conflict, LimitReached, NotAllowed, NotFound, whole_number
+from livestall.errors import Conflict, LimitReached, NotFound, whole_number
 from livestall.group_buy import deals, expiry
 from livestall.group_buy.models import GroupBuy, Team, TeamMember
-from livestall.orders import checkout, lifecycle, sources
+from livestall.orders import checkout, sources
 from livestall.orders.models import Order
 from livestall.pricing.rules import Offer
 
@@ -37,10 +33,6 @@ class TeamClosed(Conflict):
 
 class AlreadyInTeam(Conflict):
     code = "already_in_team"
-
-
-class TeamNotFormed(Conflict):
-    code = "team_not_formed"
 
 
 LIVE = ("pending_payment", "paid", "shipped", "delivered")  # orders still alive
@@ -75,6 +67,9 @@ class SeatClaim:
         else:
             self.team = _take_seat(self.team_id, deal, now)
             self.formed = _form(self.team, now)
+        if products[deal.product_id].currency != deal.currency:
+            # the shop changed the product's currency: the deal's price is in the old
+            raise deals.DealClosed("This group deal has ended.")
         offer = Offer("group", deal.price_cents, sources.LineSource("group", deal.id))
         return {deal.product_id: [offer]}
 
@@ -192,79 +187,6 @@ def join_team(buyer, team_id, data, visitor_id=None, now=None):
     return place_seat(buyer, team.group_buy, team.id, data, visitor_id, now)
 
 
-# --- leaving: a member cancels their own seat --------------------------------------
-
-
-def leave(buyer, team_id, now=None):
-    """The buyer gives up their seat in an open team: its order is cancelled
-    (refunded if paid) and the seat frees. Returns the order."""
-    team = get(team_id, now=now)
-    member = TeamMember.get_or_none(
-        (TeamMember.team == team.id)
-        & (TeamMember.user == buyer.id)
-        & (TeamMember.status == "active")
-    )
-    if member is None:
-        raise NotFound("You are not in this team.")
-    closed = TeamClosed("This team has closed: your seat can no longer be given up.")
-    if team.status != "open":
-        raise closed
-    with transaction():
-        # hold the team's row (the lock order of a joiner) while it is open: a
-        # last seat taken meanwhile formed it, and then this seat stays
-        still_open = (
-            Team.update(seats_taken=Team.seats_taken)
-            .where(
-                (Team.id == team.id)
-                & (Team.status == "open")
-                & (Team.expires_at > (now or utcnow()))
-            )
-            .execute()
-        )
-        if not still_open:
-            raise closed
-        order = Order.get_by_id(member.order_id)
-        to = "refunded" if order.status == "paid" else "cancelled"
-        if order.status not in ("pending_payment", "paid"):
-            raise NotAllowed("This order can no longer be cancelled.")
-        return lifecycle.close(order, to, buyer.id, note="Left the team")
-
-
-def free_seat(order, now=None):
-    """`order` is about to be cancelled or refunded: give its seat back while the
-    team is open (team row first); after the team closed, only mark the member."""
-    member = TeamMember.get_or_none(
-        (TeamMember.order == order.id) & (TeamMember.status == "active")
-    )
-    if member is None:
-        return None
-    now = now or utcnow()
-    freed = (
-        Team.update(seats_taken=Team.seats_taken - 1)
-        .where((Team.id == member.team_id) & (Team.status == "open"))
-        .execute()
-    )
-    TeamMember.update(
-        status="left" if freed else "cancelled", open_deal=None, left_at=now
-    ).where((TeamMember.id == member.id) & (TeamMember.status == "active")).execute()
-    return member if freed else None
-
-
-def hold_of(order):
-    """409 `team_not_formed` for a seat whose team has not succeeded, else None."""
-    team = (
-        Team.select(Team.id, Team.status)
-        .join(TeamMember)
-        .where(TeamMember.order == order.id)
-        .first()
-    )
-    if team is None or team.status == "succeeded":
-        return None
-    return TeamNotFormed(
-        "The group has not formed yet: this order ships once its team is full."
-    )
-
-
 # --- reading ------------------------------------------------------------------------
 
 
@@ -281,6 +203,36 @@ def get(team_id, now=None):
         expiry.expire_teams(now=now, team_ids=[team.id])
         team = Team.get_by_id(team.id)
     return team
+
+
+def shown_to(deal, viewer):
+    """Whether `deal` and its teams show to `viewer` (None: anonymous): as its
+    product does (a suspended shop's to itself and admins only), and to the
+    buyers who hold seats in it."""
+    if availability.visible_to(deal.product, viewer):
+        return True
+    return (
+        viewer is not None
+        and TeamMember.select()
+        .join(Team)
+        .where((Team.group_buy == deal.id) & (TeamMember.user == viewer.id))
+        .exists()
+    )
+
+
+def visible_team(team_id, viewer, now=None):
+    """`get` for `viewer`: NotFound when its deal does not show to them."""
+    team = get(team_id, now=now)
+    if not shown_to(team.group_buy, viewer):
+        raise NotFound("No such team.")
+    return team
+
+
+def visible_deal(deal_id, viewer):
+    deal = deals.get(deal_id)
+    if not shown_to(deal, viewer):
+        raise NotFound("No such group deal.")
+    return deal
 
 
 def open_teams(deal, limit=10, now=None):

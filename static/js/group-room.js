@@ -123,7 +123,7 @@
 
   R.socket.on("team_joined", function (data) {
     if (data.session_id !== R.sessionId || !data.username) return;
-    R.ticker(t(data.status === "succeeded" ? "g_ticker_formed" : "g_ticker_joined", { name: data.username }));
+    R.ticker(t(data.status === "succeeded" ? "g_ticker_formed" : "g_ticker_joined", { name: data.buyer || data.username }));
     var row = document.querySelector('#live-pinned .group-team[data-team-id="' + String(parseInt(data.team_id, 10)) + '"]');
     if (!row) return;
     if (data.status !== "open" || !(data.seats_left > 0)) {

@@ -130,6 +130,21 @@
     var text = t("more_banner", team.seats_left);
     if (banner) banner.textContent = text;
     if (liveText) liveText.textContent = text;
+    joinedFlash(team.seats_left);
+  }
+
+  /* The "You're in! 2 more needed." message of the join says the count now. */
+  function joinedFlash(left) {
+    var parts = String(strings.joined || "").split("{more}");
+    if (parts.length !== 2 || !parts[0]) return;
+    var flashes = document.querySelectorAll(".flashes .flash-success");
+    for (var i = 0; i < flashes.length; i++) {
+      var said = flashes[i].textContent.trim();
+      var tail = said.substr(said.length - parts[1].length);
+      if (said.indexOf(parts[0]) === 0 && tail === parts[1]) {
+        flashes[i].textContent = parts[0] + t("more_needed", left) + parts[1];
+      }
+    }
   }
 
   if (!window.io || isNaN(teamId) || status !== "open") return;

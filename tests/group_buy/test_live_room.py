@@ -159,6 +159,7 @@ def test_a_seat_from_the_room_is_announced_and_attributed_to_the_live(world):
         "team_id": team["id"],
         "group_buy_id": deal["id"],
         "username": "mei",
+        "buyer": "m***i",  # her name, masked as "just bought" masks it
         "seats_left": 2,
         "status": "open",
     }

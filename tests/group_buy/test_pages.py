@@ -279,3 +279,101 @@ def test_my_teams_lists_only_my_seats(world, api):
     assert "Group forming: 2 more needed" in plain(page)
     assert world["anon"].get("/me/teams").status_code == 302
     assert "/me/teams" in text(world["mei_b"].get("/me"))
+
+
+# --- review fixes: a seat given up, the merchant's side, the seat form ------------
+
+
+def _card(html, order_id):
+    """The card of one order on /orders."""
+    cards = html.split('<li class="panel order-card">')[1:]
+    return next(c for c in cards if f'href="/orders/{order_id}"' in c)
+
+
+def test_a_seat_given_up_says_so_not_group_forming(world, api):
+    team_id = world["team"]["id"]
+    order_b = _seat(api, world["lan"], f"/api/v1/teams/{team_id}/join", "k-lan-0001")
+    order_b = order_b["order"]["id"]
+    assert world["mei_b"].post(f"/teams/{team_id}/leave").status_code == 302
+    assert read_db(lambda: Team.get_by_id(team_id).status) == "open"  # lan is in
+    page = plain(world["mei_b"].get(f"/orders/{world['order_a']['id']}"))
+    assert "You left this group" in page and "Group forming" not in page
+    card = _card(text(world["mei_b"].get("/orders")), world["order_a"]["id"])
+    assert "You left this group" in card and "Group forming" not in card
+    # the shop cancels lan's order while the team is open: lan's seat is given up
+    shop = Browser(world["api"].client.application, "teashop", signup=False)
+    resp = shop.post(f"/orders/{order_b}/status", {"status": "cancelled"})
+    assert resp.status_code == 302
+    assert read_db(lambda: Order.get_by_id(order_b).status) == "cancelled"
+    page = plain(world["lan_b"].get(f"/orders/{order_b}"))
+    assert "You left this group" in page and "Group forming" not in page
+    page = plain(shop.get(f"/orders/{order_b}"))
+    assert "The buyer left this group" in page and "Group forming" not in page
+    assert "Group order: ships once" not in page
+
+
+def test_the_merchants_order_page_says_a_forming_seat_waits_for_its_group(world, api):
+    team_id, order_id = world["team"]["id"], world["order_a"]["id"]
+    shop = Browser(world["api"].client.application, "teashop", signup=False)
+    page = plain(shop.get(f"/orders/{order_id}"))
+    assert "Group order: ships once its group forms (2 more needed)." in page
+    assert "Mark as shipped" not in page and "Cancel order" in page
+    ship_by = page.split("To be shipped by")[1].split("Shop:")[0]
+    assert "or the order is cancelled. It can ship once its group forms." in ship_by
+    buyer = plain(world["mei_b"].get(f"/orders/{order_id}"))
+    assert "Group order: ships once" not in buyer  # the shop's note
+    for name, key in (("zhu", "k-zhu-0001"), ("dan", "k-dan-0001")):
+        _seat(api, api.user(name), f"/api/v1/teams/{team_id}/join", key)
+    page = plain(shop.get(f"/orders/{order_id}"))
+    assert "Group formed" in page and "Group order: ships once" not in page
+    assert "It can ship once its group forms." not in page
+
+
+def test_the_merchants_orders_list_tags_seats_in_one_query(world, api, monkeypatch):
+    from extensions import db
+
+    shop = Browser(world["api"].client.application, "teashop", signup=False)
+
+    def selects():
+        sql = []
+        real = db.obj.execute_sql
+
+        def counted(query, params=None, *args, **kwargs):
+            sql.append(query)
+            return real(query, params, *args, **kwargs)
+
+        monkeypatch.setattr(db.obj, "execute_sql", counted)
+        html = text(shop.get("/merchant/orders"))
+        monkeypatch.undo()
+        return html, len([q for q in sql if q.lstrip().upper().startswith("SELECT")])
+
+    html, one_seat = selects()
+    row = html.split(f'href="/orders/{world["order_a"]["id"]}"')[1].split("</tr>")[0]
+    assert "Group buy" in row and "Group forming: 2 more needed" in row
+    deal = f"/api/v1/group-buys/{world['deal']['id']}/teams"
+    team = _seat(api, api.user("zhu"), deal, "k-zhu-0001")["team"]
+    _seat(api, api.user("dan"), f"/api/v1/teams/{team['id']}/join", "k-dan-0001")
+    html, three_seats = selects()
+    assert html.count('class="tag gb-tag"') == 3
+    assert html.count("Group forming: 1 more") == 2  # zhu's and dan's team
+    assert html.count("Group forming: 2 more") == 1  # mei's
+    assert three_seats == one_seat  # the page's seats in one query, not one each
+    zh = Browser(world["api"].client.application, "teashop", signup=False)
+    zh.post("/language", {"lang": "zh"})
+    assert "拼团中：还差2人" in plain(zh.get("/merchant/orders"))
+
+
+def test_a_bad_saved_address_is_said_without_saved_addresses(world):
+    team_id = world["team"]["id"]
+    path = f"/teams/{team_id}/join"
+    for bad in ("999999", "abc"):
+        resp = _form(world["lan_b"], path, address_id=bad)
+        assert resp.status_code == 400
+        html = text(resp)
+        assert 'name="address_id" value="' not in html  # lan has no saved address
+        assert re.search(
+            r'id="e-address_id" role="alert">Choose one of your saved addresses\.'
+            r" Type the delivery address below\.<",
+            html,
+        ), bad
+    assert read_db(lambda: Team.get_by_id(team_id).seats_taken) == 1

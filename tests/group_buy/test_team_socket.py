@@ -62,7 +62,7 @@ def test_watch_team_acks_the_team(world):
     ack = client.emit(
         "watch_team", {"team_id": world["team"]["id"]}, namespace=NS, callback=True
     )
-    assert ack["ok"] is True
+    assert ack["ok"] is True, ack
     assert ack["team"]["id"] == world["team"]["id"]
     assert ack["team"]["seats_left"] == 2 and ack["team"]["status"] == "open"
     assert [m["username"] for m in ack["team"]["members"]] == ["mei"]

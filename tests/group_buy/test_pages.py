@@ -354,7 +354,7 @@ def test_the_merchants_orders_list_tags_seats_in_one_query(world, api, monkeypat
     team = _seat(api, api.user("zhu"), deal, "k-zhu-0001")["team"]
     _seat(api, api.user("dan"), f"/api/v1/teams/{team['id']}/join", "k-dan-0001")
     html, three_seats = selects()
-    assert html.count('class="tag gb-tag"') == 3
+    assert html.count('class="tag gb-tag order-group-tag"') == 3
     assert html.count("Group forming: 1 more") == 2  # zhu's and dan's team
     assert html.count("Group forming: 2 more") == 1  # mei's
     assert three_seats == one_seat  # the page's seats in one query, not one each

@@ -45,8 +45,8 @@ def _deal(base, product_id):
 
 
 # Controls a thumb taps (links inside running text aside) that are under 44px tall.
-SMALL_TARGETS = """(root) => [...document.querySelectorAll(root + ' :is(a, button, input,'
-  + ' select, label:has(input[type=checkbox], input[type=radio]))')]
+SMALL_TARGETS = """(root) => [...document.querySelectorAll(root + ' :is(a, button,'
+  + ' input, select, label:has(input[type=checkbox], input[type=radio]))')]
   .filter(el => el.offsetParent !== null && !(el.matches('a') && el.closest('p, li')
     && getComputedStyle(el).display === 'inline'))
   .map(el => [el, el.getBoundingClientRect()])
@@ -201,7 +201,7 @@ def test_phone_merchant_sees_seats_waiting_and_a_long_leader_name(
     assert name.get_attribute("title") == long_name
     assert name.bounding_box()["width"] <= 150  # wraps, two lines at most
     table = page.evaluate("document.querySelector('.gb-teams table').scrollWidth")
-    assert table < 720, table
+    assert table < 800, table  # ~1050 when the name did not wrap
     shots(page, "merchant-deal-teams-phone")
     fits(page, "a deal's teams, phone")
 

@@ -2,8 +2,9 @@
 pins a tea with a running group deal; the pinned card shows the group price and
 team size with "Buy alone" / "Start a group". Mei starts a group in the buy sheet
 over the stream ("2 more needed", a share button); Lan, watching on another phone,
-sees "mei joined a group" in the ticker and mei's team on the card, joins it from
-there, and mei's room hears it. axe runs on the room with the sheet open."""
+sees "m***i joined a group" in the ticker (masked as "just bought" lines are) and
+mei's team on the card, joins it from there, and mei's room hears it. axe runs on
+the room with the sheet open."""
 
 import datetime
 
@@ -122,7 +123,7 @@ def test_phone_viewers_start_and_join_a_group_in_the_live_room(
     assert len(mine) == 1 and mine[0]["items"][0]["unit_price_cents"] == 9900
 
     # Lan's room hears it: the ticker, then mei's team on the card.
-    lan.locator("#live-ticker", has_text="mei joined a group").wait_for()
+    lan.locator("#live-ticker", has_text="m***i joined a group").wait_for()
     row = lan.locator("#live-pinned .group-team")
     row.wait_for()
     assert "2 more needed" in row.inner_text()
@@ -140,7 +141,7 @@ def test_phone_viewers_start_and_join_a_group_in_the_live_room(
     shots(lan, "group-joined-phone")
     mei.locator("button.buy-keep").click()
     mei.locator("#buy-sheet").wait_for(state="hidden")
-    mei.locator("#live-ticker", has_text="lan joined a group").wait_for()
+    mei.locator("#live-ticker", has_text="l***n joined a group").wait_for()
     mei.locator(
         "#live-pinned .group-team .group-team-need", has_text="1 more needed"
     ).wait_for()

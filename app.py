@@ -69,7 +69,12 @@ def register_extensions(app):
     # handlers into each new server, but attaches handlers declared after a server
     # exists to that server only. Import them first, so every app gets them.
     from blueprints.group_buy import events as team_events  # noqa: F401
-    from blueprints.live import events, flash_events, group_events  # noqa: F401
+    from blueprints.live import (  # noqa: F401
+        events,
+        flash_events,
+        group_events,
+        promo_events,
+    )
 
     # init_app keeps options between calls: a queue of an earlier app is not ours.
     socketio.server_options.pop("client_manager", None)

@@ -1,7 +1,8 @@
 """A serving process's chores, every minute: cancel the pending orders whose time is
 over (bank transfers not paid, cash on delivery not shipped), close the group-buying
-teams past their time, end the lives whose stream stayed away. `app.py` starts the
-loop; `flask expire-unpaid` (commands.py) runs one pass for cron."""
+teams past their time, mark unused coupons past their end expired, finish the
+red packets whose window closed, end the lives whose stream stayed away. `app.py`
+starts the loop; `flask expire-unpaid` (commands.py) runs one pass for cron."""
 
 import logging
 
@@ -20,12 +21,15 @@ def maintenance_pass(app):
     from blueprints.live import video
     from livestall.group_buy import expiry as teams
     from livestall.orders import lifecycle as orders
+    from livestall.promotions import coupons, red_packets
 
     with app.app_context(), db.connection_context():
         return {
             "unpaid_cancelled": orders.expire_unpaid(),
             "lives_ended": video.end_gone_streams(app),
             "teams_closed": teams.expire_teams(),
+            "coupons_expired": coupons.expire(),
+            "red_packets_finished": len(red_packets.finish_due()),
         }
 
 

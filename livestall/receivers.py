@@ -6,10 +6,19 @@ from livestall.flash import receivers as flash
 from livestall.group_buy import receivers as group_buy
 from livestall.notifications import receivers as notifications
 from livestall.orders import receivers as orders
+from livestall.promotions import receivers as promotions
 from livestall.search import receivers as search
 
 
 def connect_all():
     """Connect every domain's receivers to the signals they follow."""
-    for domain in (attribution, flash, group_buy, notifications, orders, search):
+    for domain in (
+        attribution,
+        flash,
+        group_buy,
+        notifications,
+        orders,
+        promotions,
+        search,
+    ):
         domain.connect()

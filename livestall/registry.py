@@ -37,6 +37,7 @@ from livestall.orders.models import (
     OrderLine,
 )
 from livestall.platform.models import AuditEntry, RateCounter
+from livestall.promotions.models import Coupon, RedPacket, RedPacketShare, UserCoupon
 from livestall.search.models import SearchJob
 
 MODELS = [
@@ -86,4 +87,8 @@ MODELS = [
     CommissionEntry,
     StreamKey,
     LiveVideo,
+    Coupon,
+    RedPacket,
+    UserCoupon,
+    RedPacketShare,
 ]

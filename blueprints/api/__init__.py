@@ -10,6 +10,7 @@ from blueprints.api import (  # noqa: F401 - routes
     group_buy,
     live,
     orders,
+    promotions,
     search,
 )
 from blueprints.api.views import bp

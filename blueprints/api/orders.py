@@ -25,6 +25,7 @@ def create_order():
         data.get("payment_method", "cod"),
         reservation_ids=data.get("reservation_ids"),
         address_id=data.get("address_id"),
+        coupon_ids=data.get("coupon_ids"),
     )
     body = [orders.order_dict(o) for o in placed]
     return jsonify(order=body[0], orders=body), 201 if created else 200

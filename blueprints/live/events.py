@@ -138,6 +138,10 @@ session_broadcast = Signal("live-session-broadcast")
 # What rides with the pinned product (join state, `pinned`): receivers return a dict
 # of keys; group_events adds `group_buy` (the pinned product's running deal).
 pin_extras = Signal("live-pin-extras")
+# What else a (re)joining viewer's room state carries: receivers return a dict of
+# keys; promo_events adds `red_packets` and `coupon_drops` (open ones, with the
+# viewer's own grabs and claims).
+state_extras = Signal("live-state-extras")
 
 
 def reset():
@@ -425,6 +429,8 @@ def room_state(session, user):
     }
     if moderator:
         state["held"] = [chat.message_dict(m) for m in chat.held_messages(session)]
+    for _receiver, extra in state_extras.send(None, session=session, user=user):
+        state.update(extra or {})
     return state
 
 

@@ -286,7 +286,7 @@ def credit_order(order, lines, products):
     maps = _content_maps(touches, {line.product_id for line in lines})
     rows = []
     for line in lines:
-        revenue = line.qty * line.unit_price_cents
+        revenue = line.paid_cents  # after its coupon's share
         shares = line_shares(line, revenue, touches, model, at, maps)
         rate = products[line.product_id].commission_bps
         for share in shares:

@@ -123,6 +123,7 @@ class Report:
                     OrderLine.product,
                     OrderLine.qty,
                     OrderLine.unit_price_cents,
+                    OrderLine.discount_cents,
                     OrderLine.source,
                 )
                 .where(OrderLine.order.in_(self._orders()))
@@ -195,7 +196,7 @@ class Report:
                 if since <= t.created_at <= order.created_at
             ]
             for line in mine:
-                revenue = line.qty * line.unit_price_cents
+                revenue = line.qty * line.unit_price_cents - line.discount_cents
                 shares = line_shares(
                     line, revenue, touches, model, order.created_at, maps
                 )
@@ -323,7 +324,14 @@ def _moment(value):
     return datetime.datetime.fromisoformat(value)
 
 
-_LINE_NAMES = ("order_id", "product_id", "qty", "unit_price_cents", "source")
+_LINE_NAMES = (
+    "order_id",
+    "product_id",
+    "qty",
+    "unit_price_cents",
+    "discount_cents",
+    "source",
+)
 _TOUCH_NAMES = (
     "id",
     "kind",

@@ -122,6 +122,27 @@ def _v9_shipping_fee(migrator):
         migrate(*steps)
 
 
+def _v10_discounts(migrator):
+    """Coupons (issue 18): what a coupon took off each order and each line; 0
+    for older ones (the coupon tables are new: created with the others)."""
+    from livestall.orders.models import Order, OrderLine
+
+    tables = db.get_tables()  # older databases get the whole tables later
+    steps = []
+    if "order" in tables:
+        steps.append(
+            migrator.add_column("order", "discount_cents", Order.discount_cents)
+        )
+    if "order_line" in tables:
+        steps.append(
+            migrator.add_column(
+                "order_line", "discount_cents", OrderLine.discount_cents
+            )
+        )
+    if steps:
+        migrate(*steps)
+
+
 MIGRATIONS = [
     (2, _v2_locale_and_sales),
     (3, _v3_listing_indexes),
@@ -131,6 +152,7 @@ MIGRATIONS = [
     (7, _v7_flash_consent),
     (8, _v8_addresses),
     (9, _v9_shipping_fee),
+    (10, _v10_discounts),
 ]
 LATEST = MIGRATIONS[-1][0] if MIGRATIONS else 1
 

@@ -103,7 +103,7 @@ def stats_of(deal_list):
             fn.COUNT(fn.DISTINCT(TeamMember.id)),
             fn.COUNT(fn.DISTINCT(TeamMember.user)),
             fn.SUM(OrderLine.qty),
-            fn.SUM(OrderLine.qty * OrderLine.unit_price_cents),
+            fn.SUM(OrderLine.paid_sql()),
         )
         .join(Team)
         .switch(TeamMember)

@@ -106,9 +106,7 @@ def sales(session):
         OrderLine.select(
             fn.COUNT(fn.DISTINCT(OrderLine.order)).alias("orders"),
             fn.COALESCE(fn.SUM(OrderLine.qty), 0).alias("units"),
-            fn.COALESCE(fn.SUM(OrderLine.qty * OrderLine.unit_price_cents), 0).alias(
-                "gmv"
-            ),
+            fn.COALESCE(fn.SUM(OrderLine.paid_sql()), 0).alias("gmv"),
         )
         .join(Order)
         .switch(OrderLine)

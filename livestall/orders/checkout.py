@@ -27,7 +27,9 @@ from livestall.orders.models import (
     OrderLine,
 )
 from livestall.orders.signals import order_placed
+from livestall.pricing import discounts
 from livestall.pricing.rules import price_lines
+from livestall.promotions import redeem
 
 QTY_MAX = 99
 LINES_MAX = 50
@@ -105,14 +107,17 @@ def _saved_shipping(buyer, address_id):
         ) from None
 
 
-def _hash(items, shipping, payment_method, reservation_ids=()):
+def _hash(items, shipping, payment_method, reservation_ids=(), coupon_ids=()):
+    body = {
+        "items": sorted((pid, q, s) for pid, (q, s) in items.items()),
+        "shipping": shipping,
+        "payment": payment_method,
+        "reservations": list(reservation_ids),
+    }
+    if coupon_ids:  # (absent otherwise: keys of checkouts placed before coupons hold)
+        body["coupons"] = sorted(coupon_ids)
     canonical = json.dumps(
-        {
-            "items": sorted((pid, q, s) for pid, (q, s) in items.items()),
-            "shipping": shipping,
-            "payment": payment_method,
-            "reservations": list(reservation_ids),
-        },
+        body,
         sort_keys=True,
         ensure_ascii=False,
     )
@@ -129,6 +134,7 @@ def place_order(
     visitor_id=None,
     address_id=None,
     claim=None,
+    coupon_ids=None,
 ):
     """Create one order per merchant and currency; return (orders, created).
 
@@ -156,6 +162,12 @@ def place_order(
     guarded claims (raising a domain error refuses the whole checkout) and
     returns the price offers of its lines ({product id: [pricing.Offer]}).
     `order_placed` carries it (`claim=`) so its domain records what was won.
+
+    `coupon_ids` are the buyer's user coupons to use, at most one per shop order
+    (`promotions.redeem.take`: each checked valid now and marked used by a
+    guarded UPDATE; `pricing.discounts.apply` splits each onto the lines it
+    covers; a coupon that does not apply is a 400 naming it and nothing is
+    placed). An order's `discount_cents` is the sum of its lines'.
     """
     if not isinstance(idempotency_key, str) or not KEY_RE.match(idempotency_key):
         raise Invalid(
@@ -167,6 +179,7 @@ def place_order(
             "Choose cash on delivery or bank transfer.", field="payment_method"
         )
     reservation_ids = grabs.clean_ids(reservation_ids)
+    coupon_ids = redeem.clean_ids(coupon_ids)
     if claim is not None:
         items, reservation_ids = claim.items, []
     else:
@@ -177,9 +190,9 @@ def place_order(
     else:
         shipping = clean_shipping(shipping)
     asked = shipping if address_id is None else {"address_id": address_id}
-    digest = _hash(items, asked, payment_method, reservation_ids)
+    digest = _hash(items, asked, payment_method, reservation_ids, coupon_ids)
     if claim is not None:
-        digest = _hash(items, asked, payment_method, claim.digest)
+        digest = _hash(items, asked, payment_method, claim.digest, coupon_ids)
     items = _verified(items, buyer, visitor_id)  # reads only: before the transaction
     try:
         with transaction():
@@ -197,7 +210,14 @@ def place_order(
                 buyer=buyer.id, idempotency_key=idempotency_key, request_hash=digest
             )
             orders = _take_stock_and_write(
-                buyer, checkout, items, shipping, payment_method, reservation_ids, claim
+                buyer,
+                checkout,
+                items,
+                shipping,
+                payment_method,
+                reservation_ids,
+                claim,
+                coupon_ids,
             )
             if address_id is None:
                 addresses.remember(buyer, shipping)
@@ -227,7 +247,14 @@ def _replay(checkout, digest):
 
 
 def _take_stock_and_write(
-    buyer, checkout, items, shipping, payment_method, reservation_ids=(), claim=None
+    buyer,
+    checkout,
+    items,
+    shipping,
+    payment_method,
+    reservation_ids=(),
+    claim=None,
+    coupon_ids=(),
 ):
     products = {p.id: p for p in Product.select().where(Product.id.in_(list(items)))}
     holds = grabs.convert(buyer, reservation_ids)
@@ -259,11 +286,13 @@ def _take_stock_and_write(
                 title=products[pid].title,
             )
     now = utcnow()
+    priced = price_lines(items, products, holds, offers)
+    priced = discounts.apply(priced, redeem.take(buyer, coupon_ids, now))
     orders, lines_of = [], {}
     profiles = shipping_fees.profiles_of(merchants)  # their fees as of now
     # one order per shop and currency: a total never adds up two currencies (the
     # stable sort keeps price_lines' order inside each group)
-    by_order = sorted(price_lines(items, products, holds, offers), key=_order_key)
+    by_order = sorted(priced, key=_order_key)
     for (merchant_id, _currency), group in groupby(by_order, key=_order_key):
         group = list(group)
         goods = sum(line.total_cents for line in group)
@@ -275,6 +304,7 @@ def _take_stock_and_write(
             payment_method=payment_method,
             total_cents=goods + fee,
             shipping_cents=fee,
+            discount_cents=sum(line.discount_cents for line in group),
             currency=group[0].currency,
             ship_name=shipping["name"],
             ship_address=shipping["address"],
@@ -321,6 +351,7 @@ def _write_lines(order, priced):
                 line.product.title,
                 line.qty,
                 line.unit_price_cents,
+                line.discount_cents,
                 None if line.source is None else str(line.source),
             )
             for line in priced
@@ -331,6 +362,7 @@ def _write_lines(order, priced):
             OrderLine.title,
             OrderLine.qty,
             OrderLine.unit_price_cents,
+            OrderLine.discount_cents,
             OrderLine.source,
         ],
     ).execute()

@@ -329,12 +329,14 @@ def order_dict(order):
         "total_cents": order.total_cents,
         "goods_cents": order.goods_cents,  # extension (issue 16): total - shipping
         "shipping_cents": order.shipping_cents,
+        "discount_cents": order.discount_cents,
         "currency": order.currency,
         "items": [
             {
                 "product_id": line.product_id,
                 "qty": line.qty,
                 "unit_price_cents": line.unit_price_cents,
+                "discount_cents": line.discount_cents,
                 "title": line.title,
             }
             for line in lines_of(order)

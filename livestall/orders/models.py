@@ -56,6 +56,7 @@ class Order(BaseModel):
     payment_method = CharField(max_length=20)
     total_cents = IntegerField()  # what the buyer pays: goods + shipping
     shipping_cents = IntegerField(default=0)  # the shop's fee when placed
+    discount_cents = IntegerField(default=0)  # coupons: the sum of its lines'
     currency = CharField(max_length=3)
     ship_name = CharField(max_length=60)
     ship_address = CharField(max_length=300)
@@ -89,7 +90,20 @@ class OrderLine(BaseModel):
     title = CharField(max_length=200)  # as sold, even if the product changes later
     qty = IntegerField()
     unit_price_cents = IntegerField()
+    # a coupon's share of this line (pricing.discounts): the line was paid
+    # qty * unit_price_cents - discount_cents, which refunds and commissions use
+    discount_cents = IntegerField(default=0)
     source = CharField(max_length=40, null=True)  # where the buyer came from
+
+    @property
+    def paid_cents(self):
+        """What the line came to after its discount."""
+        return self.qty * self.unit_price_cents - self.discount_cents
+
+    @classmethod
+    def paid_sql(cls):
+        """`paid_cents` as an SQL expression (for sums)."""
+        return cls.qty * cls.unit_price_cents - cls.discount_cents
 
 
 class OrderEvent(BaseModel):

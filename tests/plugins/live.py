@@ -4,12 +4,13 @@ ids repeat from one test database to the next."""
 
 import pytest
 
-from blueprints.live import events, flash_events
+from blueprints.live import events, flash_events, promo_events
 
 
 def reset():
     events.reset()
     flash_events.reset()
+    promo_events.reset()
 
 
 @pytest.fixture(autouse=True)

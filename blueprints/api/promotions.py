@@ -6,7 +6,8 @@ from flask_login import current_user
 from blueprints.api.views import bp, json_body, me, require_role
 from blueprints.live import promo_events
 from livestall.errors import Invalid
-from livestall.promotions import coupons, present, red_packets, stats
+from livestall.flash import grabs
+from livestall.promotions import coupons, present, quote, red_packets, stats
 
 
 def _viewer():
@@ -156,3 +157,14 @@ def live_red_packets(session_id):
     rows = red_packets.visible_in(session_id, viewer)
     mine = red_packets.grabbed_by(viewer, rows)
     return jsonify(items=[red_packets.red_packet_dict(p, mine.get(p.id)) for p in rows])
+
+
+@bp.post("/coupons/best")
+def best_coupons():
+    """Extension: `{items: [{product_id, qty}], reservation_ids}` → the best coupon
+    the caller holds for each shop of that basket (`coupons`, with the cents it
+    takes off), their sum, and every coupon they could pick instead (`usable`)."""
+    user, data = me(), json_body()
+    items = quote.clean_items(data.get("items", []))
+    reservation_ids = grabs.clean_ids(data.get("reservation_ids"))
+    return jsonify(quote.best(user, quote.lines_for(user, items, reservation_ids)))

@@ -61,3 +61,24 @@ def test_red_packet_rain_by_http(orders_world):
     assert [s for s, _ in got] == [201, 201, 201, 409]
     assert sum(b["amount_cents"] for s, b in got if s == 201) == 1000
     assert got[3][1]["error"]["code"] == "sold_out"
+
+
+def test_best_coupon_for_a_basket(orders_world):
+    world = orders_world(only=["tea", "cup"])
+    api, shop, mei = world["api"], world["merchant"], world["buyer"]
+    small = promo.made_coupon(api, shop, amount_off_cents=1000, min_spend_cents=0)
+    big = promo.made_coupon(api, shop, amount_off_cents=3000, min_spend_cents=30000)
+    a, b = promo.claimed(api, mei, small["id"]), promo.claimed(api, mei, big["id"])
+    items = [{"product_id": world["tea"], "qty": 1}]
+    r = api.call("POST", "/api/v1/coupons/best", token=mei, json={"items": items})
+    body = r.get_json()
+    assert r.status_code == 200, body
+    assert body["discount_cents"] == 1000
+    assert body["coupons"][0]["user_coupon"]["id"] == a["id"]
+    items.append({"product_id": world["cup"], "qty": 2})
+    body = api.call(
+        "POST", "/api/v1/coupons/best", token=mei, json={"items": items}
+    ).get_json()
+    assert body["discount_cents"] == 3000
+    assert body["coupons"][0]["user_coupon"]["id"] == b["id"]
+    assert [u["discount_cents"] for u in body["usable"]] == [3000, 1000]

@@ -129,6 +129,7 @@ def register_blueprints(app):
     from blueprints.merchant.views import bp as merchant_bp
     from blueprints.notifications.views import bp as notifications_bp
     from blueprints.orders.views import bp as orders_bp
+    from blueprints.promotions.views import bp as promo_bp
     from blueprints.search.views import bp as search_bp
 
     app.url_map.converters["int"] = IdConverter  # before any rule is added
@@ -143,6 +144,7 @@ def register_blueprints(app):
         admin_bp,
         search_bp,
         group_bp,
+        promo_bp,
         api_bp,
         live_bp,  # after the API: the access walk starts sessions through both
     ):

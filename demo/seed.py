@@ -3,7 +3,7 @@ bilingual catalogue whose product pictures are drawn here and stored through the
 real upload pipeline (`livestall.media.images.ingest`), and the creators' posts (with
 their own flat-lay photos), follows, likes and comments; then three live shows
 (`demo.lives`: one on air, one tomorrow, one replay; `demo.group_buys`: deals with
-teams forming).
+teams forming; `demo.promotions`: coupons, and a drop and a red packet in the live).
 
 `plan(n)` is the number of `progress(1)` calls `seed(products=n, ...)` makes.
 Everything is deterministic (`random.Random(42)` for the catalogue, another fixed
@@ -18,7 +18,7 @@ import re
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from demo import group_buys, lives
+from demo import group_buys, lives, promotions
 from demo.art import picture_png, png_bytes, post_photo_png, render_avatar
 from demo.data import (
     ADMIN,
@@ -585,6 +585,7 @@ def _seed(products, media_dir, hash_method, thumb_size, progress):
         group_buys.seed_group_buys(
             users, utcnow(), on_air.pinned_product_id if on_air else None
         )
+        promotions.seed_promotions(users, utcnow(), on_air)
     progress(1)
     return (
         f"Seeded {len(specs)} products from {len(MERCHANTS)} shops, "

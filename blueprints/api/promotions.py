@@ -128,7 +128,9 @@ def get_red_packet(packet_id):
     packet = red_packets.visible(packet_id, _viewer())
     viewer = _viewer()
     mine = red_packets.grabbed_by(viewer, [packet]).get(packet.id) if viewer else None
-    return jsonify(red_packet=red_packets.red_packet_dict(packet, mine))
+    return jsonify(
+        red_packet={**red_packets.red_packet_dict(packet), "mine_cents": mine}
+    )
 
 
 @bp.post("/red-packets/<int:packet_id>/open")
@@ -156,7 +158,12 @@ def live_red_packets(session_id):
     viewer = _viewer()
     rows = red_packets.visible_in(session_id, viewer)
     mine = red_packets.grabbed_by(viewer, rows)
-    return jsonify(items=[red_packets.red_packet_dict(p, mine.get(p.id)) for p in rows])
+    return jsonify(
+        items=[
+            {**red_packets.red_packet_dict(p), "mine_cents": mine.get(p.id)}
+            for p in rows
+        ]
+    )
 
 
 @bp.post("/coupons/best")

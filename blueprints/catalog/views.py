@@ -1,4 +1,4 @@
-"""The storefront: home, category listings, product pages, and media files."""
+"""The storefront: home, category listings, shops, product pages, and media files."""
 
 import re
 
@@ -20,7 +20,9 @@ from blueprints.common import (
     share_url,
 )
 from blueprints.group_buy import views as group_views
+from blueprints.promotions import views as promo_views
 from extensions import db
+from livestall.accounts.models import User
 from livestall.catalog import availability
 from livestall.catalog import rules as catalog
 from livestall.catalog.models import Product
@@ -33,8 +35,9 @@ PER_PAGE = 24
 MEDIA_NAME = re.compile(r"^[0-9a-f]{64}(_t)?\.webp$")
 
 
-def _listing(query, category=None):
-    """Render a page of products, newest first, with their images prefetched."""
+def _page_of(query):
+    """A page of `query`'s products, newest first, with their images prefetched:
+    {products, total, page, pages} for the template."""
     page = page_arg()
     total = query.count()
     products = Product.with_images(
@@ -42,14 +45,16 @@ def _listing(query, category=None):
             page, PER_PAGE
         )
     )
-    return render_template(
-        "shop/index.html",
-        products=products,
-        total=total,
-        page=page,
-        pages=page_count(total, PER_PAGE),
-        category=category,
-    )
+    return {
+        "products": products,
+        "total": total,
+        "page": page,
+        "pages": page_count(total, PER_PAGE),
+    }
+
+
+def _listing(query, category=None):
+    return render_template("shop/index.html", category=category, **_page_of(query))
 
 
 @bp.route("/shop")
@@ -62,6 +67,25 @@ def category(slug):
     if slug not in catalog.CATEGORIES:
         abort(404)
     return _listing(Product.listing().where(Product.category == slug), slug)
+
+
+@bp.route("/shops/<int:merchant_id>")
+def storefront(merchant_id):
+    """A shop's page (店铺): its name, the coupons open for claiming (领券) and its
+    products, newest first. A suspended or unknown shop is a 404."""
+    merchant = User.get_or_none(User.id == merchant_id)
+    if (
+        merchant is None
+        or not merchant.has_role("merchant")
+        or merchant.status != availability.MERCHANT_SELLING
+    ):
+        abort(404)
+    return render_template(
+        "shop/storefront.html",
+        merchant=merchant,
+        coupons=promo_views.shop_coupons(merchant.id, limit=12),
+        **_page_of(Product.listing().where(Product.merchant == merchant.id)),
+    )
 
 
 @bp.route("/products/<int:product_id>")
@@ -92,6 +116,7 @@ def product(product_id):
         share_url=share_url("shop.product", product_id=item.id),
         cart_source=_page_source(request.args.get("src")),
         group=group_views.product_offer(item) if for_sale else None,
+        coupons=promo_views.shop_coupons(item.merchant_id, item.id) if for_sale else [],
     )
 
 

@@ -26,7 +26,7 @@ from flask import current_app, has_app_context
 from blueprints.live import events
 from extensions import db, socketio
 from livestall.db.base import isoformat
-from livestall.errors import Invalid, LimitReached
+from livestall.errors import Invalid, LimitReached, NotFound
 from livestall.live import sessions
 from livestall.promotions import coupons, drops, present, red_packets
 
@@ -63,11 +63,14 @@ def _pool_payload(packet, event=None):
 
 def grab_for(user, packet_id):
     """One packet for `user` (socket or HTTP): (share, user coupon)."""
-    if isinstance(packet_id, bool) or not isinstance(packet_id, int):
-        try:
-            packet_id = int(packet_id)
-        except (TypeError, ValueError):
-            raise Invalid("red_packet_id must be a whole number.") from None
+    if isinstance(packet_id, bool) or not isinstance(packet_id, int | str):
+        raise Invalid("red_packet_id must be a whole number.")
+    whole = coupons.whole_id(packet_id)
+    if whole is None and isinstance(packet_id, int):  # a number out of range
+        raise NotFound("No such red packet.")
+    if whole is None:
+        raise Invalid("red_packet_id must be a whole number.")
+    packet_id = whole
     with _lock:
         gone, mine = packet_id in _gone, (packet_id, user.id) in _grabbed
     if mine:

@@ -46,6 +46,7 @@ from livestall.errors import (
 from livestall.flash import sales as flash_sales
 from livestall.group_buy import deals as group_deals
 from livestall.live import chat, listings, moderation, replay, sales, sessions
+from livestall.promotions import live_stats
 
 LIST_SIZE = 24
 SLOW_MODES = (0, 5, 10, 30, 60)
@@ -267,6 +268,7 @@ def _stats(session):
         "gmv_cents": sold["gmv_cents"],
         "gmv": money(sold["gmv_cents"]),
         "likes": session.likes,
+        "promo": live_stats.figures(session),
     }
 
 
@@ -317,6 +319,7 @@ def _console_page(session, errors=None, form=None, new_key=None):
             is_host=is_host,
             slow_modes=sorted({*SLOW_MODES, session.slow_mode_s}),
             sales=_sale_rows(session),
+            promo=live_stats.console_panel(session),
             flash_errors=errors or {},
             flash_form=form or {},
             durations=FLASH_DURATIONS,

@@ -9,7 +9,7 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext, ngettext
 from flask_login import current_user
 
-from blueprints.common import csv_cell, money, translate
+from blueprints.common import csv_cell, money, page_arg, translate
 from blueprints.merchant.forms import (
     GROUP_FIELDS,
     GROUP_WINDOWS,
@@ -26,11 +26,6 @@ PER_PAGE = 30
 
 def _me():
     return current_user._get_current_object()
-
-
-def _page_number():
-    page = request.args.get("page", "1")
-    return int(page) if page.isdecimal() and 0 < int(page) < 10_000 else 1
 
 
 def duration(seconds):
@@ -100,7 +95,7 @@ def group_buys():
                 gettext("Group deal created: shoppers can start teams now."), "success"
             )
             return redirect(url_for("merchant.group_buys"))
-    page = _page_number()
+    page = page_arg()
     found, total = stats.merchant_deals(_me(), page, PER_PAGE)
     now = utcnow()
     running = deals.running_deals([p.id for p in products], now)

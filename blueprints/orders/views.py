@@ -35,6 +35,7 @@ from blueprints.common import (
     translate,
     visitor_id,
 )
+from blueprints.promotions import basket
 from livestall.accounts import addresses
 from livestall.accounts.models import User
 from livestall.catalog import availability
@@ -268,11 +269,13 @@ def _with_holds(subtotals, holds):
     return sorted(totals.items())
 
 
-def _shipping_view(groups, holds):
+def _shipping_view(groups, holds, off=None):
     """What each order of this checkout will pay for shipping (one per shop and
     currency, as `checkout.place_order` makes them), and the totals with it:
     ([{name, currency, goods_cents, fee_cents, free_over_cents}], [(currency,
-    total)]). Lines no longer for sale are not counted, as in the subtotals."""
+    total)]). Lines no longer for sale are not counted, as in the subtotals.
+    `off`: {(merchant id, currency): a coupon's cents}, taken off the goods
+    (the fee is worked out on what the goods come to after it, as at checkout)."""
     goods, names = {}, {}
     for group in groups:
         for line in group["lines"]:
@@ -286,6 +289,9 @@ def _shipping_view(groups, holds):
     missing = {m for m, _c in goods} - names.keys()
     if missing:
         names.update({u.id: u.name for u in User.select().where(User.id.in_(missing))})
+    for key, cents in (off or {}).items():
+        if key in goods:
+            goods[key] -= cents
     profiles = shipping_fees.profiles_of({m for m, _c in goods})
     ships, totals = [], {}
     for (merchant_id, currency), cents in sorted(goods.items()):
@@ -342,7 +348,10 @@ def checkout_page():
     if not lines and not holds:
         flash(gettext("Your cart is empty."), "info")
         return redirect(url_for(".cart"))
-    if request.method == "POST":
+    coupons = basket.choices(
+        me, lines, holds, form if request.method == "POST" else None
+    )
+    if request.method == "POST" and not form.get("recalc"):
         items = [
             {"product_id": line.product_id, "qty": line.qty, "source": line.source}
             for line in lines
@@ -359,6 +368,7 @@ def checkout_page():
                 reservation_ids=_hold_ids(form),
                 visitor_id=visitor_id(),  # the cart's sources are checked again
                 address_id=address_id,
+                coupon_ids=basket.chosen_ids(coupons),
             )
         except DomainError as e:
             field = (e.field or "form").removeprefix("shipping.")
@@ -368,6 +378,7 @@ def checkout_page():
                 "phone",
                 "payment_method",
                 "address_id",
+                "coupon_ids",
             ):
                 field = "form"
             errors[field] = translate(e)
@@ -382,7 +393,7 @@ def checkout_page():
     merchants = {line.product.merchant_id for line in lines}
     merchants |= {hold.sale.product.merchant_id for hold in holds}
     book = addresses.book(me)
-    ships, totals = _shipping_view(groups, holds)
+    ships, totals = _shipping_view(groups, holds, basket.savings(coupons))
     page = render_template(
         "orders/checkout.html",
         addresses=book,
@@ -398,6 +409,10 @@ def checkout_page():
         problems=problems,
         idempotency_key=key,
         payment_labels=PAYMENT_LABELS,
+        coupons=coupons,
+        shop_names={
+            m: g["name"] for g in groups for m in [g["lines"][0].product.merchant_id]
+        },
     )
     return page, status, headers
 

@@ -96,8 +96,9 @@ def preview(discount, lines):
 def apply(lines, discounts):
     """`lines` with each of `discounts` split onto the lines it covers, as
     `coupon` adjustments. At most one discount per shop order (shop and
-    currency); a discount that covers nothing, or whose lines come to less than
-    its minimum spend, is a 400 naming it."""
+    currency); a discount that covers nothing, whose lines come to less than
+    its minimum spend, or that would take nothing off them, is a 400 naming it
+    (it is not spent)."""
     lines = list(lines)
     seen = set()
     for discount in discounts:
@@ -110,12 +111,7 @@ def apply(lines, discounts):
         seen.add((discount.merchant_id, discount.currency))
         covered = [i for i, line in enumerate(lines) if discount.covers(line)]
         if not covered:
-            raise Invalid(
-                "The coupon “%(title)s” does not apply to anything in this order.",
-                field="coupon_ids",
-                code="coupon_not_applicable",
-                title=discount.title,
-            )
+            raise _not_applicable(discount)
         bases = [_base(lines[i]) for i in covered]
         if sum(bases) < discount.min_spend_cents:
             raise Invalid(
@@ -126,6 +122,8 @@ def apply(lines, discounts):
                 min=_money(discount.min_spend_cents, discount.currency),
             )
         off = discount.amount_on(sum(bases))
+        if not off:  # ¥0 lines, 1% of 99 cents: not worth spending the coupon on
+            raise _not_applicable(discount)
         for i, part in zip(covered, split(off, bases), strict=True):
             if part:
                 line = lines[i]
@@ -137,6 +135,15 @@ def apply(lines, discounts):
                     ),
                 )
     return lines
+
+
+def _not_applicable(discount):
+    return Invalid(
+        "The coupon “%(title)s” does not apply to anything in this order.",
+        field="coupon_ids",
+        code="coupon_not_applicable",
+        title=discount.title,
+    )
 
 
 def _money(cents, currency):

@@ -111,8 +111,11 @@ def create(merchant, data, now=None):
     valid_days = valid_until = None
     if data.get("valid_until") is not None:
         valid_until = parse_time(data["valid_until"], "valid_until")
-        if valid_until <= starts:
-            raise Invalid("Make it valid after claiming starts.", field="valid_until")
+        if valid_until < ends:
+            raise Invalid(
+                "Keep the coupon valid at least until claiming ends.",
+                field="valid_until",
+            )
         if valid_until > now + LONGEST_CLAIM * 2:
             raise Invalid(
                 "A coupon is valid for at most two years.", field="valid_until"
@@ -181,28 +184,39 @@ def _live(live_id, merchant, product_ids):
         return None
     if isinstance(live_id, bool) or not isinstance(live_id, int):
         raise Invalid("live_id must be a whole number.", field="live_id")
-    live = LiveSession.get_or_none(LiveSession.id == live_id)
+    # (an id past the column's range is no live: not a query the database refuses)
+    live = (
+        LiveSession.get_or_none(LiveSession.id == live_id)
+        if 0 < live_id < 2**53
+        else None
+    )
     if live is None or live.status == "ended" or not scope.sells_in(merchant.id, live):
         raise Invalid("Choose a live of yours that has not ended.", field="live_id")
     return live
 
 
 def of_merchant(merchant, coupon_id):
-    """The merchant's own coupon (admins: any), else 404."""
+    """The merchant's own coupon, else 404 (a coupon changes only by its shop, as
+    a product does: admins too get a 404)."""
     coupon = Coupon.get_or_none(Coupon.id == id_of(coupon_id))
-    if coupon is None or not (
-        coupon.merchant_id == merchant.id or merchant.has_role("admin")
-    ):
+    if coupon is None or coupon.merchant_id != merchant.id:
         raise NotFound("No such coupon.")
     return coupon
 
 
-def id_of(value):
-    try:
+def whole_id(value):
+    """An id from a URL or a payload: an int (not a bool) or a string of digits,
+    from 1 to 2**53; else None (true is not 1, nor is 1.5)."""
+    if isinstance(value, str) and value.isascii() and value.isdigit():
         value = int(value)
-    except (TypeError, ValueError):
-        raise NotFound("No such coupon.") from None
-    if not 0 < value < 2**53:
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value if 0 < value < 2**53 else None
+
+
+def id_of(value):
+    value = whole_id(value)
+    if value is None:
         raise NotFound("No such coupon.")
     return value
 

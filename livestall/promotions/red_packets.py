@@ -110,14 +110,9 @@ def create(merchant, data, now=None):
 
 
 def get(packet_id):
-    try:
-        packet_id = int(packet_id)
-    except (TypeError, ValueError):
-        raise NotFound("No such red packet.") from None
+    packet_id = coupons.whole_id(packet_id)
     packet = (
-        RedPacket.get_or_none(RedPacket.id == packet_id)
-        if 0 < packet_id < 2**53
-        else None
+        None if packet_id is None else RedPacket.get_or_none(RedPacket.id == packet_id)
     )
     if packet is None:
         raise NotFound("No such red packet.")
@@ -148,8 +143,9 @@ def visible_in(session_id, viewer=None):
 
 
 def of_merchant(merchant, packet_id):
+    """The merchant's own pool, else 404 (admins too)."""
     packet = get(packet_id)
-    if packet.merchant_id != merchant.id and not merchant.has_role("admin"):
+    if packet.merchant_id != merchant.id:
         raise NotFound("No such red packet.")
     return packet
 

@@ -17,6 +17,7 @@ from peewee import fn
 
 from livestall.db.base import utcnow
 from livestall.errors import Invalid
+from livestall.notifications import rules as notifications
 from livestall.orders.models import LineAdjustment
 from livestall.orders.sources import LineSource
 from livestall.pricing import discounts
@@ -150,15 +151,37 @@ def link(orders, lines_of, now=None):
 
 def give_back(order, now=None):
     """The coupon that paid for `order` returns to its holder: unused while in
-    date, expired past its end. Once: the guarded `used` for this order."""
+    date, expired past its end. Once: the guarded `used` for this order. The
+    holder is told (`coupon_returned`, in the same transaction)."""
     now = now or utcnow()
-    for status, in_date in (("unused", True), ("expired", False)):
-        window = (
-            UserCoupon.valid_until > now if in_date else UserCoupon.valid_until <= now
+    held = list(
+        UserCoupon.select().where(
+            (UserCoupon.order == order.id) & (UserCoupon.status == "used")
         )
-        UserCoupon.update(status=status, order=None, used_at=None).where(
-            (UserCoupon.order == order.id) & (UserCoupon.status == "used") & window
-        ).execute()
+    )
+    for uc in held:
+        status = "unused" if uc.valid_until > now else "expired"
+        moved = (
+            UserCoupon.update(status=status, order=None, used_at=None)
+            .where(
+                (UserCoupon.id == uc.id)
+                & (UserCoupon.order == order.id)
+                & (UserCoupon.status == "used")
+            )
+            .execute()
+        )
+        if moved:
+            notifications.notify_people(
+                "coupon_returned",
+                {uc.user_id: order.id},
+                {
+                    "user_coupon_id": uc.id,
+                    "status": status,
+                    "amount_off_cents": uc.amount_off_cents,
+                    "percent_off": uc.percent_off,
+                    "currency": uc.currency,
+                },
+            )
 
 
 def best_for(buyer, lines, now=None):

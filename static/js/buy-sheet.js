@@ -18,7 +18,13 @@
    (GET /api/v1/group-buys/ID) for its price and per-person limit and posts the
    same body, with `source` (live:ID), to /api/v1/group-buys/ID/teams or
    /api/v1/teams/ID/join; the answer says how many more are needed, with the
-   team's link to share. [data-buy][data-group-buy][data-team] links open it. */
+   team's link to share. [data-buy][data-group-buy][data-team] links open it.
+
+   Coupons (优惠券): outside group mode the sheet asks POST /api/v1/coupons/best for
+   its line (again when the quantity changes), pre-selects the best coupon the
+   buyer holds for the shop, shows "Coupon −¥20.00" and the total after it, offers
+   the others (or none) in a select, and sends `coupon_ids` with the order; the
+   done screen says what the coupon saved (the order's `discount_cents`). */
 (function () {
   "use strict";
   var root = document.getElementById("live-room");
@@ -170,6 +176,7 @@
       less.disabled = current.qty <= 1 || !!current.reservation;
       more.disabled = current.qty >= max || !!current.reservation;
       sums();
+      requote();
     }
     less.addEventListener("click", function () { set(current.qty - 1); });
     more.addEventListener("click", function () { set(current.qty + 1); });
@@ -279,11 +286,14 @@
   function sums() {
     if (!current || !current.sumNodes) return;
     var nodes = current.sumNodes;
-    var goods = unitPrice() * current.qty;
+    var off = couponOff();
+    var goods = unitPrice() * current.qty - off;
     var fee = shippingFee(goods);
     var over = (current.product.shipping || {}).free_over_cents;
     var currency = current.product.currency;
-    nodes.subtotal.textContent = K.money(goods, currency);
+    nodes.subtotal.textContent = K.money(goods + off, currency);
+    nodes.coupon.textContent = "−" + K.money(off, currency);
+    nodes.coupon.parentNode.hidden = !off;
     K.clear(nodes.shipping);
     nodes.shipping.appendChild(document.createTextNode(fee ? K.money(fee, currency) : t("b_free")));
     if (fee && typeof over === "number") {
@@ -298,7 +308,8 @@
   function sumsPart() {
     var list = K.el("dl", "buy-sums");
     var nodes = {};
-    [["b_subtotal", "subtotal"], ["b_shipping", "shipping"], ["b_total", "total"]].forEach(function (pair) {
+    [["b_subtotal", "subtotal"], ["b_coupon", "coupon"], ["b_shipping", "shipping"],
+      ["b_total", "total"]].forEach(function (pair) {
       var row = K.el("div", "buy-sum-" + pair[1]);
       row.appendChild(K.el("dt", null, t(pair[0])));
       nodes[pair[1]] = row.appendChild(K.el("dd"));
@@ -323,6 +334,100 @@
     return bar;
   }
 
+  // --- the coupon (not on group seats: coupons do not apply to them) -----------------
+
+  function couponOff() {
+    var coupon = current && current.coupon;
+    if (!coupon || !coupon.chosen) return 0;
+    var entry = coupon.usable.filter(function (u) { return u.user_coupon.id === coupon.chosen; })[0];
+    return entry ? entry.discount_cents : 0;
+  }
+
+  function couponTerms(uc) {
+    var min = uc.min_spend_cents ? K.money(uc.min_spend_cents, uc.currency) : null;
+    if (uc.percent_off) {
+      var text = min ? t("pc_pct_off_over", { pct: uc.percent_off, min: min }) : t("pc_pct_off", { pct: uc.percent_off });
+      if (uc.max_discount_cents) text += " · " + t("pc_cap", { amount: K.money(uc.max_discount_cents, uc.currency) });
+      return text;
+    }
+    var amount = K.money(uc.amount_off_cents, uc.currency);
+    if (uc.red_packet_id) {
+      var credit = t("pc_rp_credit", { amount: amount });
+      return min ? credit + " · " + t("pc_off_over", { amount: amount, min: min }) : credit;
+    }
+    return min ? t("pc_off_over", { amount: amount, min: min }) : t("pc_off_no_min", { amount: amount });
+  }
+
+  function couponPart() {
+    var wrap = K.el("div", "buy-coupon");
+    wrap.hidden = true;
+    var label = K.el("label", null, t("b_coupon"));
+    label.htmlFor = "buy-coupon";
+    wrap.appendChild(label);
+    var select = K.el("select");
+    select.id = "buy-coupon";
+    select.name = "coupon";
+    select.addEventListener("change", function () {
+      current.coupon.manual = true;
+      current.coupon.chosen = select.value ? parseInt(select.value, 10) : null;
+      sums();
+    });
+    wrap.appendChild(select);
+    current.coupon = { usable: [], chosen: null, manual: false, node: wrap, select: select, asked: 0 };
+    return wrap;
+  }
+
+  function paintCoupon() {
+    var coupon = current.coupon;
+    var select = coupon.select;
+    K.clear(select);
+    var none = K.el("option", null, t("b_no_coupon"));
+    none.value = "";
+    select.appendChild(none);
+    coupon.usable.forEach(function (u) {
+      var uc = u.user_coupon;
+      var text = couponTerms(uc) + (u.discount_cents > 0
+        ? " (−" + K.money(u.discount_cents, uc.currency) + ")" : " · " + t("b_coupon_not_yet"));
+      var option = K.el("option", null, text);
+      option.value = String(uc.id);
+      option.disabled = !(u.discount_cents > 0);
+      select.appendChild(option);
+    });
+    select.value = coupon.chosen ? String(coupon.chosen) : "";
+    coupon.node.hidden = !coupon.usable.length;
+    sums();
+  }
+
+  /* The best coupon for the line now; the buyer's own pick holds while it still
+     takes something off. */
+  function quote() {
+    var mine = current;
+    if (!mine || !mine.coupon) return;
+    var body = mine.reservation ? { items: [], reservation_ids: [mine.reservation.id] }
+      : { items: [{ product_id: mine.product.id, qty: mine.qty }] };
+    var asked = ++mine.coupon.asked;
+    api("POST", "/api/v1/coupons/best", body).then(function (answer) {
+      if (current !== mine || mine.finished || asked !== mine.coupon.asked || !answer.ok) return;
+      var coupon = mine.coupon;
+      coupon.usable = answer.data.usable || [];
+      var best = (answer.data.coupons || [])[0];
+      var still = coupon.usable.filter(function (u) {
+        return u.user_coupon.id === coupon.chosen && u.discount_cents > 0;
+      }).length;
+      if (!coupon.manual || (coupon.chosen && !still)) {
+        coupon.chosen = best ? best.user_coupon.id : null;
+        if (coupon.manual && coupon.chosen) coupon.manual = false;
+      }
+      paintCoupon();
+    }, function () { /* no quote: the order goes without a coupon */ });
+  }
+
+  function requote() {
+    if (!current || !current.coupon) return;
+    clearTimeout(requote.timer);
+    requote.timer = setTimeout(quote, 250);
+  }
+
   // --- opening, placing, done -----------------------------------------------------------
 
   function render(product, addresses) {
@@ -342,6 +447,7 @@
     body.appendChild(addressPart(addresses));
     var methods = product.payment_methods || [];
     body.appendChild(paymentPart(methods));
+    if (!current.group) body.appendChild(couponPart());
     body.appendChild(sumsPart());
     var error = K.el("p", "error buy-error");
     error.setAttribute("role", "alert");
@@ -356,6 +462,10 @@
     });
     sheet.appendChild(form);
     current.setQty(current.qty);
+    if (current.coupon) {
+      clearTimeout(requote.timer);
+      quote();
+    }
     tickHold();
   }
 
@@ -418,6 +528,7 @@
     } else {
       body.items = [{ product_id: current.product.id, qty: current.qty, source: source }];
     }
+    if (!current.group && couponOff() > 0) body.coupon_ids = [current.coupon.chosen];
     var address = chosenAddress();
     if (address === "new") {
       body.shipping = {
@@ -447,7 +558,9 @@
       } else {
         // a refused body may be sent again changed: a new key for the next try
         if (answer.status < 500) mine.key = newKey();
-        showError((answer.data && answer.data.error) || {});
+        var error = (answer.data && answer.data.error) || {};
+        showError(error);
+        if (error.field === "coupon_ids") quote();  // used or expired meanwhile
       }
     }, function () {
       if (current !== mine) return;
@@ -541,6 +654,10 @@
     body.appendChild(tick);
     var note = body.appendChild(K.el("p", "buy-done-text", paidText(order)));
     note.setAttribute("role", "status");
+    if (order.discount_cents > 0) {
+      body.appendChild(K.el("p", "buy-done-saved",
+        t("b_saved", { amount: K.money(order.discount_cents, order.currency) })));
+    }
     var actions = K.el("div", "buy-done-actions");
     var keep = K.el("button", "btn buy-keep", t("b_keep_watching"));
     keep.type = "button";

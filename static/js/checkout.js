@@ -56,3 +56,20 @@
   });
   sync();
 })();
+
+/* Coupons: choosing another coupon (or none) recalculates the page at once (the
+   "Apply" button does it without JavaScript). */
+(function () {
+  "use strict";
+  var form = document.getElementById("checkout-form");
+  var apply = form && form.querySelector("[data-coupon-apply]");
+  if (!apply) return;
+  apply.hidden = true;
+  var selects = form.querySelectorAll("[data-coupon-select]");
+  for (var i = 0; i < selects.length; i++) {
+    selects[i].addEventListener("change", function () {
+      if (form.requestSubmit) form.requestSubmit(apply);
+      else apply.click();
+    });
+  }
+})();

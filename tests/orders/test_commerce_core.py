@@ -70,7 +70,7 @@ def launch_and_grab(room, buyer, qty=2, price=9900):
         ("post:007", LineSource("post", 7)),
         ("post:", None),
         ("post:1x", None),
-        ("coupon:1", None),
+        ("voucher:1", None),
         ("POST:1", None),
         ("post:1234567890123", None),
         ("post:١٢", None),
@@ -82,6 +82,12 @@ def test_a_line_source_parses_only_known_kinds_and_whole_ids(text, parsed):
     assert LineSource.parse(text) == parsed
     if parsed is not None:
         assert sources.clean(text) == str(parsed) == sources.of(*parsed)
+
+
+@pytest.mark.parametrize("text", ["group:3", "coupon:1"])
+def test_server_only_sources_parse_but_no_client_may_name_them(text):
+    assert LineSource.parse(text) is not None
+    assert sources.clean(text) is None
 
 
 def test_line_source_kinds_can_be_narrowed():

@@ -59,6 +59,7 @@ def test_fee_is_added_to_the_order_total_and_what_the_buyer_pays(shops):
             "product_id": shops["cup"],
             "qty": 1,
             "unit_price_cents": 8900,
+            "discount_cents": 0,  # no coupon (issue 18)
             "title": "青瓷杯",
         }
     ]

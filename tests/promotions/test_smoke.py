@@ -2,6 +2,7 @@
 follow in the other files)."""
 
 from tests.factories import promotions as promo
+from tests.factories.orders import Browser
 
 
 def test_claim_pay_cancel_gives_back(orders_world):
@@ -82,3 +83,27 @@ def test_best_coupon_for_a_basket(orders_world):
     assert body["discount_cents"] == 3000
     assert body["coupons"][0]["user_coupon"]["id"] == b["id"]
     assert [u["discount_cents"] for u in body["usable"]] == [3000, 1000]
+
+
+def test_the_holder_hears_the_coupon_came_back(orders_world, app):
+    world = orders_world(only=["tea"])
+    api, shop, mei = world["api"], world["merchant"], world["buyer"]
+    c = promo.made_coupon(api, shop)
+    uc = promo.claimed(api, mei, c["id"])
+    order = promo.order_with(api, mei, [(world["tea"], 1)], [uc["id"]]).get_json()
+    oid = order["order"]["id"]
+    for _ in range(2):  # a second cancel is refused and tells nobody twice
+        api.call(
+            "POST",
+            f"/api/v1/orders/{oid}/status",
+            token=mei,
+            json={"status": "cancelled"},
+        )
+    notes = api.call("GET", "/api/v1/notifications", token=mei).get_json()["items"]
+    back = [n for n in notes if n["kind"] == "coupon_returned"]
+    assert len(back) == 1 and back[0]["data"]["status"] == "unused"
+    assert back[0]["data"]["user_coupon_id"] == uc["id"]
+    page = (
+        Browser(app, "mei", signup=False).get("/notifications").get_data(as_text=True)
+    )
+    assert f"Order #{oid} was closed: its coupon is back in My coupons." in page

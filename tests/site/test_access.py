@@ -31,6 +31,8 @@ from livestall.group_buy import teams as group_teams
 from livestall.live import sessions
 from livestall.orders import cart, checkout
 from livestall.orders import lifecycle as orders
+from livestall.promotions import coupons as promo_coupons
+from livestall.promotions import red_packets
 from tests.plugins.api import Api, image_bytes
 from tests.plugins.app import AuthActions, csrf_token
 
@@ -258,6 +260,40 @@ EXPECTED = {
     ("api.update_address", "PATCH"): by_role(401, 404, 404, 404, 404),
     ("api.delete_address", "DELETE"): by_role(401, 404, 404, 404, 404),
     ("api.creator_earnings", "GET"): by_role(401, 403, 200, 403, 200),
+    # coupons and red packets (issue 18): the walker's coupons and pools are another
+    # shop's (a 404 to a merchant and to an admin: a coupon changes only by its
+    # shop); anyone signed in may claim another shop's coupon (the page claims
+    # the second one, then returns to My coupons); a pool not yet opened shows
+    # only to its shop, the host and admins (an admin may open one)
+    ("shop.storefront", "GET"): everyone(200),
+    ("merchant.coupons_page", "GET"): MERCHANT_PAGE,
+    ("merchant.coupons_page", "POST"): by_role(LOGIN, 403, 403, 400, 400),
+    ("merchant.red_packets_page", "GET"): by_role(LOGIN, 403, 403, HOME, HOME),
+    ("merchant.red_packets_page", "POST"): by_role(LOGIN, 403, 403, 400, 400),
+    ("merchant.coupons_csv", "GET"): MERCHANT_PAGE,
+    ("merchant.coupon", "GET"): by_role(LOGIN, 403, 403, 404, 404),
+    ("merchant.pause_coupon", "POST"): by_role(LOGIN, 403, 403, 404, 404),
+    ("merchant.resume_coupon", "POST"): by_role(LOGIN, 403, 403, 404, 404),
+    ("merchant.end_coupon", "POST"): by_role(LOGIN, 403, 403, 404, 404),
+    ("merchant.open_red_packet", "POST"): by_role(LOGIN, 403, 403, 404, 404),
+    ("promo.claim", "POST"): by_role(LOGIN, HOME, HOME, HOME, HOME),
+    ("promo.my_coupons", "GET"): SIGNED_IN_ONLY,
+    ("api.create_coupon", "POST"): by_role(401, 403, 403, 400, 400),
+    ("api.get_coupon", "GET"): everyone(200),
+    ("api.claim_coupon", "POST"): by_role(401, 201, 201, 201, 201),
+    ("api.pause_coupon", "POST"): by_role(401, 403, 403, 404, 404),
+    ("api.resume_coupon", "POST"): by_role(401, 403, 403, 404, 404),
+    ("api.end_coupon", "POST"): by_role(401, 403, 403, 404, 404),
+    ("api.coupon_stats", "GET"): by_role(401, 403, 403, 404, 404),
+    ("api.list_merchant_coupons", "GET"): by_role(401, 403, 403, 200, 200),
+    ("api.shop_coupons", "GET"): everyone(200),
+    ("api.my_coupons", "GET"): by_role(401, 200, 200, 200, 200),
+    ("api.best_coupons", "POST"): by_role(401, 200, 200, 200, 200),
+    ("api.create_red_packet", "POST"): by_role(401, 403, 403, 400, 400),
+    ("api.get_red_packet", "GET"): by_role(404, 404, 404, 404, 200),
+    ("api.open_red_packet", "POST"): by_role(401, 404, 404, 404, 200),
+    ("api.grab_red_packet", "POST"): by_role(401, 409, 409, 409, 409),
+    ("api.live_red_packets", "GET"): everyone(200),
 }
 SKIPPED_ENDPOINTS = {"static"}
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
@@ -417,6 +453,29 @@ class Walker:
                 ).id
                 for _ in range(2)
             ]
+            # the other shop's coupons (one for the API's claims, one for the
+            # page's) and two pools for the live on air (one for the open route)
+            shop = User.get(User.username == "other_shop")
+            self.merchant_id = shop.id
+            ends = (utcnow() + datetime.timedelta(days=1)).isoformat()
+            self.coupon_ids = [
+                promo_coupons.create(
+                    shop,
+                    {
+                        "kind": "amount_off",
+                        "amount_off_cents": 100,
+                        "total": 10,
+                        "claim_ends_at": ends,
+                    },
+                ).id
+                for _ in range(2)
+            ]
+            self.packet_ids = [
+                red_packets.create(
+                    shop, {"live_id": on_air.id, "total_cents": 100, "count": 5}
+                ).id
+                for _ in range(2)
+            ]
         self.tokens = {"anonymous": None}
         for role in ROLES[1:]:
             self_service = "shopper" if role == "admin" else role
@@ -454,7 +513,14 @@ class Walker:
             "sale_id": self.sale_ids[0],
             "deal_id": self.deal_id,
             "team_id": self.team_id,
+            "merchant_id": self.merchant_id,
+            "coupon_id": self.coupon_ids[0],
+            "packet_id": self.packet_ids[0],
         }
+        if rule.endpoint == "promo.claim":
+            values["coupon_id"] = self.coupon_ids[1]
+        if rule.endpoint == "api.open_red_packet":
+            values["packet_id"] = self.packet_ids[1]
         if rule.endpoint == "api.end_flash_sale":
             values["sale_id"] = self.sale_ids[1]
         if rule.endpoint.endswith("start_live"):

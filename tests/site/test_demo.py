@@ -26,6 +26,7 @@ from livestall.live import chat, replay, sessions
 from livestall.live.models import LiveAction, LiveSession
 from livestall.media.models import Image
 from livestall.orders import payments
+from livestall.promotions.models import Coupon, RedPacket, UserCoupon
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -229,6 +230,19 @@ def test_seed_puts_a_live_on_air_one_tomorrow_and_a_replay(app):
         forming = group_teams.open_teams(deal)
         assert sorted(t.seats_left for t in forming) == [1, 2]
         assert Team.select().where(Team.status == "succeeded").count() == 1
+
+        # coupons on the shops' pages, held by shoppers (one paid an order), and a
+        # drop and a red packet ready in the live (优惠券, 红包)
+        shop_coupons = Coupon.select().where(Coupon.live.is_null())
+        assert shop_coupons.count() >= 4
+        assert {c.kind for c in shop_coupons} == {"amount_off", "percent_off"}
+        assert UserCoupon.select().where(UserCoupon.status == "unused").count() >= 4
+        [used] = UserCoupon.select().where(UserCoupon.status == "used")
+        assert used.order.discount_cents == used.discount_cents > 0
+        [drop] = Coupon.select().where(Coupon.live == on_air.id)
+        assert drop.drop_pending
+        [pool] = RedPacket.select().where(RedPacket.live == on_air.id)
+        assert pool.status == "ready" and pool.total_cents == 8888
 
         tomorrow = shows["scheduled"]
         ahead = tomorrow.scheduled_at - now

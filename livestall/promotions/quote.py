@@ -65,8 +65,8 @@ def best(buyer, lines, now=None):
     "discount_cents": sum, "usable": [{user_coupon, discount_cents}]}: the best
     coupon of each shop in `lines`, and every coupon the buyer could pick."""
     now = now or utcnow()
-    picked = redeem.best_for(buyer, lines, now)
     usable = redeem.usable_for(buyer, lines, now)
+    picked = redeem.best_of(usable)
     return {
         "coupons": [
             {

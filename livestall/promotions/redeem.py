@@ -184,36 +184,6 @@ def give_back(order, now=None):
             )
 
 
-def best_for(buyer, lines, now=None):
-    """{(merchant id, currency): (user coupon, cents off)}: for each shop order
-    in priced `lines`, the buyer's coupon that takes off the most now (ties: the
-    one ending soonest). Reads only."""
-    if buyer is None:
-        return {}
-    now = now or utcnow()
-    merchants = {line.merchant_id for line in lines}
-    if not merchants:
-        return {}
-    coupons.expire(now, buyer.id)
-    best = {}
-    for uc in (
-        UserCoupon.select()
-        .where(
-            (UserCoupon.user == buyer.id)
-            & (UserCoupon.status == "unused")
-            & UserCoupon.merchant.in_(list(merchants))
-            & (UserCoupon.valid_from <= now)
-            & (UserCoupon.valid_until > now)
-        )
-        .order_by(UserCoupon.valid_until, UserCoupon.id)
-    ):
-        off = discounts.preview(discount_of(uc), lines)
-        key = (uc.merchant_id, uc.currency)
-        if off > 0 and off > best.get(key, (None, 0))[1]:
-            best[key] = (uc, off)
-    return best
-
-
 def usable_for(buyer, lines, now=None):
     """[(user coupon, cents off or 0)] the buyer holds for the shops of `lines`,
     best first: what a checkout page offers to pick from."""
@@ -221,6 +191,7 @@ def usable_for(buyer, lines, now=None):
         return []
     now = now or utcnow()
     merchants = {line.merchant_id for line in lines}
+    coupons.expire(now, buyer.id)
     rows = UserCoupon.select().where(
         (UserCoupon.user == buyer.id)
         & (UserCoupon.status == "unused")
@@ -230,3 +201,14 @@ def usable_for(buyer, lines, now=None):
     )
     out = [(uc, discounts.preview(discount_of(uc), lines)) for uc in rows]
     return sorted(out, key=lambda pair: (-pair[1], pair[0].valid_until, pair[0].id))
+
+
+def best_of(usable):
+    """{(merchant id, currency): (user coupon, cents off)} from `usable_for`'s
+    list: for each shop order, the coupon that takes off the most (ties: the
+    one ending soonest, as that list orders them)."""
+    best = {}
+    for uc, off in usable:
+        if off > 0:
+            best.setdefault((uc.merchant_id, uc.currency), (uc, off))
+    return best

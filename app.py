@@ -68,6 +68,7 @@ def register_extensions(app):
     # Socket.IO handlers are declared at import; Flask-SocketIO copies declared
     # handlers into each new server, but attaches handlers declared after a server
     # exists to that server only. Import them first, so every app gets them.
+    from blueprints.bargain import events as bargain_events  # noqa: F401
     from blueprints.group_buy import events as team_events  # noqa: F401
     from blueprints.live import (  # noqa: F401
         events,

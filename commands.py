@@ -174,3 +174,4 @@ def expire_unpaid():
     click.echo(f"Cancelled {len(done['unpaid_cancelled'])} unpaid order(s).")
     click.echo(f"Ended {len(done['lives_ended'])} live(s) whose stream stayed away.")
     click.echo(f"Closed {len(done['teams_closed'])} group-buying team(s) past time.")
+    click.echo(f"Closed {len(done['bargains_closed'])} bargain(s) past time.")

@@ -13,6 +13,7 @@ from flask_login import current_user
 from extensions import db, login_manager
 from livestall.accounts.models import User
 from livestall.attribution import touchpoints
+from livestall.bargain import records as bargain_records
 from livestall.catalog import rules as catalog
 from livestall.content import social
 from livestall.group_buy import deals as group_deals
@@ -286,11 +287,14 @@ def line_source(given):
 
 def _shared_product(endpoint, view_args):
     """The product a shared page sells (its share visit credits the sharer for
-    it): a product page's, a group-buying team page's deal's."""
+    it): a product page's, a group-buying team page's deal's, a bargain record
+    page's campaign's (a friend who came to help is the owner's share visit)."""
     if endpoint == "shop.product":
         return view_args.get("product_id")
     if endpoint == "group.team":
         return group_deals.product_of_team(view_args.get("team_id"))
+    if endpoint == "bargain.record":
+        return bargain_records.product_of_record(view_args.get("record_id"))
     return None
 
 

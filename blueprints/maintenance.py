@@ -1,7 +1,8 @@
 """A serving process's chores, every minute: cancel the pending orders whose time is
 over (bank transfers not paid, cash on delivery not shipped), close the group-buying
 teams past their time, mark unused coupons past their end expired, finish the
-red packets whose window closed, end the lives whose stream stayed away. `app.py`
+red packets whose window closed, close the bargains past their time and warn
+the owners of those about to close, end the lives whose stream stayed away. `app.py`
 starts the loop; `flask expire-unpaid` (commands.py) runs one pass for cron."""
 
 import logging
@@ -19,6 +20,7 @@ def maintenance_pass(app):
     in several processes at once: every change is a guarded UPDATE. Returns what
     it changed."""
     from blueprints.live import video
+    from livestall.bargain import expiry as bargains
     from livestall.group_buy import expiry as teams
     from livestall.orders import lifecycle as orders
     from livestall.promotions import coupons, red_packets
@@ -30,6 +32,8 @@ def maintenance_pass(app):
             "teams_closed": teams.expire_teams(),
             "coupons_expired": coupons.expire(),
             "red_packets_finished": len(red_packets.finish_due()),
+            "bargains_closed": bargains.expire_records(),
+            "bargains_warned": bargains.warn_expiring(),
         }
 
 

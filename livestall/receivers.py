@@ -2,6 +2,7 @@
 once by the app factory (connecting twice is harmless: blinker keeps one)."""
 
 from livestall.attribution import receivers as attribution
+from livestall.bargain import receivers as bargain
 from livestall.flash import receivers as flash
 from livestall.group_buy import receivers as group_buy
 from livestall.notifications import receivers as notifications
@@ -14,6 +15,7 @@ def connect_all():
     """Connect every domain's receivers to the signals they follow."""
     for domain in (
         attribution,
+        bargain,
         flash,
         group_buy,
         notifications,

@@ -9,6 +9,7 @@ from livestall.accounts.models import (
     UserRole,
 )
 from livestall.attribution.models import AttributionCredit, CommissionEntry, Touchpoint
+from livestall.bargain.models import Bargain, BargainHelp, BargainRecord
 from livestall.catalog.models import Product, ProductImage
 from livestall.content.models import Comment, Follow, Like, Post, PostImage, PostProduct
 from livestall.db.migrations import SchemaVersion
@@ -91,4 +92,7 @@ MODELS = [
     RedPacket,
     UserCoupon,
     RedPacketShare,
+    Bargain,
+    BargainRecord,
+    BargainHelp,
 ]

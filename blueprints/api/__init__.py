@@ -4,6 +4,7 @@ from blueprints.api import (  # noqa: F401 - routes
     accounts,
     addresses,
     attribution,
+    bargain,
     catalog,
     content,
     flash,

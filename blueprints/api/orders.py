@@ -3,6 +3,8 @@
 from flask import jsonify, request
 
 from blueprints.api.views import bp, json_body, me, pagination, require_role
+from blueprints.common import visitor_id
+from livestall.bargain import buying as bargain_buying
 from livestall.db.base import isoformat
 from livestall.errors import Invalid
 from livestall.merchants import rules as merchants
@@ -17,6 +19,8 @@ def create_order():
     """Place an order; the same idempotency key returns the same order (200)."""
     buyer = me()
     data = json_body()
+    if data.get("bargain_record_id") is not None:
+        return _bargain_order(buyer, data)
     placed, created = checkout.place_order(
         buyer,
         data.get("items"),
@@ -29,6 +33,24 @@ def create_order():
     )
     body = [orders.order_dict(o) for o in placed]
     return jsonify(order=body[0], orders=body), 201 if created else 200
+
+
+def _bargain_order(buyer, data):
+    """`{bargain_record_id, ...}`: one unit at the record's price (docs/API.md,
+    "Bargaining"); nothing else goes in the same order."""
+    record_id = data.get("bargain_record_id")
+    if isinstance(record_id, bool) or not isinstance(record_id, int):
+        raise Invalid(
+            "bargain_record_id must be a whole number.", field="bargain_record_id"
+        )
+    if any(data.get(k) for k in ("items", "reservation_ids", "coupon_ids")):
+        raise Invalid(
+            "A bargain is ordered on its own: send no items, holds or coupons with it.",
+            field="bargain_record_id",
+        )
+    order, created = bargain_buying.buy(buyer, record_id, data, visitor_id=visitor_id())
+    body = orders.order_dict(order)
+    return jsonify(order=body, orders=[body]), 201 if created else 200
 
 
 @bp.get("/orders/<int:order_id>")

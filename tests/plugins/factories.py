@@ -18,7 +18,16 @@ import functools
 import pytest
 
 from extensions import db
-from tests.factories import attribution, content, flash, group_buy, live, orders, search
+from tests.factories import (
+    attribution,
+    bargain,
+    content,
+    flash,
+    group_buy,
+    live,
+    orders,
+    search,
+)
 
 
 @pytest.fixture
@@ -44,6 +53,11 @@ def orders_world(api):
 @pytest.fixture
 def group_buy_world(api):
     return functools.partial(group_buy.world, api)
+
+
+@pytest.fixture
+def bargain_world(api):
+    return functools.partial(bargain.world, api)
 
 
 @pytest.fixture

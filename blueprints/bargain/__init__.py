@@ -1,0 +1,1 @@
+"""Bargaining (砍价) for shoppers: the record page and its live updates."""

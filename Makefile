@@ -99,7 +99,9 @@ messages: $(VENV)/.runtime
 	  -k RateLimited -k OutOfStock -k LimitReached -k SaleEnded \
 	  -k NotAllowedByMerchant -k NotForSale -k NotLive -k Banned -k Muted -k SlowMode \
 	  -k SaleNotStarted -k TeamFull -k TeamClosed -k AlreadyInTeam -k TeamNotFormed \
-	  -k DealClosed -k SoldOut -k NotClaimable -k NotOpen -o translations/messages.pot .
+	  -k DealClosed -k SoldOut -k NotClaimable -k NotOpen -k CampaignClosed \
+	  -k AlreadyHelped -k HelpLimit -k RecordClosed -k AccountTooNew -k AlreadyOrdered \
+	  -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations
 
 clean:

@@ -68,9 +68,10 @@ def register_extensions(app):
     # Socket.IO handlers are declared at import; Flask-SocketIO copies declared
     # handlers into each new server, but attaches handlers declared after a server
     # exists to that server only. Import them first, so every app gets them.
-    from blueprints.bargain import events as bargain_events  # noqa: F401
+    from blueprints.bargain import events as record_events  # noqa: F401
     from blueprints.group_buy import events as team_events  # noqa: F401
     from blueprints.live import (  # noqa: F401
+        bargain_events,
         events,
         flash_events,
         group_events,
@@ -121,6 +122,7 @@ def register_blueprints(app):
     from blueprints.accounts.views import bp as auth_bp
     from blueprints.admin.views import bp as admin_bp
     from blueprints.api import bp as api_bp
+    from blueprints.bargain.views import bp as bargain_bp
     from blueprints.catalog.views import bp as shop_bp
     from blueprints.content.views import bp as feed_bp
     from blueprints.converters import IdConverter
@@ -145,6 +147,7 @@ def register_blueprints(app):
         admin_bp,
         search_bp,
         group_bp,
+        bargain_bp,
         promo_bp,
         api_bp,
         live_bp,  # after the API: the access walk starts sessions through both

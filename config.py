@@ -106,6 +106,13 @@ def load_config():
         "ORDER_RATE_MAX": _env_int("ORDER_RATE_MAX", 20),
         "ORDER_RATE_WINDOW_S": _env_int("ORDER_RATE_WINDOW_S", 600),
         "COD_SHIP_DAYS": _env_int("COD_SHIP_DAYS", 7),
+        # bargaining (livestall/bargain/helping.py; 0 turns a limit off): records
+        # one person may help a UTC day across the site, helps from one address
+        # per window, and how young an account counts as new for the merchant
+        "BARGAIN_HELPS_PER_DAY": _env_int("BARGAIN_HELPS_PER_DAY", 3),
+        "BARGAIN_HELPS_PER_IP": _env_int("BARGAIN_HELPS_PER_IP", 30),
+        "BARGAIN_HELP_IP_WINDOW_S": _env_int("BARGAIN_HELP_IP_WINDOW_S", 3600),
+        "BARGAIN_NEW_ACCOUNT_H": _env_int("BARGAIN_NEW_ACCOUNT_H", 24),
         # live video (docs/DEPLOY-video.md): nginx-rtmp ingest, HLS under DATA_DIR
         "VIDEO_DIR": _env("VIDEO_DIR", ""),  # empty: DATA_DIR/video
         "VIDEO_RTMP_LISTEN": _env("VIDEO_RTMP_LISTEN", "127.0.0.1:1935"),

@@ -3,7 +3,8 @@ bilingual catalogue whose product pictures are drawn here and stored through the
 real upload pipeline (`livestall.media.images.ingest`), and the creators' posts (with
 their own flat-lay photos), follows, likes and comments; then three live shows
 (`demo.lives`: one on air, one tomorrow, one replay; `demo.group_buys`: deals with
-teams forming; `demo.promotions`: coupons, and a drop and a red packet in the live).
+teams forming; `demo.promotions`: coupons, and a drop and a red packet in the live;
+`demo.bargains`: bargains at every stage).
 
 `plan(n)` is the number of `progress(1)` calls `seed(products=n, ...)` makes.
 Everything is deterministic (`random.Random(42)` for the catalogue, another fixed
@@ -18,7 +19,7 @@ import re
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from demo import group_buys, lives, promotions
+from demo import bargains, group_buys, lives, promotions
 from demo.art import picture_png, png_bytes, post_photo_png, render_avatar
 from demo.data import (
     ADMIN,
@@ -586,6 +587,7 @@ def _seed(products, media_dir, hash_method, thumb_size, progress):
             users, utcnow(), on_air.pinned_product_id if on_air else None
         )
         promotions.seed_promotions(users, utcnow(), on_air)
+        bargains.seed_bargains(users, utcnow())
     progress(1)
     return (
         f"Seeded {len(specs)} products from {len(MERCHANTS)} shops, "

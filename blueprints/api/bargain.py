@@ -40,6 +40,7 @@ def end_bargain(bargain_id):
 def bargain_stats(bargain_id):
     """Extension: the campaign's figures for its merchant (another's: 404)."""
     bargain = campaigns.of_merchant(require_role("merchant"), bargain_id)
+    records.close_late(bargain_ids=[bargain.id])  # figures as of now
     return jsonify(bargain_id=bargain.id, stats=stats.stats_of([bargain])[bargain.id])
 
 
@@ -49,6 +50,7 @@ def list_merchant_bargains():
     user = require_role("merchant")
     page, per_page = pagination()
     found, total = campaigns.campaigns_of(user, page, per_page)
+    records.close_late(bargain_ids=[b.id for b in found])  # figures as of now
     figures = stats.stats_of(found)
     return jsonify(
         items=[{**campaigns.campaign_dict(b), "stats": figures[b.id]} for b in found],

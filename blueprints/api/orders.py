@@ -102,12 +102,21 @@ def update_shop_settings():
     return jsonify(settings=merchants.settings_dict(profile))
 
 
+def _notification_url(item):
+    record_id = (
+        (item.data or {}).get("record_id") if item.kind.startswith("bargain_") else None
+    )
+    if isinstance(record_id, int):
+        return f"/bargain-records/{record_id}"
+    return f"/orders/{item.order_id}" if item.order_id else None
+
+
 def notification_dict(item):
     return {
         "id": item.id,
         "kind": item.kind,
         "order_id": item.order_id,
-        "url": f"/orders/{item.order_id}" if item.order_id else None,
+        "url": _notification_url(item),
         "data": item.data,
         "created_at": isoformat(item.created_at),
         "read": item.read_at is not None,

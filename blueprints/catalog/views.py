@@ -12,6 +12,7 @@ from flask import (
 )
 from flask_login import current_user
 
+from blueprints.bargain import views as bargain_views
 from blueprints.catalog import frame
 from blueprints.common import (
     page_arg,
@@ -116,6 +117,7 @@ def product(product_id):
         share_url=share_url("shop.product", product_id=item.id),
         cart_source=_page_source(request.args.get("src")),
         group=group_views.product_offer(item) if for_sale else None,
+        bargain=bargain_views.product_offer(item) if for_sale else None,
         coupons=promo_views.shop_coupons(item.merchant_id, item.id) if for_sale else [],
     )
 

@@ -136,7 +136,8 @@ _hearts = hearts.HeartLimiter()  # taps per socket and per room, in this process
 # sales of an ended live (and tells the room) before the room hears it ended.
 session_broadcast = Signal("live-session-broadcast")
 # What rides with the pinned product (join state, `pinned`): receivers return a dict
-# of keys; group_events adds `group_buy` (the pinned product's running deal).
+# of keys; group_events adds `group_buy` (the pinned product's running deal),
+# bargain_events `bargain` (its running bargain campaign).
 pin_extras = Signal("live-pin-extras")
 # What else a (re)joining viewer's room state carries: receivers return a dict of
 # keys; promo_events adds `red_packets` and `coupon_drops` (open ones, with the
@@ -391,8 +392,9 @@ accounts_signals.sessions_ended.connect(
 
 
 def pin_state(session, card):
-    """The keys that ride with the pinned `card` (`group_buy`: null without a deal)."""
-    out = {"group_buy": None}
+    """The keys that ride with the pinned `card` (`group_buy`, `bargain`: null
+    without a deal or a campaign)."""
+    out = {"group_buy": None, "bargain": None}
     for _receiver, extra in pin_extras.send(None, session=session, card=card):
         out.update(extra or {})
     return out

@@ -30,24 +30,28 @@ def expire_records(now=None, record_ids=None, limit=500):
     )
     if record_ids is not None:
         query = query.where(BargainRecord.id.in_(list(record_ids)))
+    # the ids first: writing while the SELECT is still being read would keep its
+    # snapshot, and SQLite refuses such a write at once ("database is locked",
+    # no busy wait) when another process wrote since
+    due = [row.id for row in query.order_by(BargainRecord.expires_at).limit(limit)]
     closed = []
-    for row in query.order_by(BargainRecord.expires_at).limit(limit):
+    for record_id in due:
         with transaction():
             won = (
                 BargainRecord.update(status="failed", live_key=None, closed_at=now)
                 .where(
-                    (BargainRecord.id == row.id)
+                    (BargainRecord.id == record_id)
                     & BargainRecord.status.in_(BUYABLE)
                     & (BargainRecord.expires_at <= now)
                 )
                 .execute()
             )
             if won:
-                closed.append(row.id)
+                closed.append(record_id)
                 on_commit(
                     signals.record_changed.send,
                     None,
-                    record_id=row.id,
+                    record_id=record_id,
                     event="failed",
                     username=None,
                 )

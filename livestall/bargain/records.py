@@ -163,7 +163,7 @@ def progress(record):
     return 100 if total <= 0 else min(100, cut * 100 // total)
 
 
-def record_dict(record, base_url="", helps=None, now=None):
+def record_dict(record, base_url="", helps=None):
     """API.md's `record`, with its `helps` (plus currency, start price, product)."""
     if helps is None:
         helps = helps_of([record.id])[record.id]
@@ -208,8 +208,28 @@ def record_dict(record, base_url="", helps=None, now=None):
     }
 
 
-def records_of_owner(owner, limit=50):
-    """The shopper's records, newest first, campaign joined."""
+def close_late(now=None, owner=None, bargain_ids=None):
+    """Close the buyable records past their time of `owner` and/or of the
+    campaigns `bargain_ids`, before a list or figures read them (the sweep may
+    not have run yet); returns their ids."""
+    now = now or utcnow()
+    query = BargainRecord.select(BargainRecord.id).where(
+        BargainRecord.status.in_(BUYABLE) & (BargainRecord.expires_at <= now)
+    )
+    if owner is not None:
+        query = query.where(BargainRecord.owner == owner.id)
+    if bargain_ids is not None:
+        if not bargain_ids:
+            return []
+        query = query.where(BargainRecord.bargain.in_(list(bargain_ids)))
+    late = [row.id for row in query]
+    return expiry.expire_records(now=now, record_ids=late) if late else []
+
+
+def records_of_owner(owner, limit=50, now=None):
+    """The shopper's records, newest first, campaign joined (those past their
+    time closed first)."""
+    close_late(now, owner=owner)
     return list(
         BargainRecord.select(BargainRecord, Bargain)
         .join(Bargain)

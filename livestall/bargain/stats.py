@@ -4,7 +4,7 @@ success rate = records that reached the floor / records started), how many
 friends helped and how many of them were new accounts (signed up within
 BARGAIN_NEW_ACCOUNT_H of helping: the accounts the campaign brought in, and the
 ones to look at for cheating), and what the orders sold (orders alive, GMV). A
-list of campaigns costs three queries whatever its length.
+list of campaigns costs five queries whatever its length.
 
 GMV is what the buyers pay for the goods of the bargain orders still alive (not
 cancelled or refunded), in the campaign's currency; shipping is not goods.
@@ -108,21 +108,27 @@ def stats_of(bargain_list):
     helps = (
         BargainHelp.select(
             BargainRecord.bargain,
-            BargainHelp.new_account,
             fn.COUNT(BargainHelp.id),
             fn.COUNT(fn.DISTINCT(BargainHelp.helper)),
         )
         .join(BargainRecord)
         .where(BargainRecord.bargain.in_(ids))
-        .group_by(BargainRecord.bargain, BargainHelp.new_account)
+        .group_by(BargainRecord.bargain)
         .tuples()
     )
-    for bargain_id, new, n, people in helps:
-        figures = out[bargain_id]
-        figures["helps"] += n
-        figures["helpers"] += people  # new at one help, not at a later: twice
-        if new:
-            figures["new_account_helpers"] += people
+    for bargain_id, n, people in helps:
+        out[bargain_id].update(helps=n, helpers=people)
+    new = (
+        BargainHelp.select(
+            BargainRecord.bargain, fn.COUNT(fn.DISTINCT(BargainHelp.helper))
+        )
+        .join(BargainRecord)
+        .where(BargainRecord.bargain.in_(ids) & (BargainHelp.new_account == True))  # noqa: E712
+        .group_by(BargainRecord.bargain)
+        .tuples()
+    )
+    for bargain_id, people in new:
+        out[bargain_id]["new_account_helpers"] = people
     sold = (
         BargainRecord.select(
             BargainRecord.bargain,

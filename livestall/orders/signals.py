@@ -6,7 +6,8 @@ one checkout wrote `orders` (one per shop); `lines_of` maps each order id to its
 OrderLine rows, `products` maps product ids to Product rows, `taken` maps the ids
 of products that came off the shelf (cart or API items, not flash-sale holds) to
 their quantities, `claim` the campaign claim the checkout placed (a group-buying
-seat: `group_buy.teams.SeatClaim`) or None. Sent once, inside the checkout's
+seat: `group_buy.teams.SeatClaim`, a bargain's unit: `bargain.buying.BargainClaim`)
+or None. Sent once, inside the checkout's
 transaction, by
 `orders.checkout.place_order` and by nothing else. Receivers that write rows
 (attribution and commissions, notifications, the cart) write them in the same

@@ -8,17 +8,17 @@ commissions and attribution see the price actually paid and what it was made of.
 
 Two families of adjustment (DESIGN.md, "prices never stack"):
 
-- a **price** (`PRICE_KINDS`: flash and group today; bargain and member next) replaces
+- a **price** (`PRICE_KINDS`: flash, group and bargain today; member next) replaces
   the list price of the line: a line may be entitled to several, and pays the
   lowest single one of them (never a combination);
-- a **discount** (`DISCOUNT_KINDS`: coupon next) comes on top of a normal line,
+- a **discount** (`DISCOUNT_KINDS`: coupon) comes on top of a normal line,
   split across the lines in scope in whole cents by its own rule.
 
 A new mechanism adds its kind here and an offer for the lines it applies to (a
-campaign's claim gives checkout its offers: `group_buy.teams.SeatClaim`); the
-order, refund and attribution code need no change. A discount (coupons, next)
-never applies to a line priced by a campaign (group, bargain): only to lines at
-the list, flash or member price.
+campaign's claim gives checkout its offers: `group_buy.teams.SeatClaim`,
+`bargain.buying.BargainClaim`); the order, refund and attribution code need no
+change. A discount (a coupon) never applies to a line priced by a campaign
+(group, bargain): only to lines at the list, flash or member price.
 """
 
 from dataclasses import dataclass

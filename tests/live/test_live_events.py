@@ -471,15 +471,21 @@ def test_pin_broadcasts_the_product_card(world):
     ack = send(host, "pin", {"session_id": sid, "product_id": world["tea"]})
     assert ack["ok"] and ack["pinned_product"]["id"] == world["tea"]
     pinned = received(anon, "pinned")
-    # no group deal on the tea: `group_buy` is null (tests/group_buy/test_live_room.py)
+    # no group deal nor bargain on the tea: `group_buy` and `bargain` are null
+    # (tests/group_buy/test_live_room.py, tests/bargain/test_live_room.py)
     assert pinned == [
-        {"session_id": sid, "product": ack["pinned_product"], "group_buy": None}
+        {
+            "session_id": sid,
+            "product": ack["pinned_product"],
+            "group_buy": None,
+            "bargain": None,
+        }
     ]
     assert join(anon, sid)["pinned_product"]["id"] == world["tea"]
     ack = send(host, "pin", {"session_id": sid, "product_id": None})
     assert ack == {"ok": True, "pinned_product": None}
     assert received(anon, "pinned") == [
-        {"session_id": sid, "product": None, "group_buy": None}
+        {"session_id": sid, "product": None, "group_buy": None, "bargain": None}
     ]
 
 

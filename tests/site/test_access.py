@@ -19,6 +19,8 @@ from extensions import db
 from livestall.accounts import addresses
 from livestall.accounts import rules as accounts
 from livestall.accounts.models import User
+from livestall.bargain import campaigns as bargain_campaigns
+from livestall.bargain import records as bargain_records
 from livestall.catalog import rules as catalog
 from livestall.catalog.models import Product
 from livestall.content import rules as content
@@ -100,6 +102,12 @@ EXPECTED = {
     ("merchant.end_group_buy", "POST"): by_role(LOGIN, 403, 403, 404, 404),
     ("merchant.group_buys_csv", "GET"): MERCHANT_PAGE,
     ("api.group_buy_stats", "GET"): by_role(401, 403, 403, 404, 404),
+    # bargain console: the walker's campaign is another shop's (as for group deals)
+    ("merchant.bargains", "GET"): MERCHANT_PAGE,
+    ("merchant.bargains", "POST"): by_role(LOGIN, 403, 403, 400, 400),
+    ("merchant.bargain", "GET"): by_role(LOGIN, 403, 403, 404, 404),
+    ("merchant.end_bargain", "POST"): by_role(LOGIN, 403, 403, 404, 404),
+    ("merchant.bargains_csv", "GET"): MERCHANT_PAGE,
     # admin pages (an empty role list is refused: a flash and a redirect)
     ("admin.users", "GET"): by_role(LOGIN, 403, 403, 403, 200),
     ("admin.update_user", "POST"): by_role(LOGIN, 403, 403, 403, HOME),
@@ -294,6 +302,28 @@ EXPECTED = {
     ("api.open_red_packet", "POST"): by_role(401, 404, 404, 404, 200),
     ("api.grab_red_packet", "POST"): by_role(401, 409, 409, 409, 409),
     ("api.live_red_packets", "GET"): everyone(200),
+    # bargaining (issue 19): the walker's campaign is another shop's (a 404 to a
+    # merchant and to an admin: it changes only by its shop); anyone signed in may
+    # start bargaining on it and help the victim's record (it needs 10 helps)
+    ("api.create_bargain", "POST"): by_role(401, 403, 403, 400, 400),
+    ("api.get_bargain", "GET"): everyone(200),
+    ("api.end_bargain", "POST"): by_role(401, 403, 403, 404, 404),
+    ("api.bargain_stats", "GET"): by_role(401, 403, 403, 404, 404),
+    ("api.list_merchant_bargains", "GET"): by_role(401, 403, 403, 200, 200),
+    # (the page's start, walked first, started each role's record: the same one)
+    ("api.start_record", "POST"): by_role(401, 200, 200, 200, 200),
+    ("api.get_record", "GET"): everyone(200),
+    ("api.help_record", "POST"): by_role(401, 201, 201, 201, 201),
+    ("api.my_bargains", "GET"): by_role(401, 200, 200, 200, 200),
+    # bargain pages: the record page is public (the share target); helping needs a
+    # sign-in and lands back on it (the page helps another victim's record, the
+    # API the first one's); only the owner may buy
+    ("bargain.start", "POST"): by_role(LOGIN, HOME, HOME, HOME, HOME),
+    ("bargain.record", "GET"): everyone(200),
+    ("bargain.help_cut", "POST"): by_role(LOGIN, HOME, HOME, HOME, HOME),
+    ("bargain.buy", "GET"): by_role(LOGIN, 403, 403, 403, 403),
+    ("bargain.buy", "POST"): by_role(LOGIN, 403, 403, 403, 403),
+    ("bargain.my_bargains", "GET"): SIGNED_IN_ONLY,
 }
 SKIPPED_ENDPOINTS = {"static"}
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
@@ -375,6 +405,7 @@ class Walker:
         assert resp.status_code == 201
         self.image = resp.get_json()["image"]
         setup.user("victim")
+        setup.user("victim2")  # a second bargain record's owner
         author = setup.user("other_creator", role="creator")
         resp = setup.call(
             "POST",
@@ -418,6 +449,25 @@ class Walker:
                     "idempotency_key": "walker-team-1",
                     "shipping": {"name": "V", "address": "1 Road", "phone": "1380000"},
                 },
+            )[0].id
+            # a bargain of the other shop's kettle, and the victim's record
+            self.bargain_id = bargain_campaigns.create(
+                User.get(User.username == "other_shop"),
+                {
+                    "product_id": self.product["id"],
+                    "start_price_cents": Product.get_by_id(
+                        self.product["id"]
+                    ).price_cents,
+                    "floor_price_cents": 1,
+                    "helpers_needed": 10,
+                    "record_window_s": 3600,
+                    "ends_at": (utcnow() + datetime.timedelta(days=1)).isoformat(),
+                    "units": 5,
+                },
+            ).id
+            self.record_id = bargain_records.start(victim, self.bargain_id)[0].id
+            self.page_record_id = bargain_records.start(
+                User.get(User.username == "victim2"), self.bargain_id
             )[0].id
             cart.add_to_cart(victim, None, self.product["id"], 2)
             self.item_id = cart.cart_items(victim, None)[0].id
@@ -516,7 +566,11 @@ class Walker:
             "merchant_id": self.merchant_id,
             "coupon_id": self.coupon_ids[0],
             "packet_id": self.packet_ids[0],
+            "bargain_id": self.bargain_id,
+            "record_id": self.record_id,
         }
+        if rule.endpoint.startswith("bargain."):
+            values["record_id"] = self.page_record_id
         if rule.endpoint == "promo.claim":
             values["coupon_id"] = self.coupon_ids[1]
         if rule.endpoint == "api.open_red_packet":

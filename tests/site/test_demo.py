@@ -14,6 +14,7 @@ from demo.data import PASSWORD
 from extensions import db
 from livestall.accounts import passwords
 from livestall.accounts.models import User
+from livestall.bargain.models import Bargain, BargainRecord
 from livestall.catalog import rules as catalog
 from livestall.catalog.models import Product, ProductImage
 from livestall.content.models import Comment, Follow, Like, Post, PostImage, PostProduct
@@ -243,6 +244,20 @@ def test_seed_puts_a_live_on_air_one_tomorrow_and_a_replay(app):
         assert drop.drop_pending
         [pool] = RedPacket.select().where(RedPacket.live == on_air.id)
         assert pool.status == "ready" and pool.total_cents == 8888
+
+        # bargains at every stage: one friend in, most in, the floor reached and
+        # bought at the floor (砍价)
+        assert Bargain.select().count() == 2
+        states = sorted(r.status for r in BargainRecord.select())
+        assert states == ["open", "open", "ordered", "succeeded"]
+        for record in BargainRecord.select():
+            helps = list(record.helps)
+            assert record.start_price_cents - record.price_cents == sum(
+                h.cut_cents for h in helps
+            )
+            assert record.price_cents >= record.floor_price_cents
+        [bought] = BargainRecord.select().where(BargainRecord.status == "ordered")
+        assert bought.order.total_cents >= bought.floor_price_cents
 
         tomorrow = shows["scheduled"]
         ahead = tomorrow.scheduled_at - now

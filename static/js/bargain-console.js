@@ -1,0 +1,28 @@
+/* The merchant's bargain console (砍价): the campaign's end is typed in the
+   browser's time zone (the server reads the hidden tz_offset: minutes, UTC minus
+   local; without this script the time is taken as UTC, which the page then
+   says), and "End" asks first. */
+(function () {
+  "use strict";
+  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.getAttribute("data-confirm"))) event.preventDefault();
+    });
+  });
+
+  var form = document.getElementById("bargain-form");
+  var input = document.getElementById("f-ends_at");
+  var offset = document.getElementById("f-tz_offset");
+  var hint = document.getElementById("tz-hint");
+  if (!form || !input || !offset) return;
+  var zone = "";
+  try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { zone = ""; }
+  if (hint && hint.getAttribute("data-local-hint")) {
+    hint.textContent = hint.getAttribute("data-local-hint").replace("{zone}", zone || "UTC");
+  }
+  form.addEventListener("submit", function () {
+    var local = input.value ? new Date(input.value) : null;  // parsed as local time
+    offset.value = local && !isNaN(local.getTime()) ? String(local.getTimezoneOffset())
+      : String(new Date().getTimezoneOffset());
+  });
+})();

@@ -34,6 +34,7 @@ from blueprints.common import (
 )
 from blueprints.content.views import with_avatars
 from blueprints.group_buy.views import clock
+from blueprints.orders import address_form
 from livestall.accounts import addresses
 from livestall.bargain import buying, campaigns, helping, records
 from livestall.catalog.models import Product
@@ -229,33 +230,13 @@ def help_cut(record_id):
 # --- the buy form ---------------------------------------------------------------------
 
 
-def _address_choice(form):
-    """The saved address chosen (an id, -1 for a bad value), None for a typed one."""
-    choice = (form.get("address_id") or "new").strip()
-    if choice == "new":
-        return None
-    return int(choice) if choice.isascii() and choice.isdecimal() else -1
-
-
-def _chosen_address(form, book):
-    sent = form.get("address_id")
-    if sent and (sent == "new" or any(str(a.id) == sent for a in book)):
-        return sent
-    return str(book[0].id) if book else "new"
-
-
 def _buy_body(form):
     body = {
         "idempotency_key": form.get("idempotency_key"),
         "payment_method": form.get("payment_method") or "",
         "source": line_source(form.get("source")),
     }
-    address_id = _address_choice(form)
-    if address_id is None:
-        body["shipping"] = {f: form.get(f, "") for f in ("name", "address", "phone")}
-    else:
-        body["address_id"] = address_id
-    return body
+    return {**body, **address_form.shipping_of(form)}
 
 
 @bp.route("/bargain-records/<int:record_id>/buy", methods=["GET", "POST"])
@@ -308,7 +289,7 @@ def buy(record_id):
         campaign=campaign,
         product=campaign.product,
         addresses=book,
-        chosen_address=_chosen_address(form, book),
+        chosen_address=address_form.chosen_address(form, book),
         methods=payments.methods_for({campaign.merchant_id}),
         form=form,
         errors=errors,

@@ -24,6 +24,7 @@ from flask_login import current_user, login_required
 
 from blueprints.common import line_source, share_url, translate, visitor_id
 from blueprints.content.views import with_avatars
+from blueprints.orders import address_form
 from livestall.accounts import addresses
 from livestall.catalog import availability
 from livestall.catalog.models import Product
@@ -180,21 +181,6 @@ def team(team_id):
 # --- the seat forms -----------------------------------------------------------------
 
 
-def _address_choice(form):
-    """The saved address chosen (an id, -1 for a bad value), None for a typed one."""
-    choice = (form.get("address_id") or "new").strip()
-    if choice == "new":
-        return None
-    return int(choice) if choice.isascii() and choice.isdecimal() else -1
-
-
-def _chosen_address(form, book):
-    sent = form.get("address_id")
-    if sent and (sent == "new" or any(str(a.id) == sent for a in book)):
-        return sent
-    return str(book[0].id) if book else "new"
-
-
 def _seat_body(form):
     body = {
         "qty": form.get("qty") or "1",
@@ -204,12 +190,7 @@ def _seat_body(form):
     }
     qty = body["qty"].strip()
     body["qty"] = int(qty) if qty.isascii() and qty.isdecimal() else qty
-    address_id = _address_choice(form)
-    if address_id is None:
-        body["shipping"] = {f: form.get(f, "") for f in ("name", "address", "phone")}
-    else:
-        body["address_id"] = address_id
-    return body
+    return {**body, **address_form.shipping_of(form)}
 
 
 def _joined_message(team):
@@ -251,7 +232,7 @@ def _seat_form(deal, team):
         product=product,
         members=members,
         addresses=book,
-        chosen_address=_chosen_address(form, book),
+        chosen_address=address_form.chosen_address(form, book),
         methods=payments.methods_for({deal.merchant_id}),
         form=form,
         errors=errors,

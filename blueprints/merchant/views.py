@@ -36,6 +36,7 @@ from livestall.group_buy import deals as group_deals
 from livestall.merchants import rules as merchants
 from livestall.merchants.models import ATTRIBUTION_MODELS, MerchantProfile
 from livestall.orders.models import Order
+from livestall.platform import figures
 
 bp = Blueprint("merchant", __name__, url_prefix="/merchant")
 
@@ -263,12 +264,6 @@ def _currency():
     return latest.currency if latest else "CNY"
 
 
-def _yuan(cents):
-    sign = "-" if cents < 0 else ""
-    whole, frac = divmod(abs(int(cents)), 100)
-    return f"{sign}{whole}.{frac:02d}"
-
-
 @bp.route("/attribution.csv")
 def attribution_csv():
     """Every dashboard table as CSV: `table=rows` (the grouped sales, with the
@@ -284,7 +279,14 @@ def attribution_csv():
         writer.writerow(["date", "attributed", "direct", "total"])
         for day in query.daily():
             a, d = day["attributed_cents"], day["direct_cents"]
-            writer.writerow([day["date"], _yuan(a), _yuan(d), _yuan(a + d)])
+            writer.writerow(
+                [
+                    day["date"],
+                    figures.amount(a),
+                    figures.amount(d),
+                    figures.amount(a + d),
+                ]
+            )
     else:
         rows, _totals, _other = query.compared()
         header = [query.group_by, "label", "views", "clicks", "orders", "units"]
@@ -300,13 +302,13 @@ def attribution_csv():
                 row["clicks"],
                 row["orders"],
                 row["units"],
-                _yuan(row["revenue_cents"]),
-                _yuan(row["commission_cents"]),
+                figures.amount(row["revenue_cents"]),
+                figures.amount(row["commission_cents"]),
             ]
             if query.what_if:
                 line += [
-                    _yuan(row["what_if_revenue_cents"]),
-                    _yuan(row["difference_cents"]),
+                    figures.amount(row["what_if_revenue_cents"]),
+                    figures.amount(row["difference_cents"]),
                 ]
             writer.writerow(line)
     name = f"attribution-{table}-{query.first}-{query.last}.csv"

@@ -35,6 +35,7 @@ from blueprints.common import (
     translate,
     visitor_id,
 )
+from blueprints.orders import address_form
 from blueprints.promotions import basket
 from livestall.accounts import addresses
 from livestall.accounts.models import User
@@ -315,24 +316,6 @@ def _hold_ids(form):
     return [i for i in ids if i]
 
 
-def _address_choice(form):
-    """The saved address chosen on the checkout form (an id, -1 for a bad value),
-    or None for a new, typed one."""
-    choice = (form.get("address_id") or "new").strip()
-    if choice == "new":
-        return None
-    return _whole(choice) or -1
-
-
-def _chosen_address(form, book):
-    """Which radio the checkout form shows chosen: the one sent, else the
-    default address, else "new"."""
-    sent = form.get("address_id")
-    if sent and (sent == "new" or any(str(a.id) == sent for a in book)):
-        return sent
-    return str(book[0].id) if book else "new"
-
-
 @bp.route("/checkout", methods=["GET", "POST"])
 @login_required
 def checkout_page():
@@ -357,7 +340,7 @@ def checkout_page():
             for line in lines
         ]
         shipping = {f: form.get(f, "") for f in ("name", "address", "phone")}
-        address_id = _address_choice(form)
+        address_id = address_form.address_choice(form)
         try:
             placed, _created = checkout.place_order(
                 me,
@@ -397,7 +380,7 @@ def checkout_page():
     page = render_template(
         "orders/checkout.html",
         addresses=book,
-        chosen_address=_chosen_address(form, book),
+        chosen_address=address_form.chosen_address(form, book),
         methods=payments.methods_for(merchants),
         form=form,
         errors=errors,

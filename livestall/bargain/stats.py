@@ -18,6 +18,7 @@ from livestall.bargain.models import Bargain, BargainHelp, BargainRecord
 from livestall.catalog.models import Product
 from livestall.db.base import isoformat, utcnow
 from livestall.orders.models import Order, OrderLine
+from livestall.platform.figures import amount, percent
 
 CLOSED_ORDERS = ("cancelled", "refunded")
 RECORDS_SHOWN = 100
@@ -194,16 +195,6 @@ def record_rows(bargain, limit=RECORDS_SHOWN):
     ]
 
 
-def yuan(cents):
-    """Cents as an amount in a CSV: 12345 -> '123.45'."""
-    whole, rest = divmod(int(cents), 100)
-    return f"{whole}.{rest:02d}"
-
-
-def _pct(ratio):
-    return "" if ratio is None else f"{ratio * 100:.1f}"
-
-
 def csv_rows(merchant, now=None):
     """The merchant's campaigns as CSV rows, the header first (plain values: the
     caller makes every cell safe for a spreadsheet)."""
@@ -224,8 +215,8 @@ def csv_rows(merchant, now=None):
                 b.product_id,
                 b.product.title,
                 b.currency,
-                yuan(b.start_price_cents),
-                yuan(b.floor_price_cents),
+                amount(b.start_price_cents),
+                amount(b.floor_price_cents),
                 b.helpers_needed,
                 b.record_window_s,
                 b.units,
@@ -241,12 +232,12 @@ def csv_rows(merchant, now=None):
                 f["records_succeeded"],
                 f["records_failed"],
                 f["records_ordered"],
-                _pct(f["success_rate"]),
+                percent(f["success_rate"]),
                 f["helps"],
                 f["helpers"],
                 f["new_account_helpers"],
                 f["orders"],
-                yuan(f["gmv_cents"]),
+                amount(f["gmv_cents"]),
             ]
         )
     return rows

@@ -16,6 +16,7 @@ from livestall.db.base import is_sqlite, isoformat, utcnow
 from livestall.group_buy import deals
 from livestall.group_buy.models import GroupBuy, Team, TeamMember
 from livestall.orders.models import Order, OrderLine
+from livestall.platform.figures import amount, percent
 
 CLOSED_ORDERS = ("cancelled", "refunded")
 TEAMS_SHOWN = 100
@@ -174,16 +175,6 @@ def team_rows(deal, limit=TEAMS_SHOWN):
     return rows
 
 
-def yuan(cents):
-    """Cents as an amount in a CSV: 12345 -> '123.45'."""
-    whole, rest = divmod(int(cents), 100)
-    return f"{whole}.{rest:02d}"
-
-
-def _pct(ratio):
-    return "" if ratio is None else f"{ratio * 100:.1f}"
-
-
 def csv_rows(merchant, now=None):
     """The merchant's deals as CSV rows, the header first (plain values: the
     caller makes every cell safe for a spreadsheet)."""
@@ -204,8 +195,8 @@ def csv_rows(merchant, now=None):
                 deal.product_id,
                 deal.product.title,
                 deal.currency,
-                yuan(deal.price_cents),
-                yuan(deal.product.price_cents),
+                amount(deal.price_cents),
+                amount(deal.product.price_cents),
                 deal.team_size,
                 deal.team_window_s,
                 deal.per_user_limit,
@@ -216,12 +207,12 @@ def csv_rows(merchant, now=None):
                 f["teams_open"],
                 f["teams_succeeded"],
                 f["teams_failed"],
-                _pct(f["success_rate"]),
+                percent(f["success_rate"]),
                 "" if f["avg_fill_s"] is None else f["avg_fill_s"],
-                _pct(f["virtual_share"]),
+                percent(f["virtual_share"]),
                 f["seats"],
                 f["units"],
-                yuan(f["gmv_cents"]),
+                amount(f["gmv_cents"]),
                 f["buyers"],
             ]
         )

@@ -11,6 +11,7 @@ from peewee import fn
 
 from livestall.db.base import isoformat
 from livestall.orders.models import Order, OrderLine
+from livestall.platform.figures import amount
 from livestall.promotions import present
 from livestall.promotions.models import Coupon, UserCoupon
 
@@ -105,10 +106,6 @@ def merchant_coupons(merchant, limit=200):
     return [(c, figures[c.id]) for c in rows]
 
 
-def _money(cents):
-    return "" if cents is None else f"{cents // 100}.{cents % 100:02d}"
-
-
 def csv_rows(merchant):
     """CSV_HEADER's rows for the merchant's coupons (money in main units)."""
     for coupon, f in merchant_coupons(merchant, limit=10_000):
@@ -117,10 +114,10 @@ def csv_rows(merchant):
             coupon.id,
             present.display_title(coupon),
             coupon.kind,
-            _money(coupon.amount_off_cents),
+            amount(coupon.amount_off_cents),
             coupon.percent_off or "",
-            _money(coupon.max_discount_cents),
-            _money(coupon.min_spend_cents),
+            amount(coupon.max_discount_cents),
+            amount(coupon.min_spend_cents),
             coupon.currency,
             "products:" + " ".join(map(str, coupon.product_ids))
             if coupon.product_ids
@@ -131,9 +128,9 @@ def csv_rows(merchant):
             f["claimed"],
             f["used"],
             "" if rate is None else f"{rate * 100:.1f}",
-            _money(f["discount_cents"]),
+            amount(f["discount_cents"]),
             f["orders"],
-            _money(f["gmv_cents"]),
+            amount(f["gmv_cents"]),
             isoformat(coupon.claim_starts_at),
             isoformat(coupon.claim_ends_at),
         ]

@@ -1,7 +1,8 @@
-/* The merchant's group-buying console: the deal's end is typed in the browser's
-   time zone (the server reads the hidden tz_offset: minutes, UTC minus local;
-   without this script the time is taken as UTC, which the page then says), and
-   "End" asks first. */
+/* The merchant's campaign consoles (group buying, bargaining): the campaign's end
+   is typed in the browser's time zone (the server reads the hidden tz_offset:
+   minutes, UTC minus local; without this script the time is taken as UTC, which
+   the page then says), and "End" asks first. The form is the one marked
+   data-campaign-form. */
 (function () {
   "use strict";
   document.querySelectorAll("form[data-confirm]").forEach(function (form) {
@@ -10,7 +11,7 @@
     });
   });
 
-  var form = document.getElementById("group-deal-form");
+  var form = document.querySelector("form[data-campaign-form]");
   var input = document.getElementById("f-ends_at");
   var offset = document.getElementById("f-tz_offset");
   var hint = document.getElementById("tz-hint");

@@ -1,11 +1,22 @@
 """What every blueprint shares: request hooks, auth loaders, access decorators."""
 
+import csv
+import io
 import secrets
 import time
 from functools import wraps
 from urllib.parse import urlencode, urlsplit
 
-from flask import abort, current_app, g, redirect, request, session, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    g,
+    redirect,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -382,3 +393,26 @@ def csv_cell(value):
     """A CSV cell a spreadsheet will not run as a formula."""
     value = "" if value is None else str(value)
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def csv_download(text, filename):
+    """A CSV file to download: `text` with a BOM (spreadsheets then read UTF-8,
+    Chinese included), never cached."""
+    return Response(
+        "\ufeff" + text,
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+def csv_of_rows(rows, filename):
+    """`rows` (plain values, the header first) as a CSV download, every cell made
+    safe for a spreadsheet."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for row in rows:
+        writer.writerow([csv_cell(cell) for cell in row])
+    return csv_download(out.getvalue(), filename)

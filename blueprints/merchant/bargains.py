@@ -9,14 +9,11 @@ at once (prices typed in yuan, the end in the browser's zone); the rules
 merchant's and on sale, the start price is at most its list price, the units at
 most its stock, no other campaign of it is running)."""
 
-import csv
-import io
-
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
-from blueprints.common import csv_cell, money, page_arg, translate
+from blueprints.common import csv_of_rows, money, page_arg, translate
 from blueprints.merchant.forms import local_moment, parse_price, whole, yuan_text
 from blueprints.merchant.group_buys import percent, window_label
 from blueprints.merchant.views import bp
@@ -271,16 +268,4 @@ def end_bargain(bargain_id):
 @bp.route("/bargains.csv")
 def bargains_csv():
     """Every campaign of the merchant, one row each, with its figures."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    for row in stats.csv_rows(_me()):
-        writer.writerow([csv_cell(cell) for cell in row])
-    name = f"bargains-{utcnow():%Y%m%d}.csv"
-    return Response(
-        "\ufeff" + out.getvalue(),  # the BOM lets spreadsheets read UTF-8 (Chinese)
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="{name}"',
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return csv_of_rows(stats.csv_rows(_me()), f"bargains-{utcnow():%Y%m%d}.csv")

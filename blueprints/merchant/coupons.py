@@ -9,14 +9,11 @@ at once (amounts typed in yuan, times in the browser's zone); the rules
 (`livestall.promotions`) then say what only they know. Routes on the merchant
 blueprint (merchants and admins only)."""
 
-import csv
-import io
-
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
-from blueprints.common import csv_cell, money, page_arg, translate
+from blueprints.common import csv_of_rows, money, page_arg, translate
 from blueprints.live import promo_events
 from blueprints.merchant.forms import local_moment, parse_price, whole
 from blueprints.merchant.group_buys import percent
@@ -409,20 +406,8 @@ def end_coupon(coupon_id):
 @bp.route("/coupons.csv")
 def coupons_csv():
     """Every coupon of the merchant, one row each, with its figures."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(stats.CSV_HEADER)
-    for row in stats.csv_rows(_me()):
-        writer.writerow([csv_cell(cell) for cell in row])
-    name = f"coupons-{utcnow():%Y%m%d}.csv"
-    return Response(
-        "\ufeff" + out.getvalue(),  # the BOM lets spreadsheets read UTF-8 (Chinese)
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="{name}"',
-            "Cache-Control": "private, no-store",
-        },
-    )
+    rows = [stats.CSV_HEADER, *stats.csv_rows(_me())]
+    return csv_of_rows(rows, f"coupons-{utcnow():%Y%m%d}.csv")
 
 
 @bp.route("/red-packets", methods=["GET", "POST"])

@@ -2,14 +2,11 @@
 for a new one, ending one early, a deal's teams, and every deal's figures as CSV.
 Routes on the merchant blueprint (merchants and admins only)."""
 
-import csv
-import io
-
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext, ngettext
 from flask_login import current_user
 
-from blueprints.common import csv_cell, money, page_arg, translate
+from blueprints.common import csv_of_rows, money, page_arg, translate
 from blueprints.merchant.forms import (
     GROUP_FIELDS,
     GROUP_WINDOWS,
@@ -154,16 +151,4 @@ def end_group_buy(deal_id):
 @bp.route("/group-buys.csv")
 def group_buys_csv():
     """Every deal of the merchant, one row each, with its figures."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    for row in stats.csv_rows(_me()):
-        writer.writerow([csv_cell(cell) for cell in row])
-    name = f"group-buys-{utcnow():%Y%m%d}.csv"
-    return Response(
-        "\ufeff" + out.getvalue(),  # the BOM lets spreadsheets read UTF-8 (Chinese)
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="{name}"',
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return csv_of_rows(stats.csv_rows(_me()), f"group-buys-{utcnow():%Y%m%d}.csv")

@@ -18,7 +18,13 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from blueprints.common import csv_cell, role_required, store_upload, translate
+from blueprints.common import (
+    csv_cell,
+    csv_download,
+    role_required,
+    store_upload,
+    translate,
+)
 from blueprints.merchant.forms import (
     error_name,
     parse_price,  # noqa: F401  (blueprints.live.views reads prices with it)
@@ -312,11 +318,4 @@ def attribution_csv():
                 ]
             writer.writerow(line)
     name = f"attribution-{table}-{query.first}-{query.last}.csv"
-    return Response(
-        "\ufeff" + out.getvalue(),  # the BOM lets spreadsheets read UTF-8 (Chinese)
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="{name}"',
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return csv_download(out.getvalue(), name)

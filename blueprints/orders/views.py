@@ -11,7 +11,6 @@ import secrets
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     flash,
     redirect,
@@ -27,6 +26,7 @@ from peewee import PeeweeException
 from blueprints.common import (
     VISITOR_COOKIE,
     csv_cell,
+    csv_download,
     line_source,
     page_arg,
     page_count,
@@ -545,11 +545,4 @@ def merchant_orders_csv():
             break
         page += 1
     filename = f"orders-{status}.csv" if status else "orders.csv"
-    return Response(
-        "\ufeff" + out.getvalue(),  # the BOM lets spreadsheets read UTF-8 (Chinese)
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return csv_download(out.getvalue(), filename)

@@ -103,7 +103,11 @@ def iso_moment(value):
 
 @bp.app_context_processor
 def _bargain_context():
-    return {"bargain_clock": clock, "bargain_state_text": state_text}
+    return {
+        "bargain_clock": clock,
+        "bargain_state_text": state_text,
+        "bargain_orders": records.of_orders,
+    }
 
 
 # --- what the product page shows ------------------------------------------------------

@@ -249,6 +249,16 @@ def product_of_record(record_id):
     )
 
 
+def of_orders(order_ids):
+    """{order id: record} of the orders among `order_ids` that bought a bargain
+    (one query)."""
+    ids = [i for i in order_ids if i]
+    if not ids:
+        return {}
+    found = BargainRecord.select().where(BargainRecord.order.in_(ids))
+    return {record.order_id: record for record in found}
+
+
 def record_of_order(order_id):
     """The record an order bought, or None."""
     return BargainRecord.get_or_none(BargainRecord.order == order_id)

@@ -467,3 +467,30 @@ def test_notification_of_a_bargain_about_to_expire(world):
     assert "Your bargain closes soon, at" in page
     assert "it is at ¥100.00 now. Buy it or ask more friends to help." in page
     assert 'data-local="datetime"' in html and f'href="{_path(world)}"' in html
+
+
+def test_the_orders_pages_link_a_bargain_order_to_its_record(bargain_world, app):
+    """An order bought at a bargain price says so on My orders and on its page,
+    with a link to the record (the friends who helped)."""
+    world = bargain_world(helpers_needed=1)
+    api = world["api"]
+    record = bf.started(api, world["buyer"], world["bargain"]["id"])
+    assert bf.help_cut(api, api.user("lan"), record["id"]).status_code == 201
+    order = bf.buy(api, world["buyer"], record["id"]).get_json()["order"]
+    browser = Browser(app, "mei", signup=False)
+    link = f'href="/bargain-records/{record["id"]}"'
+    for path in ("/orders", f"/orders/{order['id']}"):
+        page = browser.get(path).get_data(as_text=True)
+        assert link in page and "Bought at the bargain price" in page, path
+    plain = api.call(
+        "POST",
+        "/api/v1/orders",
+        token=world["buyer"],
+        json={
+            "items": [{"product_id": world["tea"], "qty": 1}],
+            "idempotency_key": "plain-order-0001",
+            "shipping": SHIP,
+        },
+    ).get_json()["order"]
+    page = browser.get(f"/orders/{plain['id']}").get_data(as_text=True)
+    assert "Bought at the bargain price" not in page

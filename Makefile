@@ -101,6 +101,7 @@ messages: $(VENV)/.runtime
 	  -k SaleNotStarted -k TeamFull -k TeamClosed -k AlreadyInTeam -k TeamNotFormed \
 	  -k DealClosed -k SoldOut -k NotClaimable -k NotOpen -k CampaignClosed \
 	  -k AlreadyHelped -k HelpLimit -k RecordClosed -k AccountTooNew -k AlreadyOrdered \
+	  -k CutoffPassed -k LeaderNotApproved -k AlreadyPickedUp -k BeforeCutoff \
 	  -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations
 

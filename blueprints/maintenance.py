@@ -21,6 +21,7 @@ def maintenance_pass(app):
     it changed."""
     from blueprints.live import video
     from livestall.bargain import expiry as bargains
+    from livestall.community import ledger as leader_ledger
     from livestall.group_buy import expiry as teams
     from livestall.orders import lifecycle as orders
     from livestall.promotions import coupons, red_packets
@@ -34,6 +35,7 @@ def maintenance_pass(app):
             "red_packets_finished": len(red_packets.finish_due()),
             "bargains_closed": bargains.expire_records(),
             "bargains_warned": bargains.warn_expiring(),
+            "leader_commissions_released": leader_ledger.release_due(),
         }
 
 

@@ -3,6 +3,7 @@ once by the app factory (connecting twice is harmless: blinker keeps one)."""
 
 from livestall.attribution import receivers as attribution
 from livestall.bargain import receivers as bargain
+from livestall.community import receivers as community
 from livestall.flash import receivers as flash
 from livestall.group_buy import receivers as group_buy
 from livestall.notifications import receivers as notifications
@@ -16,6 +17,7 @@ def connect_all():
     for domain in (
         attribution,
         bargain,
+        community,
         flash,
         group_buy,
         notifications,

@@ -11,6 +11,14 @@ from livestall.accounts.models import (
 from livestall.attribution.models import AttributionCredit, CommissionEntry, Touchpoint
 from livestall.bargain.models import Bargain, BargainHelp, BargainRecord
 from livestall.catalog.models import Product, ProductImage
+from livestall.community.models import (
+    BatchMark,
+    CommunityBuy,
+    CommunityItem,
+    Leader,
+    LeaderEntry,
+    PickupOrder,
+)
 from livestall.content.models import Comment, Follow, Like, Post, PostImage, PostProduct
 from livestall.db.migrations import SchemaVersion
 from livestall.flash.models import FlashBuyer, FlashSale, Reservation
@@ -95,4 +103,10 @@ MODELS = [
     Bargain,
     BargainRecord,
     BargainHelp,
+    Leader,
+    CommunityBuy,
+    CommunityItem,
+    PickupOrder,
+    LeaderEntry,
+    BatchMark,
 ]

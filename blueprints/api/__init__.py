@@ -6,6 +6,7 @@ from blueprints.api import (  # noqa: F401 - routes
     attribution,
     bargain,
     catalog,
+    community,
     content,
     flash,
     group_buy,

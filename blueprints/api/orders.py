@@ -5,6 +5,7 @@ from flask import jsonify, request
 from blueprints.api.views import bp, json_body, me, pagination, require_role
 from blueprints.common import visitor_id
 from livestall.bargain import buying as bargain_buying
+from livestall.community import ordering as pickup_ordering
 from livestall.db.base import isoformat
 from livestall.errors import Invalid
 from livestall.merchants import rules as merchants
@@ -21,6 +22,8 @@ def create_order():
     data = json_body()
     if data.get("bargain_record_id") is not None:
         return _bargain_order(buyer, data)
+    if data.get("community_buy_id") is not None:
+        return _pickup_order(buyer, data)
     placed, created = checkout.place_order(
         buyer,
         data.get("items"),
@@ -53,9 +56,40 @@ def _bargain_order(buyer, data):
     return jsonify(order=body, orders=[body]), 201 if created else 200
 
 
+def _pickup_order(buyer, data):
+    """`{community_buy_id, leader_id, items, ...}`: an order for pickup at a
+    leader's point (docs/API.md, "Community group buying")."""
+    if any(data.get(k) for k in ("reservation_ids", "coupon_ids")):
+        raise Invalid(
+            "An order for pickup takes no holds or coupons.", field="community_buy_id"
+        )
+    order, created = pickup_ordering.place(buyer, data, visitor_id=visitor_id())
+    body = _order_body(order, buyer)
+    return jsonify(order=body, orders=[body]), 201 if created else 200
+
+
+def _order_body(order, viewer):
+    """`order_dict`, with (extension) `pickup` {code (the buyer's only), seq_no,
+    leader_id, point, community_buy_id} for an order placed for pickup."""
+    body = orders.order_dict(order)
+    found = pickup_ordering.pickup_of(order.id)
+    if found is not None:
+        body["pickup"] = {
+            "community_buy_id": found.community_buy_id,
+            "leader_id": found.leader_id,
+            "seq_no": found.seq_no,
+            "code": found.pickup_code if viewer.id == order.buyer_id else None,
+            "picked_up_at": isoformat(found.picked_up_at)
+            if found.picked_up_at
+            else None,
+        }
+    return body
+
+
 @bp.get("/orders/<int:order_id>")
 def get_order(order_id):
-    return jsonify(order=orders.order_dict(orders.visible_order(me(), order_id)))
+    user = me()
+    return jsonify(order=_order_body(orders.visible_order(user, order_id), user))
 
 
 @bp.get("/orders")

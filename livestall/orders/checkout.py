@@ -162,6 +162,9 @@ def place_order(
     guarded claims (raising a domain error refuses the whole checkout) and
     returns the price offers of its lines ({product id: [pricing.Offer]}).
     `order_placed` carries it (`claim=`) so its domain records what was won.
+    A claim with a `shipping` attribute (an order for pickup at a community
+    leader's point) gives the order's delivery itself: no address is asked or
+    remembered, and no shipping fee is charged.
 
     `coupon_ids` are the buyer's user coupons to use, at most one per shop order
     (`promotions.redeem.take`: each checked valid now and marked used by a
@@ -184,7 +187,10 @@ def place_order(
         items, reservation_ids = claim.items, []
     else:
         items = clean_items(items) if items or not reservation_ids else {}
-    if address_id is not None:
+    pickup = getattr(claim, "shipping", None)  # an order for pickup: its point
+    if pickup is not None:
+        shipping, address_id = dict(pickup), None
+    elif address_id is not None:
         address_id = clean_address_id(address_id)
         shipping = None
     else:
@@ -219,7 +225,7 @@ def place_order(
                 claim,
                 coupon_ids,
             )
-            if address_id is None:
+            if address_id is None and pickup is None:
                 addresses.remember(buyer, shipping)
     except IntegrityError:  # a concurrent twin won the race (PostgreSQL)
         previous = Checkout.get(
@@ -297,6 +303,8 @@ def _take_stock_and_write(
         group = list(group)
         goods = sum(line.total_cents for line in group)
         fee = shipping_fees.fee_cents(profiles[merchant_id], goods)
+        if getattr(claim, "shipping", None) is not None:
+            fee = 0  # picked up at a point: nothing is shipped to the buyer
         order = Order.create(
             checkout=checkout,
             buyer=buyer.id,

@@ -203,6 +203,25 @@ def close(order, to_status, actor_id, note="", reason=None):
     return _apply(order, to_status, changes, actor_id, note, reason)
 
 
+def hand_over(order, actor_id, note=""):
+    """The buyer collected `order` in person (a community pickup): delivered from
+    paid or shipped, or from pending payment when it is paid on delivery (cash on
+    delivery: paid now). The same guarded move, event and notification as a
+    person's; 409 if it moved meanwhile or is not paid yet."""
+    pay = payments.provider(order.payment_method)
+    ready = order.status in ("paid", "shipped") or (
+        order.status == "pending_payment" and pay.ships_before_payment
+    )
+    if not ready:
+        raise Conflict(
+            "This order cannot be picked up: it is %(status)s.", status=order.status
+        )
+    changes = {"status": "delivered", "updated_at": utcnow()}
+    if order.paid_at is None:
+        changes["paid_at"] = changes["updated_at"]
+    return _apply(order, "delivered", changes, actor_id, note)
+
+
 # --- pending orders run out of time: transfers not paid, cash on delivery not shipped
 
 UNPAID_NOTE = "Not paid in time"

@@ -17,7 +17,7 @@ from livestall.errors import Invalid
 from livestall.orders.sources import LineSource
 from livestall.pricing.rules import Adjustment
 
-CAMPAIGN_KINDS = ("group", "bargain")  # lines no coupon touches
+CAMPAIGN_KINDS = ("group", "bargain", "community")  # lines no coupon touches
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,9 @@ commissions and attribution see the price actually paid and what it was made of.
 
 Two families of adjustment (DESIGN.md, "prices never stack"):
 
-- a **price** (`PRICE_KINDS`: flash, group and bargain today; member next) replaces
-  the list price of the line: a line may be entitled to several, and pays the
-  lowest single one of them (never a combination);
+- a **price** (`PRICE_KINDS`: flash, group, bargain and community today; member
+  next) replaces the list price of the line: a line may be entitled to several,
+  and pays the lowest single one of them (never a combination);
 - a **discount** (`DISCOUNT_KINDS`: coupon) comes on top of a normal line,
   split across the lines in scope in whole cents by its own rule.
 
@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from livestall.orders.sources import LineSource
 
-PRICE_KINDS = ("flash", "group", "bargain", "member")
+PRICE_KINDS = ("flash", "group", "bargain", "community", "member")
 DISCOUNT_KINDS = ("coupon",)
 KINDS = PRICE_KINDS + DISCOUNT_KINDS
 

@@ -21,6 +21,7 @@ from extensions import db
 from tests.factories import (
     attribution,
     bargain,
+    community,
     content,
     flash,
     group_buy,
@@ -58,6 +59,11 @@ def group_buy_world(api):
 @pytest.fixture
 def bargain_world(api):
     return functools.partial(bargain.world, api)
+
+
+@pytest.fixture
+def community_world(api):
+    return functools.partial(community.world, api)
 
 
 @pytest.fixture

@@ -23,6 +23,9 @@ from livestall.bargain import campaigns as bargain_campaigns
 from livestall.bargain import records as bargain_records
 from livestall.catalog import rules as catalog
 from livestall.catalog.models import Product
+from livestall.community import campaigns as community_campaigns
+from livestall.community import leaders as community_leaders
+from livestall.community.models import Leader
 from livestall.content import rules as content
 from livestall.content import social
 from livestall.content.models import Comment, Post
@@ -315,6 +318,24 @@ EXPECTED = {
     ("api.get_record", "GET"): everyone(200),
     ("api.help_record", "POST"): by_role(401, 201, 201, 201, 201),
     ("api.my_bargains", "GET"): by_role(401, 200, 200, 200, 200),
+    # community group buying (issue 20): the walker's leader is the victim's
+    # (approved: public) and its campaign another shop's; an empty application is
+    # a 400; only admins decide (approving an approved leader is a 409, rejecting
+    # or disabling without a reason a 400); nobody in the walk leads a point
+    ("api.apply_leader", "POST"): by_role(401, 400, 400, 400, 400),
+    ("api.get_leader", "GET"): everyone(200),
+    ("api.my_leader", "GET"): by_role(401, 404, 404, 404, 404),
+    ("api.leader_queue", "GET"): by_role(401, 403, 403, 403, 200),
+    ("api.approve_leader", "POST"): by_role(401, 403, 403, 403, 409),
+    ("api.reject_leader", "POST"): by_role(401, 403, 403, 403, 400),
+    ("api.disable_leader", "POST"): by_role(401, 403, 403, 403, 400),
+    ("api.create_community_buy", "POST"): by_role(401, 403, 403, 400, 400),
+    ("api.get_community_buy", "GET"): everyone(200),
+    ("api.community_batches", "GET"): by_role(401, 403, 403, 404, 404),
+    ("api.ship_batch", "POST"): by_role(401, 403, 403, 404, 404),
+    ("api.receive_batch", "POST"): by_role(401, 403, 403, 403, 403),
+    ("api.verify_pickup", "POST"): by_role(401, 403, 403, 403, 403),
+    ("api.leader_earnings", "GET"): by_role(401, 403, 403, 403, 403),
     # bargain pages: the record page is public (the share target); helping needs a
     # sign-in and lands back on it (the page helps another victim's record, the
     # API the first one's); only the owner may buy
@@ -469,6 +490,32 @@ class Walker:
             self.page_record_id = bargain_records.start(
                 User.get(User.username == "victim2"), self.bargain_id
             )[0].id
+            # the victim leads a pickup point (approved), and the other shop runs a
+            # community campaign of its kettle
+            leader, _ = community_leaders.apply(
+                victim,
+                {
+                    "pickup_point": {
+                        "name": "Victim's shop",
+                        "address": "1 Road",
+                        "hours": "9-5",
+                        "phone": "1380000",
+                    }
+                },
+            )
+            Leader.update(status="approved").where(Leader.id == leader.id).execute()
+            self.leader_id = leader.id
+            self.campaign_id = community_campaigns.create(
+                User.get(User.username == "other_shop"),
+                {
+                    "title": "Kettles tomorrow",
+                    "items": [{"product_id": self.product["id"], "price_cents": 1}],
+                    "cutoff_at": (utcnow() + datetime.timedelta(days=1)).isoformat(),
+                    "pickup_on": (utcnow() + datetime.timedelta(days=2))
+                    .date()
+                    .isoformat(),
+                },
+            ).id
             cart.add_to_cart(victim, None, self.product["id"], 2)
             self.item_id = cart.cart_items(victim, None)[0].id
             # Throwaway ones for the delete routes, where an admin may delete.
@@ -568,6 +615,8 @@ class Walker:
             "packet_id": self.packet_ids[0],
             "bargain_id": self.bargain_id,
             "record_id": self.record_id,
+            "leader_id": self.leader_id,
+            "campaign_id": self.campaign_id,
         }
         if rule.endpoint.startswith("bargain."):
             values["record_id"] = self.page_record_id

@@ -124,6 +124,8 @@ def register_blueprints(app):
     from blueprints.api import bp as api_bp
     from blueprints.bargain.views import bp as bargain_bp
     from blueprints.catalog.views import bp as shop_bp
+    from blueprints.community.leader_views import bp as leader_bp
+    from blueprints.community.views import bp as community_bp
     from blueprints.content.views import bp as feed_bp
     from blueprints.converters import IdConverter
     from blueprints.creator.views import bp as creator_bp
@@ -149,6 +151,8 @@ def register_blueprints(app):
         group_bp,
         bargain_bp,
         promo_bp,
+        community_bp,
+        leader_bp,
         api_bp,
         live_bp,  # after the API: the access walk starts sessions through both
     ):

@@ -8,8 +8,10 @@ Only approved leaders' points are shown to others and take orders; disabling
 hides a point at once.
 """
 
+from peewee import IntegrityError
+
 from livestall.community.models import Leader
-from livestall.db.base import isoformat, utcnow
+from livestall.db.base import isoformat, transaction, utcnow
 from livestall.errors import Conflict, Invalid, NotAllowed, NotFound
 from livestall.platform import audit
 
@@ -65,9 +67,14 @@ def apply(user, data, now=None):
     fields = _point(data)
     current = Leader.get_or_none(Leader.user == user.id)
     if current is None:
-        return Leader.create(
-            user=user.id, created_at=now, updated_at=now, **fields
-        ), True
+        try:
+            with transaction():
+                created = Leader.create(
+                    user=user.id, created_at=now, updated_at=now, **fields
+                )
+            return created, True
+        except IntegrityError:  # the same application twice at once
+            current = Leader.get(Leader.user == user.id)
     if current.status == "disabled":
         raise NotAllowed("Your pickup point was disabled. Contact the site's admins.")
     status = "approved" if current.status == "approved" else "pending"

@@ -336,6 +336,31 @@ EXPECTED = {
     ("api.receive_batch", "POST"): by_role(401, 403, 403, 403, 403),
     ("api.verify_pickup", "POST"): by_role(401, 403, 403, 403, 403),
     ("api.leader_earnings", "GET"): by_role(401, 403, 403, 403, 403),
+    # community pages: points are public; the order form without ?campaign= goes
+    # to the point's page; nobody in the walk leads a point (the leader pages send
+    # them back to /leader, verifying is refused); only admins decide, and the
+    # victim's leader is approved already (a flash); the merchant console acts on
+    # another shop's campaign as a 404
+    ("community.points_page", "GET"): everyone(200),
+    ("community.point", "GET"): everyone(200),
+    ("community.order", "GET"): by_role(LOGIN, HOME, HOME, HOME, HOME),
+    ("community.order", "POST"): by_role(LOGIN, HOME, HOME, HOME, HOME),
+    ("leader.home", "GET"): SIGNED_IN_ONLY,
+    ("leader.apply", "GET"): SIGNED_IN_ONLY,
+    ("leader.apply", "POST"): by_role(LOGIN, 400, 400, 400, 400),
+    ("leader.verify", "GET"): by_role(LOGIN, HOME, HOME, HOME, HOME),
+    ("leader.verify", "POST"): by_role(LOGIN, 403, 403, 403, 403),
+    ("leader.earnings", "GET"): by_role(LOGIN, HOME, HOME, HOME, HOME),
+    ("leader.receive", "POST"): by_role(LOGIN, HOME, HOME, HOME, HOME),
+    ("leader.admin_queue", "GET"): by_role(LOGIN, 403, 403, 403, 200),
+    ("leader.approve", "POST"): by_role(LOGIN, 403, 403, 403, HOME),
+    ("leader.reject", "POST"): by_role(LOGIN, 403, 403, 403, HOME),
+    ("leader.disable", "POST"): by_role(LOGIN, 403, 403, 403, HOME),
+    ("merchant.community", "GET"): MERCHANT_PAGE,
+    ("merchant.community", "POST"): by_role(LOGIN, 403, 403, 400, 400),
+    ("merchant.community_campaign", "GET"): by_role(LOGIN, 403, 403, 404, 404),
+    ("merchant.community_csv", "GET"): by_role(LOGIN, 403, 403, 404, 404),
+    ("merchant.ship_community_batch", "POST"): by_role(LOGIN, 403, 403, 404, 404),
     # bargain pages: the record page is public (the share target); helping needs a
     # sign-in and lands back on it (the page helps another victim's record, the
     # API the first one's); only the owner may buy
@@ -663,6 +688,7 @@ def without_tokens(resp, product_id):
     """The body, with per-request CSRF tokens and the requested id blanked out."""
     body = resp.get_data(as_text=True)
     body = re.sub(r'name="csrf_token" value="[^"]*"', "", body)
+    body = re.sub(r'name="csrf-token" content="[^"]*"', "", body)
     return re.sub(rf"/products/{product_id}\b", "/products/ID", body)
 
 

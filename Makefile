@@ -102,6 +102,8 @@ messages: $(VENV)/.runtime
 	  -k DealClosed -k SoldOut -k NotClaimable -k NotOpen -k CampaignClosed \
 	  -k AlreadyHelped -k HelpLimit -k RecordClosed -k AccountTooNew -k AlreadyOrdered \
 	  -k CutoffPassed -k LeaderNotApproved -k AlreadyPickedUp -k BeforeCutoff \
+	  -k GroupClosed -k NotAMember -k RemovedFromGroup -k MembershipClosed -k TrialUsed \
+	  -k PurchasePending -k PaymentTooLate \
 	  -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations
 

@@ -70,6 +70,7 @@ def register_extensions(app):
     # exists to that server only. Import them first, so every app gets them.
     from blueprints.bargain import events as record_events  # noqa: F401
     from blueprints.group_buy import events as team_events  # noqa: F401
+    from blueprints.groups import events as group_chat_events  # noqa: F401
     from blueprints.live import (  # noqa: F401
         bargain_events,
         events,
@@ -130,6 +131,7 @@ def register_blueprints(app):
     from blueprints.converters import IdConverter
     from blueprints.creator.views import bp as creator_bp
     from blueprints.group_buy.views import bp as group_bp
+    from blueprints.groups.views import bp as groups_bp
     from blueprints.live.views import bp as live_bp
     from blueprints.merchant.views import bp as merchant_bp
     from blueprints.notifications.views import bp as notifications_bp
@@ -152,6 +154,7 @@ def register_blueprints(app):
         bargain_bp,
         promo_bp,
         community_bp,
+        groups_bp,
         leader_bp,
         api_bp,
         live_bp,  # after the API: the access walk starts sessions through both

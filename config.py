@@ -106,6 +106,11 @@ def load_config():
         "ORDER_RATE_MAX": _env_int("ORDER_RATE_MAX", 20),
         "ORDER_RATE_WINDOW_S": _env_int("ORDER_RATE_WINDOW_S", 600),
         "COD_SHIP_DAYS": _env_int("COD_SHIP_DAYS", 7),
+        # community group buying (livestall/community/deadlines.py): minutes after
+        # a campaign's cut-off an order placed before it may still be paid, and
+        # days after the pickup day an order paid at pickup waits to be collected
+        "COMMUNITY_PAY_GRACE_MIN": _env_int("COMMUNITY_PAY_GRACE_MIN", 30),
+        "COMMUNITY_PICKUP_DAYS": _env_int("COMMUNITY_PICKUP_DAYS", 7),
         # bargaining (livestall/bargain/helping.py; 0 turns a limit off): records
         # one person may help a UTC day across the site, helps from one address
         # per window, and how young an account counts as new for the merchant

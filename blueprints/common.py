@@ -1,6 +1,7 @@
 """What every blueprint shares: request hooks, auth loaders, access decorators."""
 
 import csv
+import datetime
 import io
 import secrets
 import time
@@ -17,7 +18,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import get_locale, gettext
+from flask_babel import format_date, get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -387,6 +388,17 @@ def register_hooks(app):
     app.after_request(_security_headers)
     app.context_processor(_template_context)
     app.jinja_env.filters["money"] = money
+    app.jinja_env.filters["iso_day"] = iso_day
+
+
+def iso_day(text, style="medium"):
+    """A "YYYY-MM-DD" day (as stored in JSON) in the viewer's language; text that
+    is not one is shown as it is."""
+    try:
+        day = datetime.date.fromisoformat(text)
+    except (TypeError, ValueError):
+        return text or ""
+    return format_date(day, style)
 
 
 def csv_cell(value):

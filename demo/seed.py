@@ -4,7 +4,8 @@ real upload pipeline (`livestall.media.images.ingest`), and the creators' posts 
 their own flat-lay photos), follows, likes and comments; then three live shows
 (`demo.lives`: one on air, one tomorrow, one replay; `demo.group_buys`: deals with
 teams forming; `demo.promotions`: coupons, and a drop and a red packet in the live;
-`demo.bargains`: bargains at every stage).
+`demo.bargains`: bargains at every stage; `demo.community`: pickup points, a
+campaign taking orders and one past its cut-off with its batches).
 
 `plan(n)` is the number of `progress(1)` calls `seed(products=n, ...)` makes.
 Everything is deterministic (`random.Random(42)` for the catalogue, another fixed
@@ -19,7 +20,7 @@ import re
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from demo import bargains, group_buys, lives, promotions
+from demo import bargains, community, group_buys, lives, promotions
 from demo.art import picture_png, png_bytes, post_photo_png, render_avatar
 from demo.data import (
     ADMIN,
@@ -588,12 +589,14 @@ def _seed(products, media_dir, hash_method, thumb_size, progress):
         )
         promotions.seed_promotions(users, utcnow(), on_air)
         bargains.seed_bargains(users, utcnow())
+        community.seed_community(users, utcnow())
     progress(1)
     return (
         f"Seeded {len(specs)} products from {len(MERCHANTS)} shops, "
         f"{len(CREATORS)} creators ({len(created)} posts, {len(shows)} lives), "
         f"{len(SHOPPERS)} shoppers and an admin in "
         f"{time.monotonic() - started:.0f}s. Sign in as admin, lily_eats, "
-        f"xihu_teahouse or emma_w (any demo account) with the password "
+        f"xihu_teahouse, emma_w or the community leader wang_fang (any demo "
+        f"account) with the password "
         f"'{PASSWORD}'."
     )

@@ -6,6 +6,8 @@ from livestall.bargain import receivers as bargain
 from livestall.community import receivers as community
 from livestall.flash import receivers as flash
 from livestall.group_buy import receivers as group_buy
+from livestall.groups import receivers as groups
+from livestall.membership import receivers as membership
 from livestall.notifications import receivers as notifications
 from livestall.orders import receivers as orders
 from livestall.promotions import receivers as promotions
@@ -20,6 +22,8 @@ def connect_all():
         community,
         flash,
         group_buy,
+        groups,
+        membership,
         notifications,
         orders,
         promotions,

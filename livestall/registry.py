@@ -17,12 +17,14 @@ from livestall.community.models import (
     CommunityItem,
     Leader,
     LeaderEntry,
+    LeaderHelper,
     PickupOrder,
 )
 from livestall.content.models import Comment, Follow, Like, Post, PostImage, PostProduct
 from livestall.db.migrations import SchemaVersion
 from livestall.flash.models import FlashBuyer, FlashSale, Reservation
 from livestall.group_buy.models import GroupBuy, Team, TeamMember
+from livestall.groups.models import Group, GroupMember, GroupMessage
 from livestall.live.models import (
     BlockedWord,
     ChatMessage,
@@ -35,6 +37,12 @@ from livestall.live.models import (
     StreamKey,
 )
 from livestall.media.models import Image, ImageUpload
+from livestall.membership.models import (
+    Member,
+    MemberPurchase,
+    MembershipPlan,
+    MembershipProgram,
+)
 from livestall.merchants.models import MerchantProfile
 from livestall.notifications.models import Notification
 from livestall.orders.models import (
@@ -109,4 +117,12 @@ MODELS = [
     PickupOrder,
     LeaderEntry,
     BatchMark,
+    Group,
+    GroupMember,
+    GroupMessage,
+    LeaderHelper,
+    MembershipProgram,
+    MembershipPlan,
+    Member,
+    MemberPurchase,
 ]

@@ -25,6 +25,9 @@ ACTIONS = {
     "order.move": _l("Moved the order"),
     "post.delete": _l("Deleted the post"),
     "comment.delete": _l("Deleted the comment"),
+    "leader.approve": _l("Approved the pickup point"),
+    "leader.reject": _l("Rejected the leader application"),
+    "leader.disable": _l("Disabled the pickup point"),
 }
 TARGETS = {
     "user": _l("User"),
@@ -32,6 +35,7 @@ TARGETS = {
     "post": _l("Post"),
     "comment": _l("Comment"),
     "live": _l("Live room"),
+    "leader": _l("Community leader"),
 }
 KINDS = {
     "user": _l("Users"),
@@ -39,6 +43,7 @@ KINDS = {
     "post": _l("Posts"),
     "comment": _l("Comments"),
     "live": _l("Live rooms"),
+    "leader": _l("Community leaders"),
 }
 
 

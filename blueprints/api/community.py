@@ -5,7 +5,7 @@ from flask import jsonify, request
 from flask_login import current_user
 
 from blueprints.api.views import bp, json_body, me, require_role
-from livestall.community import batches, campaigns, leaders, ledger, pickup
+from livestall.community import batches, campaigns, helpers, leaders, ledger, pickup
 from livestall.errors import Invalid, NotFound
 from livestall.orders import lifecycle as orders
 
@@ -123,8 +123,37 @@ def receive_batch(campaign_id):
 
 @bp.post("/leader/pickups")
 def verify_pickup():
-    order, _found = pickup.verify(me(), json_body().get("code"))
-    return jsonify(order=orders.order_dict(order))
+    """A leader or one of their helpers: `{code, leader_id?}` (a code of any
+    point the caller serves, or only of `leader_id`'s)."""
+    body = json_body()
+    order, found = pickup.verify(
+        me(), body.get("code"), leader_id=body.get("leader_id")
+    )
+    return jsonify(order=orders.order_dict(order), leader_id=found.leader_id)
+
+
+@bp.get("/leader/helpers")
+def list_helpers():
+    """Extension: the approved leader's helpers, the first named first."""
+    leader = helpers.own_leader(me())
+    return jsonify(
+        items=[helpers.helper_dict(h) for h in helpers.helpers_of(leader)],
+        max=helpers.MAX_HELPERS,
+    )
+
+
+@bp.post("/leader/helpers")
+def add_helper():
+    """Extension: `{username}` becomes a helper (201; 200 when already one)."""
+    found, created = helpers.add(me(), json_body().get("username"))
+    return jsonify(helper=helpers.helper_dict(found)), 201 if created else 200
+
+
+@bp.delete("/leader/helpers/<int:user_id>")
+def remove_helper(user_id):
+    """Extension: the user stops helping (404 when they were not a helper)."""
+    removed = helpers.remove(me(), user_id)
+    return jsonify(removed=True, user_id=removed.id)
 
 
 @bp.get("/leader/earnings")

@@ -74,9 +74,17 @@ def _order_body(order, viewer):
     body = orders.order_dict(order)
     found = pickup_ordering.pickup_of(order.id)
     if found is not None:
+        point = found.leader
         body["pickup"] = {
             "community_buy_id": found.community_buy_id,
             "leader_id": found.leader_id,
+            "point": {
+                "name": point.point_name,
+                "address": point.point_address,
+                "hours": point.point_hours,
+                "phone": point.point_phone,
+            },
+            "pickup_on": found.community_buy.pickup_on.isoformat(),
             "seq_no": found.seq_no,
             "code": found.pickup_code if viewer.id == order.buyer_id else None,
             "picked_up_at": isoformat(found.picked_up_at)
@@ -142,6 +150,9 @@ def _notification_url(item):
     )
     if isinstance(record_id, int):
         return f"/bargain-records/{record_id}"
+    group_id = (item.data or {}).get("group_id") if item.kind == "group_card" else None
+    if isinstance(group_id, int):
+        return f"/groups/{group_id}"
     return f"/orders/{item.order_id}" if item.order_id else None
 
 

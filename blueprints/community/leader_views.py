@@ -1,5 +1,6 @@
 """Community group buying for leaders (团长): applying with a pickup point, the
-application's status, today's batch, verifying pickup codes, earnings; and the
+application's status, today's batch, verifying pickup codes (leaders and the
+helpers they name: `helper_views` has the helpers page), earnings; and the
 admins' application queue.
 
 Views stay thin: they read the form, call `livestall.community` and render; every
@@ -18,7 +19,7 @@ from peewee import IntegrityError, fn
 
 from blueprints.common import role_required, translate
 from livestall.accounts.models import User
-from livestall.community import batches, campaigns, leaders, ledger, pickup
+from livestall.community import batches, campaigns, helpers, leaders, ledger, pickup
 from livestall.community.models import (
     LEADER_STATUSES,
     CommunityBuy,
@@ -226,7 +227,8 @@ def point_campaigns(leader, now=None):
 @bp.route("/leader")
 @login_required
 def home():
-    leader = leaders.of_user(_me())
+    me = _me()
+    leader = leaders.of_user(me)
     open_rows, made = [], []
     if leader is not None and leader.status == "approved":
         open_rows, made = point_campaigns(leader)
@@ -235,6 +237,7 @@ def home():
         leader=leader,
         open_rows=open_rows,
         batches=made,
+        helping=helpers.helped_by(me),
     )
 
 
@@ -279,7 +282,8 @@ def verify():
     """One big code box: the order handed over, or why not, on this page."""
     me = _me()
     leader = leaders.of_user(me)
-    approved = leader is not None and leader.status == "approved"
+    served = helpers.points_served(me)  # their own point and those they help
+    approved = bool(served)
     if request.method == "GET" and not approved:
         flash(gettext("Only an approved leader verifies pickup codes."), "info")
         return redirect(url_for(".home"))
@@ -301,6 +305,7 @@ def verify():
         result=result,
         refusal=refusal,
         code=code,
+        served=served,
     )
     return page, status
 

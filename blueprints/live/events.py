@@ -158,7 +158,7 @@ def reset():
     _sent.clear()
 
 
-def _chat_buckets():
+def chat_buckets():
     config = current_app.config
     key = (config["CHAT_BURST"], config["CHAT_REFILL_S"], id(shared.redis_client()))
     if key not in _buckets:
@@ -485,7 +485,7 @@ def on_chat(data):
     user = _user()
     session = sessions.get_session(_session_id(data))
     chat.clean_chat(data.get("body"))  # a malformed message costs no token
-    wait = _chat_buckets().take(user.id)
+    wait = chat_buckets().take(user.id)
     if wait:
         error = moderation.SlowMode(
             "You are sending messages too fast.", code="rate_limited"

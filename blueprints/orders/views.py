@@ -40,6 +40,7 @@ from blueprints.promotions import basket
 from livestall.accounts import addresses
 from livestall.accounts.models import User
 from livestall.catalog import availability
+from livestall.db.base import utcnow
 from livestall.errors import DomainError, NotFound
 from livestall.flash import grabs
 from livestall.merchants import shipping as shipping_fees
@@ -141,9 +142,18 @@ def _cart_view(lines):
         merchants = {u.id: u for u in User.select().where(User.id.in_(merchant_ids))}
     names = {uid: u.name for uid, u in merchants.items()}
     groups, subtotals, problems = {}, {}, False
+    offers = pricing.standing_offers(
+        current_user.id if current_user.is_authenticated else None,
+        {line.product.id: line.product for line in lines},
+        utcnow(),
+    )
     for line in lines:
         product = line.product
-        line.total_cents = pricing.price_line(product, line.qty).total_cents
+        priced = pricing.price_line(
+            product, line.qty, offers=offers.get(product.id, ())
+        )
+        line.total_cents = priced.total_cents
+        line.unit_price_cents = priced.unit_price_cents
         line.for_sale = product.status == "active" and availability.merchant_selling(
             merchants.get(product.merchant_id)
         )
@@ -442,6 +452,7 @@ def order(order_id):
         returns_until=orders.returns_open_until(item),
         unpaid_note=orders.UNPAID_NOTE,
         unshipped_note=orders.UNSHIPPED_NOTE,
+        uncollected_note=orders.UNCOLLECTED_NOTE,
         buyer=User.get_by_id(item.buyer_id),
         merchant=User.get_by_id(item.merchant_id),
         is_seller=me.id == item.merchant_id or me.has_role("admin"),

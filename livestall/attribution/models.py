@@ -4,7 +4,14 @@ from peewee import AutoField, CharField, DateTimeField, FloatField, IntegerField
 
 from livestall.db.base import BaseModel, utcnow
 
-KINDS = ("post_view", "product_click", "share_visit", "live_watch", "flash_grab")
+KINDS = (
+    "post_view",
+    "product_click",
+    "share_visit",
+    "live_watch",
+    "flash_grab",
+    "group_card",  # a card opened in a group (社群): the group owner's touch
+)
 
 
 class Touchpoint(BaseModel):

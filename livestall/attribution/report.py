@@ -289,7 +289,7 @@ class Report:
             ):
                 if kind in view_kinds:
                     views[key] += count
-                elif kind in ("product_click", "flash_grab"):
+                elif kind in ("product_click", "flash_grab", "group_card"):
                     clicks[key] += count
         for row in rows:
             row["views"] = views.get(row["key"], 0)

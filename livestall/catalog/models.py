@@ -50,6 +50,8 @@ class Product(BaseModel):
     # may set aside at once. Null, the default, allows none (livestall.flash.consent).
     flash_min_price_cents = IntegerField(null=True)
     flash_max_units = IntegerField(null=True)
+    # 会员价: what an active member of the shop pays (null: no member price)
+    member_price_cents = IntegerField(null=True)
     status = CharField(max_length=10, default="active")  # or archived
     sales_count = IntegerField(default=0)
     created_at = DateTimeField(default=utcnow)
@@ -100,6 +102,7 @@ class Product(BaseModel):
                 cls.id,
                 cls.title,
                 cls.price_cents,
+                cls.member_price_cents,
                 cls.currency,
                 cls.stock,
                 cls.category,

@@ -26,6 +26,7 @@ FIELDS = (
     "commission_bps",
     "flash_min_price_cents",
     "flash_max_units",
+    "member_price_cents",
 )
 
 
@@ -107,6 +108,10 @@ def clean(data, partial=False, price_cents=None):
         "flash_max_units": lambda v: (
             None if v is None else _int(v, "flash_max_units", 1, FLASH_UNITS_MAX)
         ),
+        # null clears: members pay the list price
+        "member_price_cents": lambda v: (
+            None if v is None else _int(v, "member_price_cents", 1, PRICE_MAX)
+        ),
     }
     required = ("title", "price_cents", "category")
     out = {}
@@ -116,7 +121,19 @@ def clean(data, partial=False, price_cents=None):
         elif not partial and field in required:
             raise Invalid("This field is required.", field=field)
     _check_floor(out, price_cents)
+    _check_member_price(out, price_cents)
     return out
+
+
+def _check_member_price(values, stored_price):
+    """A member price is below the price (the one sent, else the stored one)."""
+    member = values.get("member_price_cents")
+    price = values.get("price_cents", stored_price)
+    if member is not None and price is not None and member >= price:
+        raise Invalid(
+            "The member price must be below the price.",
+            field="member_price_cents",
+        )
 
 
 def _check_floor(values, stored_price):
@@ -246,6 +263,7 @@ def product_dict(product, images=None):
         "commission_bps": product.commission_bps,
         "flash_min_price_cents": product.flash_min_price_cents,
         "flash_max_units": product.flash_max_units,
+        "member_price_cents": product.member_price_cents,
         "status": product.status,
         "merchant": {"id": product.merchant.id, "username": product.merchant.username},
         "images": [img.to_dict() for img in images],

@@ -4,9 +4,11 @@ pickup point.
 Both are counted from the campaign's orders whenever they are read (orders not
 cancelled or refunded), so a late cancel or refund changes them at once; an
 order's transaction refused everything from the cut-off on, so every order
-counted was placed before it. The merchant marks a point's batch shipped, the
-leader marks it received (its buyers are told their goods are ready); each mark
-is one guarded UPDATE, made once.
+counted was placed before it. Orders whose time ran out (not paid within the
+grace after the cut-off: `deadlines`) are cancelled before a batch is counted,
+so they never reach it even before the maintenance pass. The merchant marks a
+point's batch shipped, the leader marks it received (its buyers are told their
+goods are ready); each mark is one guarded UPDATE, made once.
 """
 
 from livestall.accounts.models import User
@@ -15,6 +17,7 @@ from livestall.community.models import BatchMark, Leader, PickupOrder
 from livestall.db.base import isoformat, transaction, utcnow
 from livestall.errors import Conflict, NotAllowed, NotFound
 from livestall.notifications import rules as notifications
+from livestall.orders import lifecycle
 from livestall.orders.models import Order, OrderLine
 
 CLOSED = ("cancelled", "refunded")
@@ -25,11 +28,22 @@ class BeforeCutoff(Conflict):
 
 
 def _orders(campaign):
+    """The campaign's live pickup rows with just what a batch shows (the buyer's
+    names): building whole Order and Leader rows for every order cost most of the
+    read (bench/community.py)."""
     return list(
-        PickupOrder.select(PickupOrder, Order, Leader, User)
+        PickupOrder.select(
+            PickupOrder.id,
+            PickupOrder.order,
+            PickupOrder.leader,
+            PickupOrder.buyer,
+            PickupOrder.seq_no,
+            PickupOrder.picked_up_at,
+            User.id,
+            User.username,
+            User.display_name,
+        )
         .join(Order, on=(PickupOrder.order == Order.id))
-        .switch(PickupOrder)
-        .join(Leader, on=(PickupOrder.leader == Leader.id))
         .switch(PickupOrder)
         .join(User, on=(PickupOrder.buyer == User.id))
         .where((PickupOrder.community_buy == campaign.id) & Order.status.not_in(CLOSED))
@@ -37,17 +51,37 @@ def _orders(campaign):
     )
 
 
+def _leaders(ids):
+    """{leader id: Leader} with its user, one query for the campaign's points."""
+    if not ids:
+        return {}
+    found = Leader.select(Leader, User).join(User).where(Leader.id.in_(list(ids)))
+    return {leader.id: leader for leader in found}
+
+
 def batches_of(campaign, now=None):
     """(stock-up list {product id: {title, qty}}, batches [{leader, lines
     {product id: qty}, orders [PickupOrder], shipped_at, received_at}])."""
     if campaigns.is_open(campaign, now):
         raise BeforeCutoff("The batches are made at the cut-off.")
+    pending = [
+        row.order_id
+        for row in PickupOrder.select(PickupOrder.order)
+        .join(Order, on=(PickupOrder.order == Order.id))
+        .where(
+            (PickupOrder.community_buy == campaign.id)
+            & (Order.status == "pending_payment")
+        )
+    ]
+    if pending:  # their time may have run out: checked at read
+        lifecycle.expire_unpaid(now=now, order_ids=pending, limit=len(pending))
     found = _orders(campaign)
+    leaders = _leaders({p.leader_id for p in found})
     lines = {}
     if found:
-        for line in OrderLine.select().where(
-            OrderLine.order.in_([p.order_id for p in found])
-        ):
+        for line in OrderLine.select(
+            OrderLine.order, OrderLine.product, OrderLine.title, OrderLine.qty
+        ).where(OrderLine.order.in_([p.order_id for p in found])):
             lines.setdefault(line.order_id, []).append(line)
     marks = {
         m.leader_id: m
@@ -58,7 +92,7 @@ def batches_of(campaign, now=None):
         batch = batches.setdefault(
             pickup.leader_id,
             {
-                "leader": pickup.leader,
+                "leader": leaders[pickup.leader_id],
                 "lines": {},
                 "orders": [],
                 "mark": marks.get(pickup.leader_id),

@@ -126,3 +126,18 @@ class BatchMark(BaseModel):
 
     class Meta:
         indexes = ((("community_buy", "leader"), True),)
+
+
+class LeaderHelper(BaseModel):
+    """A helper a leader names (by username) to verify pickup codes at their
+    point: at most `helpers.MAX_HELPERS` per leader; a user may help any number
+    of leaders. Helpers verify only; commission and the helpers list stay the
+    leader's."""
+
+    id = AutoField()
+    leader = ForeignKeyField(Leader, on_delete="CASCADE")
+    user = ForeignKeyField(User, on_delete="CASCADE")
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("leader", "user"), True), (("user",), False))

@@ -1,8 +1,9 @@
 """What community buying does when orders move: a placed pickup order gets its
 code and 跟团号; a cancelled or refunded one loses its code and reverses the
-leader's commission."""
+leader's commission; a pending one is cancelled on the campaign's times rather
+than its payment method's (`deadlines`)."""
 
-from livestall.community import ledger, ordering
+from livestall.community import deadlines, ledger, ordering
 from livestall.orders import signals as order_signals
 
 
@@ -17,6 +18,16 @@ def _closing(sender, order, to_status):
         ledger.reverse(order.id)
 
 
+def _deadline(sender, order):
+    return deadlines.deadline_of(order)
+
+
+def _sweep(sender, now):
+    return deadlines.sweep(now)
+
+
 def connect():
     order_signals.order_placed.connect(_placed)
     order_signals.order_closing.connect(_closing)
+    order_signals.pending_deadline.connect(_deadline)
+    order_signals.deadline_sweep.connect(_sweep)

@@ -7,3 +7,4 @@
 from blinker import Signal
 
 post_changed = Signal("post-changed")
+followed = Signal("followed")

@@ -5,6 +5,7 @@ import secrets
 from peewee import IntegrityError
 
 from livestall.accounts.models import User, UserRole
+from livestall.content import signals
 from livestall.content.models import Comment, Follow, Like, Post
 from livestall.db.base import transaction
 from livestall.errors import Invalid, NotAllowed, NotFound, RateLimited
@@ -40,6 +41,7 @@ def follow(follower, creator):
     Follow.insert(
         follower=follower.id, followee=creator.id
     ).on_conflict_ignore().execute()
+    signals.followed.send(None, follower_id=follower.id, creator_id=creator.id)
 
 
 def unfollow(follower, creator):

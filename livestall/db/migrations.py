@@ -143,6 +143,18 @@ def _v10_discounts(migrator):
         migrate(*steps)
 
 
+def _v11_member_price(migrator):
+    """Membership (issue 21): a product's member price (null: none)."""
+    from livestall.catalog.models import Product
+
+    if "product" in db.get_tables():
+        migrate(
+            migrator.add_column(
+                "product", "member_price_cents", Product.member_price_cents
+            )
+        )
+
+
 MIGRATIONS = [
     (2, _v2_locale_and_sales),
     (3, _v3_listing_indexes),
@@ -153,6 +165,7 @@ MIGRATIONS = [
     (8, _v8_addresses),
     (9, _v9_shipping_fee),
     (10, _v10_discounts),
+    (11, _v11_member_price),
 ]
 LATEST = MIGRATIONS[-1][0] if MIGRATIONS else 1
 

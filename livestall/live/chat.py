@@ -61,6 +61,12 @@ def _fold(text):
     )
 
 
+def catches(body, words):
+    """Whether `body` contains one of `words` (folded: see `_fold`)."""
+    folded = _fold(body)
+    return any(_fold(word) and _fold(word) in folded for word in words)
+
+
 def post_chat(session, user, body, now=None):
     """Store a message; raises Banned, Muted, SlowMode, NotLive or Invalid.
 
@@ -100,12 +106,8 @@ def post_chat(session, user, body, now=None):
                     error.retry_after_s = int(wait) + 1
                     raise error
     status = "visible"
-    if not moderator:
-        folded = _fold(body)
-        for word in blocked_words(session.host_id):
-            if _fold(word) and _fold(word) in folded:
-                status = "held"
-                break
+    if not moderator and catches(body, blocked_words(session.host_id)):
+        status = "held"
     message = ChatMessage(
         session=session.id, user=user.id, body=body, status=status, created_at=now
     )

@@ -28,7 +28,7 @@ from livestall.orders.models import (
 )
 from livestall.orders.signals import order_placed
 from livestall.pricing import discounts
-from livestall.pricing.rules import price_lines
+from livestall.pricing.rules import price_lines, standing_offers
 from livestall.promotions import redeem
 
 QTY_MAX = 99
@@ -276,6 +276,8 @@ def _take_stock_and_write(
         buyer, {pid: qty for pid, (qty, _source) in items.items()}, products
     )
     offers = {} if claim is None else claim.take(buyer, products)
+    # a member's prices, read in this transaction (exact to the second)
+    offers = standing_offers(buyer.id, products, utcnow(), offers)
     merchants = {p.merchant_id for p in products.values()}
     merchants |= {h.sale.product.merchant_id for h in holds}
     if payment_method not in payments.methods_for(merchants):

@@ -116,16 +116,17 @@ def allowed_moves(user, order):
 def move(user, order, to_status, tracking_number=None, note=""):
     """Change the status by one guarded UPDATE; restock on cancel/refund, once."""
     if overdue(order) and _role_in(user, order):  # its time ran out, not yet swept
+        lapse = payments.deadline(order).lapse
         expire_unpaid(order_ids=[order.id])
-        if payments.provider(order.payment_method).lapse == "unshipped":
-            raise Conflict("This order was cancelled: it was not shipped in time.")
-        raise Conflict("This order was cancelled: it was not paid in time.")
+        too_late(lapse, to_status)
     if isinstance(to_status, str) and to_status in HELD_MOVES and _role_in(user, order):
         hold = fulfilment_hold(order)
         if hold is not None:
             raise hold
     if to_status not in allowed_moves(user, order):
         roles = _role_in(user, order)
+        if roles and to_status == "paid" and lapsed(order) == "unpaid":
+            too_late("unpaid", to_status)  # swept (or read) before this move
         window = returns_until(order)
         if to_status == "refunded" and roles & {"merchant", "admin"} and window:
             raise NotAllowed(
@@ -223,51 +224,107 @@ def hand_over(order, actor_id, note=""):
 
 
 # --- pending orders run out of time: transfers not paid, cash on delivery not shipped
+# (or, for pickup, not collected): `payments.deadline`
 
 UNPAID_NOTE = "Not paid in time"
 UNSHIPPED_NOTE = "Not shipped in time"
-NOTES = {"unpaid": UNPAID_NOTE, "unshipped": UNSHIPPED_NOTE}  # provider.lapse ->
+UNCOLLECTED_NOTE = "Not picked up in time"
+NOTES = {  # lapse ->
+    "unpaid": UNPAID_NOTE,
+    "unshipped": UNSHIPPED_NOTE,
+    "uncollected": UNCOLLECTED_NOTE,
+}
 
 
-def _deadline(order, within):
-    if within is None or order.status != "pending_payment":
+def too_late(lapse, to_status):
+    """The refusal of a move on an order whose time ran out (it is cancelled)."""
+    if lapse == "unpaid" and to_status == "paid":
+        raise Conflict(
+            "Too late to mark this order paid: its time to pay is over and it was"
+            " cancelled.",
+            code="payment_too_late",
+        )
+    if lapse == "unshipped":
+        raise Conflict("This order was cancelled: it was not shipped in time.")
+    if lapse == "uncollected":
+        raise Conflict("This order was cancelled: it was not picked up in time.")
+    raise Conflict("This order was cancelled: it was not paid in time.")
+
+
+def lapsed(order):
+    """Why the system cancelled `order` when its time ran out (`unpaid`,
+    `unshipped`, `uncollected`), or None."""
+    if order.status != "cancelled":
         return None
-    return order.created_at + within
+    notes = {note: lapse for lapse, note in NOTES.items()}
+    event = (
+        OrderEvent.select()
+        .where(
+            (OrderEvent.order == order.id)
+            & (OrderEvent.to_status == "cancelled")
+            & OrderEvent.actor.is_null()
+        )
+        .first()
+    )
+    return notes.get(event.note) if event is not None else None
 
 
 def pay_by(order):
     """When this unpaid order is cancelled if still unpaid (None: never)."""
-    return _deadline(order, payments.provider(order.payment_method).pay_within())
+    found = payments.deadline(order)
+    return found.at if found is not None and found.lapse == "unpaid" else None
 
 
 def ship_by(order):
-    """When this cash-on-delivery order is cancelled if still not shipped (None:
-    never, or not such an order)."""
-    provider_ = payments.provider(order.payment_method)
-    if provider_.lapse != "unshipped":
-        return None
-    return _deadline(order, provider_.pending_within())
+    """When this cash-on-delivery order is cancelled if still not shipped (or,
+    for pickup, not collected) (None: never, or not such an order)."""
+    found = payments.deadline(order)
+    return found.at if found is not None and found.lapse != "unpaid" else None
 
 
 def overdue(order, now=None):
-    within = payments.provider(order.payment_method).pending_within()
-    deadline = _deadline(order, within)
-    return deadline is not None and deadline <= (now or utcnow())
+    found = payments.deadline(order)
+    return found is not None and found.at is not None and found.at <= (now or utcnow())
+
+
+def _narrowed(query, order_ids, buyer_id, merchant_id):
+    if order_ids is not None:
+        query = query.where(Order.id.in_(list(order_ids)))
+    if buyer_id is not None:
+        query = query.where(Order.buyer == buyer_id)
+    if merchant_id is not None:
+        query = query.where(Order.merchant == merchant_id)
+    return query
+
+
+def _cancel_lapsed(order, lapse):
+    """The system's cancel of `order` for `lapse`, or None if it moved meanwhile."""
+    changes = {"status": "cancelled", "updated_at": utcnow()}
+    try:
+        return _apply(order, "cancelled", changes, None, NOTES[lapse], lapse)
+    except Conflict:  # paid, cancelled or swept elsewhere meanwhile
+        return None
 
 
 def expire_unpaid(now=None, order_ids=None, buyer_id=None, merchant_id=None, limit=200):
     """Cancel pending orders whose time is over, returning their stock once: bank
     transfers not paid in time, cash-on-delivery orders not shipped in time
-    (`payments`: each provider's `pending_within` and `lapse`).
+    (`payments`: each provider's `pending_within` and `lapse`), and orders with
+    a time of their own past it (`signals.deadline_sweep`: pickup orders).
 
     Each is the same guarded `pending_payment -> cancelled` UPDATE as a person's
     cancel, so a sweep racing another process, the buyer or the merchant changes
     an order at most once. Called by the server's maintenance loop, by
     `flask expire-unpaid`, and lazily before an order or a list of orders is read.
-    Both parties are told, with the reason (`unpaid`, `unshipped`). Returns the
-    cancelled orders."""
+    Both parties are told, with the reason (`unpaid`, `unshipped`,
+    `uncollected`). Returns the cancelled orders."""
     now = now or utcnow()
     cancelled = []
+    own = [
+        pair
+        for _receiver, pair in signals.deadline_sweep.send(None, now=now)
+        if pair is not None
+    ]
     for code, provider_ in payments.PROVIDERS.items():
         within = provider_.pending_within()
         if within is None:
@@ -277,19 +334,25 @@ def expire_unpaid(now=None, order_ids=None, buyer_id=None, merchant_id=None, lim
             & (Order.payment_method == code)
             & (Order.created_at <= now - within)
         )
-        if order_ids is not None:
-            query = query.where(Order.id.in_(list(order_ids)))
-        if buyer_id is not None:
-            query = query.where(Order.buyer == buyer_id)
-        if merchant_id is not None:
-            query = query.where(Order.merchant == merchant_id)
+        for governed, _due in own:
+            query = query.where(Order.id.not_in(governed))
+        query = _narrowed(query, order_ids, buyer_id, merchant_id)
         for order in list(query.order_by(Order.created_at).limit(limit)):
-            changes = {"status": "cancelled", "updated_at": utcnow()}
-            note, why = NOTES[provider_.lapse], provider_.lapse
-            try:
-                cancelled.append(_apply(order, "cancelled", changes, None, note, why))
-            except Conflict:  # paid, cancelled or swept elsewhere meanwhile
+            done = _cancel_lapsed(order, provider_.lapse)
+            if done is not None:
+                cancelled.append(done)
+    for _governed, due in own:
+        query = Order.select().where(
+            (Order.status == "pending_payment") & Order.id.in_(due)
+        )
+        query = _narrowed(query, order_ids, buyer_id, merchant_id)
+        for order in list(query.order_by(Order.created_at).limit(limit)):
+            found = payments.deadline(order)  # checked again, order by order
+            if found is None or found.at is None or found.at > now:
                 continue
+            done = _cancel_lapsed(order, found.lapse)
+            if done is not None:
+                cancelled.append(done)
     return cancelled
 
 

@@ -30,13 +30,23 @@ in Shopify's manual methods:
   not paid within `BANK_TRANSFER_PAY_WITHIN_H` hours (72) is cancelled and its
   stock returned, as Taobao closes unpaid orders: otherwise a buyer who never
   pays would keep units from everyone else.
+- An order may have a time of its own (`orders.signals.pending_deadline`: a
+  community pickup order is paid by its campaign's cut-off plus a grace, or
+  collected by its pickup day plus some days); `deadline(order)` answers for
+  every order, and `instructions` says it (`pay_by`, `ship_by`).
 """
 
+from collections import namedtuple
 from datetime import timedelta
 
 from livestall.db.base import isoformat
 from livestall.merchants.models import MerchantProfile
+from livestall.orders import signals
 from livestall.platform import settings
+
+Deadline = namedtuple("Deadline", "at lapse")
+"""When a pending order is cancelled by the system (`at`, None: never) and why
+(`lapse`: unpaid, unshipped, uncollected)."""
 
 
 class PaymentProvider:
@@ -84,7 +94,7 @@ class CashOnDelivery(PaymentProvider):
         return {
             "method": self.code,
             "amount_cents": order.total_cents,
-            "ship_by": _deadline(order, self.pending_within()),
+            "ship_by": _deadline(order, "unpaid", same=False),
         }
 
 
@@ -108,14 +118,32 @@ class BankTransfer(PaymentProvider):
             "account_name": profile.bank_account_name,
             "account_number": profile.bank_account_number,
             "note": profile.bank_note,
-            "pay_by": _deadline(order, self.pay_within()),
+            "pay_by": _deadline(order, "unpaid"),
         }
 
 
-def _deadline(order, within):
-    if within is None or order.status != "pending_payment":
+def deadline(order):
+    """`Deadline` of `order` while it is pending_payment (None otherwise): its
+    own (`signals.pending_deadline`), else its method's from `created_at`."""
+    if order.status != "pending_payment":
         return None
-    return isoformat(order.created_at + within)
+    for _receiver, found in signals.pending_deadline.send(None, order=order):
+        if found is not None:
+            return found
+    provider_ = provider(order.payment_method)
+    within = provider_.pending_within()
+    return Deadline(
+        order.created_at + within if within is not None else None, provider_.lapse
+    )
+
+
+def _deadline(order, lapse, same=True):
+    """The deadline's time as ISO 8601 when its lapse is (or, `same` false, is
+    not) `lapse`; else None."""
+    found = deadline(order)
+    if found is None or found.at is None or (found.lapse == lapse) != same:
+        return None
+    return isoformat(found.at)
 
 
 PROVIDERS = {p.code: p for p in (CashOnDelivery(), BankTransfer())}

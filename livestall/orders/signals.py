@@ -33,3 +33,19 @@ error saying why `order` may not be shipped, delivered or picked up yet (a seat
 in a group-buying team that has not formed: 409 `team_not_formed`). Asked by
 `orders.lifecycle` before those moves and to leave them out of what a page
 offers; read-only."""
+
+pending_deadline = Signal("pending-deadline")
+"""`pending_deadline(sender=None, order)` -> each receiver returns None (not an
+order it sets the time of) or a `payments.Deadline(at, lapse)`: when `order`,
+still `pending_payment`, is cancelled by the system (`at` None: never) and why
+(`unpaid`, `unshipped`, `uncollected`), instead of its payment method's
+`pending_within` from `created_at` (community pickup orders: the campaign's
+cut-off plus a grace, the pickup day plus some days). Read-only; asked by
+`orders.payments.deadline` for pages, the API and moves (checked at use)."""
+
+deadline_sweep = Signal("deadline-sweep")
+"""`deadline_sweep(sender=None, now)` -> each receiver returns None or a pair of
+queries of order ids: the orders whose deadline it sets (`pending_deadline`; the
+payment methods' sweep leaves them alone) and those of them past it at `now`
+(`orders.lifecycle.expire_unpaid` cancels these, each re-checked against
+`pending_deadline`). Read-only."""

@@ -31,9 +31,10 @@ from livestall.live.models import LiveProduct
 CLIENT_KINDS = ("post", "live", "share", "flash")  # what a client may name
 # + what only the server writes: `group:ID` is the group deal whose price a line
 # paid, `bargain:ID` the bargain record whose price it paid, `community:ID` the
-# community campaign whose price it paid, `coupon:ID` the user coupon that took
+# community campaign whose price it paid, `member:ID` the shop membership whose
+# price it paid, `coupon:ID` the user coupon that took
 # cents off it (an adjustment's source, never a line's)
-KINDS = (*CLIENT_KINDS, "group", "bargain", "community", "coupon")
+KINDS = (*CLIENT_KINDS, "group", "bargain", "community", "member", "coupon")
 ROOM_KINDS = ("live", "flash")  # bought inside a live room
 ROOM_TOUCHES = ("live_watch", "flash_grab")  # what shows a buyer was in a room
 ID_DIGITS = 12

@@ -1,11 +1,12 @@
 """The admin audit log: every action an admin takes by their admin right.
 
 An admin may change anyone's roles, suspend accounts, move others' orders, delete
-others' posts and comments and run others' live rooms. Each such action leaves one
-row here, in the same transaction as the change where there is one: who, when,
-what, on which object, and what changed. Rows are never changed or deleted
-(`AuditEntry` refuses it). An admin acting on what is their own (their post,
-their order, their live) is a user like any other and is not logged here.
+others' posts and comments, run others' live rooms and approve, reject or disable
+community leaders. Each such action leaves one row here, in the same transaction
+as the change where there is one: who, when, what, on which object, and what
+changed. Rows are never changed or deleted (`AuditEntry` refuses it). An admin
+acting on what is their own (their post, their order, their live) is a user like
+any other and is not logged here.
 
 `admin_acting(user, *owner_ids)` says whether an action is by admin right;
 `record` writes the row. Readers: the admin page `/admin/audit`.
@@ -17,7 +18,7 @@ from livestall.db.base import isoformat
 from livestall.platform.models import AuditEntry
 
 PER_PAGE_MAX = 100
-TARGET_KINDS = ("user", "order", "post", "comment", "live")
+TARGET_KINDS = ("user", "order", "post", "comment", "live", "leader")
 
 
 def admin_acting(user, *owner_ids):

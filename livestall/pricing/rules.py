@@ -24,6 +24,7 @@ change. A discount (a coupon) never applies to a line priced by a campaign
 from dataclasses import dataclass
 
 from livestall.orders.sources import LineSource
+from livestall.pricing import signals
 
 PRICE_KINDS = ("flash", "group", "bargain", "community", "member")
 DISCOUNT_KINDS = ("coupon",)
@@ -139,3 +140,17 @@ def price_lines(items, products, holds=(), offers=None):
     lines += [hold_line(hold) for hold in holds]
     lines.sort(key=PricedLine.sort_key)
     return lines
+
+
+def standing_offers(buyer_id, products, now, offers=None):
+    """`offers` ({product id: [Offer]}, e.g. a campaign claim's) plus the prices the
+    buyer is entitled to on any line (`signals.price_offers`: a member's price)."""
+    merged = {pid: list(found) for pid, found in (offers or {}).items()}
+    if buyer_id is None or not products:
+        return merged
+    for _receiver, extra in signals.price_offers.send(
+        None, buyer_id=buyer_id, products=products, now=now
+    ):
+        for pid, found in (extra or {}).items():
+            merged.setdefault(pid, []).extend(found)
+    return merged

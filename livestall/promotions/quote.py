@@ -6,7 +6,7 @@ from livestall.catalog.models import Product
 from livestall.db.base import utcnow
 from livestall.errors import Invalid
 from livestall.flash.models import FlashSale, Reservation
-from livestall.pricing.rules import hold_line, price_line
+from livestall.pricing.rules import hold_line, price_line, standing_offers
 from livestall.promotions import present, redeem
 
 ITEMS_MAX = 50
@@ -35,14 +35,18 @@ def clean_items(value):
 
 
 def lines_for(buyer, items, reservation_ids=(), now=None):
-    """Priced lines for `items` {product id: qty} at their list prices, and the
+    """Priced lines for `items` {product id: qty} at their list prices (or the
+    buyer's standing prices: a member's), and the
     buyer's live flash-sale holds `reservation_ids` at the sale's price."""
     now = now or utcnow()
     products = {
         p.id: p for p in Product.select().where(Product.id.in_(list(items) or [0]))
     }
+    offers = standing_offers(buyer.id, products, now)
     lines = [
-        price_line(products[pid], qty) for pid, qty in items.items() if pid in products
+        price_line(products[pid], qty, offers=offers.get(pid, ()))
+        for pid, qty in items.items()
+        if pid in products
     ]
     if reservation_ids:
         holds = (

@@ -40,6 +40,7 @@ PRODUCT_KEYS = {
     # API.md's "Merchant consent for creator-run sales" (null: no flash sales)
     "flash_min_price_cents",
     "flash_max_units",
+    "member_price_cents",
     # Not in API.md's `product` yet: "active" or "archived". An addition (API.md:
     # "extend it freely"), listed here so any other new key fails this test.
     "status",

@@ -1,13 +1,25 @@
 """Browser journeys' set-ups against a server process (`live_server`): sign up and
-sign in through the pages, the JSON API over urllib, and a merchant's two products
-with photos."""
+sign in through the pages, the JSON API over urllib, a merchant's two products
+with photos, and for community group buying (社区团购) a pickup point to apply with
+and moving a campaign past its cut-off."""
 
+import datetime
 import json
+import os
+import sqlite3
 import urllib.request
 import uuid
 
 from tests.plugins.api import image_bytes
 from tests.plugins.app import PASSWORD
+
+PHONE = {"width": 390, "height": 844}
+PICKUP_POINT = {
+    "name": "翠苑一区 3 号楼便利店",
+    "address": "杭州市西湖区翠苑一区 3 幢 101",
+    "hours": "08:00-21:00",
+    "phone": "0571 8888 0001",
+}
 
 
 def signup(page, base, username, role):
@@ -63,6 +75,13 @@ def live_on_air(base, products, pinned, host="lily", title="春茶直播 Spring 
     pin = {"product_id": pinned["id"]}
     call_api(base, "POST", f"/api/v1/live/{session['id']}/pin", token, pin)
     return session, token
+
+
+def api_token(base, username):
+    """A new bearer token of an existing account (password PASSWORD)."""
+    return call_api(
+        base, "POST", "/api/v1/tokens", body={"login": username, "password": PASSWORD}
+    )["token"]
 
 
 def call_api(base, method, path, token=None, body=None, files=None):
@@ -134,3 +153,32 @@ def merchant_with_two_products(base):
         )
         products.append(product)
     return products
+
+
+def pass_cutoff(server, campaign_id):
+    """Move a community campaign's cut-off a second into the past in the server's
+    own database (the API sets none in the past): SQLite, or PostgreSQL when the
+    run uses it."""
+    past = datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
+    past -= datetime.timedelta(seconds=1)
+    url = os.environ.get("LIVESTALL_DATABASE_URL")
+    if url:
+        import psycopg2
+
+        conn = psycopg2.connect(url)
+        try:
+            with conn, conn.cursor() as cur:
+                cur.execute(
+                    "UPDATE community_buy SET cutoff_at = %s WHERE id = %s",
+                    (past, campaign_id),
+                )
+                assert cur.rowcount == 1
+        finally:
+            conn.close()
+        return
+    with sqlite3.connect(server.data_dir / "livestall.db", timeout=10) as conn:
+        done = conn.execute(
+            "UPDATE community_buy SET cutoff_at = ? WHERE id = ?",
+            (past.isoformat(sep=" "), campaign_id),
+        )
+        assert done.rowcount == 1

@@ -8,39 +8,26 @@ order, which prints one sheet a page, and marks it shipped. Every page has one
 h1, passes axe, never scrolls sideways, and its controls are thumb-sized."""
 
 import datetime
-import os
 import re
-import sqlite3
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.factories.journeys import (
+    PHONE,
+    PICKUP_POINT,
+    api_token,
     api_user,
     call_api,
     login,
     merchant_with_two_products,
+    pass_cutoff,
 )
 from tests.journeys.test_journey_admin import create_admin
 from tests.journeys.test_journey_group_pages import SMALL_TARGETS
 from tests.journeys.test_journey_merchant import fits
-from tests.plugins.app import PASSWORD
 
 pytestmark = pytest.mark.browser
-
-PHONE = {"width": 390, "height": 844}
-POINT = {
-    "name": "翠苑一区 3 号楼便利店",
-    "address": "杭州市西湖区翠苑一区 3 幢 101",
-    "hours": "08:00-21:00",
-    "phone": "0571 8888 0001",
-}
-
-
-def _token(base, username):
-    return call_api(
-        base, "POST", "/api/v1/tokens", body={"login": username, "password": PASSWORD}
-    )["token"]
 
 
 def _small_targets(page, root="main"):
@@ -54,50 +41,21 @@ def _shot(shots, page, step):
     shots(page, step)
 
 
-def _pass_cutoff(server, campaign_id):
-    """Move the campaign's cut-off a second into the past in the server's own
-    database (the API takes no cut-off in the past): SQLite, or PostgreSQL when
-    the run uses it."""
-    past = datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
-    past -= datetime.timedelta(seconds=1)
-    url = os.environ.get("LIVESTALL_DATABASE_URL")
-    if url:
-        import psycopg2
-
-        conn = psycopg2.connect(url)
-        try:
-            with conn, conn.cursor() as cur:
-                cur.execute(
-                    "UPDATE community_buy SET cutoff_at = %s WHERE id = %s",
-                    (past, campaign_id),
-                )
-                assert cur.rowcount == 1
-        finally:
-            conn.close()
-        return
-    with sqlite3.connect(server.data_dir / "livestall.db", timeout=10) as conn:
-        done = conn.execute(
-            "UPDATE community_buy SET cutoff_at = ? WHERE id = ?",
-            (past.isoformat(sep=" "), campaign_id),
-        )
-        assert done.rowcount == 1
-
-
 def _world(server):
     """Over the API: xihu_tea's tea and cup, auntie_li's approved point (and a
     second one, elsewhere), and a campaign of both at ¥128 and ¥69."""
     base = server.url
     tea, cup = merchant_with_two_products(base)
     create_admin(server, "boss")
-    boss = _token(base, "boss")
+    boss = api_token(base, "boss")
     leaders = {}
     for username, shown, point in (
-        ("auntie_li", "李阿姨", POINT),
+        ("auntie_li", "李阿姨", PICKUP_POINT),
         (
             "lao_wang",
             "老王",
             {
-                **POINT,
+                **PICKUP_POINT,
                 "name": "Binjiang Fruit 滨江水果店",
                 "address": "滨江区江南大道 9 号",
             },
@@ -115,7 +73,7 @@ def _world(server):
         base,
         "POST",
         "/api/v1/community-buys",
-        _token(base, "xihu_tea"),
+        api_token(base, "xihu_tea"),
         body={
             "title": "明早到：龙井新茶",
             "items": [
@@ -148,8 +106,8 @@ def test_a_neighbour_orders_for_pickup_and_the_merchant_ships_the_batch(
     a.wait_for_url(re.compile(r"/points\?q="))
     cards = a.locator(".cm-point-card")
     expect(cards).to_have_count(1)
-    expect(cards.first).to_contain_text(POINT["name"])
-    expect(cards.first).to_contain_text(POINT["address"])
+    expect(cards.first).to_contain_text(PICKUP_POINT["name"])
+    expect(cards.first).to_contain_text(PICKUP_POINT["address"])
     assert a.locator("#f-q").bounding_box()["height"] >= 44
     assert _small_targets(a) == []
     _shot(shots, a, "points-search-phone")
@@ -157,7 +115,7 @@ def test_a_neighbour_orders_for_pickup_and_the_merchant_ships_the_batch(
 
     cards.first.locator("a").click()
     a.wait_for_url(f"{base}/points/{leader['id']}")
-    expect(a.locator("h1")).to_have_text(POINT["name"])
+    expect(a.locator("h1")).to_have_text(PICKUP_POINT["name"])
     card = a.locator(f"#campaign-{campaign['id']}")
     expect(card).to_contain_text("明早到：龙井新茶")
     expect(card).to_contain_text("¥128.00")
@@ -187,7 +145,7 @@ def test_a_neighbour_orders_for_pickup_and_the_merchant_ships_the_batch(
     expect(a.locator(".flashes")).to_contain_text("Your group order number is 1.")
     panel = a.locator(".cm-order-pickup")
     expect(panel).to_contain_text("#1")
-    expect(panel).to_contain_text(POINT["name"])
+    expect(panel).to_contain_text(PICKUP_POINT["name"])
     code = a.locator(".cm-code")
     expect(code).to_have_text(re.compile(r"^\d{4} \d{4}$"))
     size = float(code.evaluate("el => getComputedStyle(el).fontSize").rstrip("px"))
@@ -219,10 +177,10 @@ def test_a_neighbour_orders_for_pickup_and_the_merchant_ships_the_batch(
     _shot(shots, b, "merchant-campaign-before-cutoff-phone")
     fits(b, "a campaign before its cut-off, phone")
 
-    _pass_cutoff(live_server, campaign["id"])
+    pass_cutoff(live_server, campaign["id"])
     b.reload()
     batch = b.locator(f"#batch-{leader['id']}")
-    expect(batch).to_contain_text(POINT["name"])
+    expect(batch).to_contain_text(PICKUP_POINT["name"])
     expect(batch.locator(".cm-batch-orders tbody tr")).to_have_count(1)
     expect(batch.locator(".cm-seq-cell")).to_have_text("#1")
     expect(batch.locator(".cm-buyer-cell")).to_contain_text("Mei")

@@ -8,38 +8,25 @@ page has one h1, passes axe, never scrolls sideways, and its controls are
 thumb-sized."""
 
 import datetime
-import os
-import sqlite3
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.factories.journeys import (
+    PHONE,
+    PICKUP_POINT,
+    api_token,
     api_user,
     call_api,
     login,
     merchant_with_two_products,
+    pass_cutoff,
 )
 from tests.journeys.test_journey_admin import create_admin
 from tests.journeys.test_journey_group_pages import SMALL_TARGETS
 from tests.journeys.test_journey_merchant import fits
-from tests.plugins.app import PASSWORD
 
 pytestmark = pytest.mark.browser
-
-PHONE = {"width": 390, "height": 844}
-POINT = {
-    "name": "翠苑一区 3 号楼便利店",
-    "address": "杭州市西湖区翠苑一区 3 幢 101",
-    "hours": "08:00-21:00",
-    "phone": "0571 8888 0001",
-}
-
-
-def _token(base, username):
-    return call_api(
-        base, "POST", "/api/v1/tokens", body={"login": username, "password": PASSWORD}
-    )["token"]
 
 
 def _small_targets(page, root="main"):
@@ -47,38 +34,10 @@ def _small_targets(page, root="main"):
     return page.evaluate(SMALL_TARGETS, root)
 
 
-def _pass_cutoff(server, campaign_id):
-    """Move the campaign's cut-off a second into the past in the server's own
-    database (SQLite, or the PostgreSQL pass's): the API sets none in the past."""
-    past = datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
-    past -= datetime.timedelta(seconds=1)
-    url = os.environ.get("LIVESTALL_DATABASE_URL")
-    if url:
-        import psycopg2
-
-        conn = psycopg2.connect(url)
-        try:
-            with conn, conn.cursor() as cur:
-                cur.execute(
-                    "UPDATE community_buy SET cutoff_at = %s WHERE id = %s",
-                    (past, campaign_id),
-                )
-                assert cur.rowcount == 1
-        finally:
-            conn.close()
-        return
-    with sqlite3.connect(server.data_dir / "livestall.db", timeout=10) as conn:
-        done = conn.execute(
-            "UPDATE community_buy SET cutoff_at = ? WHERE id = ?",
-            (past.isoformat(sep=" "), campaign_id),
-        )
-        assert done.rowcount == 1
-
-
 def _campaign_and_orders(base, tea, cup, leader_id):
     """Over the API: xihu_tea's campaign (tea ¥128, cup ¥69, 10 % to leaders) and
     two neighbours' orders at the leader's point; (campaign, {name: order})."""
-    shop = _token(base, "xihu_tea")
+    shop = api_token(base, "xihu_tea")
     tomorrow = datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=1)
     campaign = call_api(
         base,
@@ -143,7 +102,7 @@ def test_a_neighbour_applies_is_approved_and_runs_her_pickup_point(
     expect(phone.locator("#e-name")).to_have_text(
         "Give your pickup point a name neighbours will recognise."
     )
-    for key, value in POINT.items():
+    for key, value in PICKUP_POINT.items():
         phone.fill(f"#f-{key}", value)
     assert _small_targets(phone) == [], _small_targets(phone)
     shots(phone, "apply-form-phone")
@@ -163,7 +122,7 @@ def test_a_neighbour_applies_is_approved_and_runs_her_pickup_point(
     admin.get_by_role("link", name="Leader applications").click()
     expect(admin).to_have_url(base + "/admin/leaders")
     card = admin.locator(".cl-application", has_text="auntie_li")
-    expect(card).to_contain_text(POINT["address"])
+    expect(card).to_contain_text(PICKUP_POINT["address"])
     admin.locator(".cl-more summary", has_text="Reject").first.click()
     expect(card.locator("textarea[name=reason]").first).to_be_visible()
     assert _small_targets(admin) == [], _small_targets(admin)
@@ -179,7 +138,7 @@ def test_a_neighbour_applies_is_approved_and_runs_her_pickup_point(
     shots(admin, "admin-approved-tab-phone")
 
     # neighbours order for pickup at her point
-    leader = call_api(base, "GET", "/api/v1/me/leader", _token(base, "auntie_li"))
+    leader = call_api(base, "GET", "/api/v1/me/leader", api_token(base, "auntie_li"))
     campaign, placed = _campaign_and_orders(base, tea, cup, leader["leader"]["id"])
     phone.goto(base + "/leader")
     expect(phone.locator(".cl-status")).to_have_text("Approved")
@@ -190,7 +149,7 @@ def test_a_neighbour_applies_is_approved_and_runs_her_pickup_point(
     fits(phone, "leader home, taking orders, phone")
 
     # the cut-off passes: the batch, a checklist by 跟团号
-    _pass_cutoff(live_server, campaign["id"])
+    pass_cutoff(live_server, campaign["id"])
     phone.reload()
     batch = phone.locator(f"#batch-{campaign['id']}")
     expect(batch.locator(".cl-check")).to_have_count(2)

@@ -140,7 +140,8 @@ def test_reading_an_overdue_order_cancels_it_first(shop):
     assert _stock(shop["tea"]) == 10
     # the merchant can no longer mark it paid: a clear refusal, nothing changes
     resp = move(api, shop["shop"], order["id"], "paid")
-    assert resp.status_code == 403
+    assert resp.status_code == 409
+    assert resp.get_json()["error"]["code"] == "payment_too_late"
     assert "paid" in resp.get_json()["error"]["message"]
     assert _status(order["id"]) == "cancelled" and _stock(shop["tea"]) == 10
 

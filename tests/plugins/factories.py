@@ -25,7 +25,9 @@ from tests.factories import (
     content,
     flash,
     group_buy,
+    groups,
     live,
+    membership,
     orders,
     search,
 )
@@ -64,6 +66,16 @@ def bargain_world(api):
 @pytest.fixture
 def community_world(api):
     return functools.partial(community.world, api)
+
+
+@pytest.fixture
+def groups_world(api):
+    return functools.partial(groups.world, api)
+
+
+@pytest.fixture
+def membership_world(api):
+    return functools.partial(membership.world, api)
 
 
 @pytest.fixture

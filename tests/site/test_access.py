@@ -33,7 +33,11 @@ from livestall.db.base import utcnow
 from livestall.flash import sales as flash_sales
 from livestall.group_buy import deals as group_deals
 from livestall.group_buy import teams as group_teams
+from livestall.groups import chat as group_chat
+from livestall.groups import rules as group_rules
 from livestall.live import sessions
+from livestall.membership import plans as membership_plans
+from livestall.membership.models import Member, MemberPurchase
 from livestall.orders import cart, checkout
 from livestall.orders import lifecycle as orders
 from livestall.promotions import coupons as promo_coupons
@@ -361,6 +365,60 @@ EXPECTED = {
     ("merchant.community_campaign", "GET"): by_role(LOGIN, 403, 403, 404, 404),
     ("merchant.community_csv", "GET"): by_role(LOGIN, 403, 403, 404, 404),
     ("merchant.ship_community_batch", "POST"): by_role(LOGIN, 403, 403, 404, 404),
+    # leaders' pickup helpers: nobody in the walk leads a point
+    ("api.list_helpers", "GET"): by_role(401, 403, 403, 403, 403),
+    ("api.add_helper", "POST"): by_role(401, 403, 403, 403, 403),
+    ("api.remove_helper", "DELETE"): by_role(401, 403, 403, 403, 403),
+    ("leader.helpers_page", "GET"): by_role(LOGIN, HOME, HOME, HOME, HOME),
+    ("leader.helpers_page", "POST"): by_role(LOGIN, HOME, HOME, HOME, HOME),
+    ("leader.remove_helper", "POST"): by_role(LOGIN, HOME, HOME, HOME, HOME),
+    # neighbourhood groups (社群): the walker's group is the victim's leader group
+    # (the victim owns it, with a campaign card); nobody in the walk is a member,
+    # so reading and writing are refused and the owner's acts are 403 to all;
+    # walkers join and leave another creator's fan group (JOIN_ROUTES: the page's
+    # join comes after its leave in the walk, so the API's join finds them in)
+    ("groups.group", "GET"): everyone(200),
+    ("groups.join", "POST"): by_role(LOGIN, HOME, HOME, HOME, HOME),
+    ("groups.leave", "POST"): by_role(LOGIN, HOME, HOME, HOME, HOME),
+    ("groups.post_message", "POST"): by_role(LOGIN, HOME, HOME, HOME, HOME),
+    ("groups.delete_message", "POST"): by_role(LOGIN, 403, 403, 403, 403),
+    ("groups.release_message", "POST"): by_role(LOGIN, 403, 403, 403, 403),
+    ("groups.open_card", "GET"): everyone(HOME),
+    ("groups.post_card", "POST"): by_role(LOGIN, 403, 403, 403, 403),
+    ("groups.members", "GET"): by_role(LOGIN, HOME, HOME, HOME, HOME),
+    ("groups.mute_member", "POST"): by_role(LOGIN, 403, 403, 403, 403),
+    ("groups.remove_member", "POST"): by_role(LOGIN, 403, 403, 403, 403),
+    ("groups.restore_member", "POST"): by_role(LOGIN, 403, 403, 403, 403),
+    ("groups.blocked_words", "POST"): by_role(LOGIN, 403, 403, 403, 403),
+    ("groups.my_groups", "GET"): SIGNED_IN_ONLY,
+    ("groups.fan_group", "GET"): by_role(LOGIN, 403, 200, 403, 200),
+    ("groups.fan_group", "POST"): by_role(LOGIN, 403, 400, 403, 403),
+    ("api.get_group", "GET"): everyone(200),
+    ("api.my_groups", "GET"): by_role(401, 200, 200, 200, 200),
+    ("api.open_fan_group", "POST"): by_role(401, 403, 400, 403, 403),
+    ("api.leader_group", "GET"): everyone(200),
+    ("api.creator_fan_group", "GET"): everyone(200),
+    ("api.join_group", "POST"): by_role(401, 200, 200, 200, 200),  # the page joined
+    ("api.leave_group", "DELETE"): by_role(401, 204, 204, 204, 204),
+    ("api.group_members", "GET"): by_role(401, 403, 403, 403, 403),
+    ("api.group_messages", "GET"): by_role(401, 403, 403, 403, 403),
+    ("api.post_group_message", "POST"): by_role(401, 403, 403, 403, 403),
+    ("api.delete_group_message", "DELETE"): by_role(401, 403, 403, 403, 403),
+    ("api.release_group_message", "POST"): by_role(401, 403, 403, 403, 403),
+    ("api.mute_member", "POST"): by_role(401, 403, 403, 403, 403),
+    ("api.remove_member", "POST"): by_role(401, 403, 403, 403, 403),
+    ("api.restore_member", "POST"): by_role(401, 403, 403, 403, 403),
+    ("api.group_blocked_words", "GET"): by_role(401, 403, 403, 403, 403),
+    ("api.put_group_blocked_words", "PUT"): by_role(401, 403, 403, 403, 403),
+    # membership (会员): the walker's shop is the other shop, whose programme is
+    # open (a join without a plan is a 400); the purchase is the victim's there
+    ("api.get_my_membership", "GET"): by_role(401, 403, 403, 200, 200),
+    ("api.put_my_membership", "PUT"): by_role(401, 403, 403, 400, 400),
+    ("api.shop_membership", "GET"): everyone(200),
+    ("api.join_membership", "POST"): by_role(401, 400, 400, 400, 400),
+    ("api.my_memberships", "GET"): by_role(401, 200, 200, 200, 200),
+    ("api.membership_purchases", "GET"): by_role(401, 403, 403, 200, 200),
+    ("api.mark_membership_paid", "POST"): by_role(401, 403, 403, 404, 404),
     # bargain pages: the record page is public (the share target); helping needs a
     # sign-in and lands back on it (the page helps another victim's record, the
     # API the first one's); only the owner may buy
@@ -541,6 +599,18 @@ class Walker:
                     .isoformat(),
                 },
             ).id
+            # the victim's point has its group (the victim owns it) with a campaign
+            # card; another creator's fan group is where walkers join and leave
+            group = group_rules.leader_group(Leader.get_by_id(leader.id))
+            self.group_id = group.id
+            self.group_message_id = group_chat.post_card(
+                group, victim, {"kind": "campaign", "id": self.campaign_id}
+            ).id
+            fan_owner = User.get(User.username == "other_creator")
+            self.creator_id = fan_owner.id
+            self.fan_group_id = group_rules.open_fan_group(fan_owner, {"name": "Fans"})[
+                0
+            ].id
             cart.add_to_cart(victim, None, self.product["id"], 2)
             self.item_id = cart.cart_items(victim, None)[0].id
             # Throwaway ones for the delete routes, where an admin may delete.
@@ -598,6 +668,25 @@ class Walker:
                 ).id
                 for _ in range(2)
             ]
+            # the other shop's membership, and the victim's purchase waiting there
+            program = membership_plans.configure(
+                shop,
+                {
+                    "enabled": True,
+                    "plans": [{"name": "Gold", "price_cents": 100, "days": 30}],
+                },
+            )
+            plan = membership_plans.plans_of(program.merchant_id)[0]
+            member = Member.create(merchant=shop.id, user=victim.id, plan=plan.id)
+            self.purchase_id = MemberPurchase.create(
+                member=member.id,
+                merchant=shop.id,
+                user=victim.id,
+                plan=plan.id,
+                price_cents=100,
+                currency="CNY",
+                days=30,
+            ).id
         self.tokens = {"anonymous": None}
         for role in ROLES[1:]:
             self_service = "shopper" if role == "admin" else role
@@ -642,7 +731,13 @@ class Walker:
             "record_id": self.record_id,
             "leader_id": self.leader_id,
             "campaign_id": self.campaign_id,
+            "group_id": self.group_id,
+            "message_id": self.group_message_id,
+            "creator_id": self.creator_id,
+            "purchase_id": self.purchase_id,
         }
+        if rule.endpoint in JOIN_ROUTES:  # walkers join (and leave) another group
+            values["group_id"] = self.fan_group_id
         if rule.endpoint.startswith("bargain."):
             values["record_id"] = self.page_record_id
         if rule.endpoint == "promo.claim":
@@ -682,6 +777,9 @@ class Walker:
             return browser.get(path)
         token = csrf_token(browser, "/")
         return browser.open(path, method=method, data={"csrf_token": token})
+
+
+JOIN_ROUTES = ("groups.join", "groups.leave", "api.join_group", "api.leave_group")
 
 
 def without_tokens(resp, product_id):

@@ -17,6 +17,15 @@ from livestall.accounts.models import User
 from livestall.bargain.models import Bargain, BargainRecord
 from livestall.catalog import rules as catalog
 from livestall.catalog.models import Product, ProductImage
+from livestall.community import batches as community_batches
+from livestall.community import campaigns as community_campaigns
+from livestall.community.models import (
+    BatchMark,
+    CommunityBuy,
+    Leader,
+    LeaderEntry,
+    PickupOrder,
+)
 from livestall.content.models import Comment, Follow, Like, Post, PostImage, PostProduct
 from livestall.db.base import utcnow
 from livestall.flash import sales as flash_sales
@@ -27,9 +36,13 @@ from livestall.live import chat, replay, sessions
 from livestall.live.models import LiveAction, LiveSession
 from livestall.media.models import Image
 from livestall.orders import payments
+from livestall.orders.models import Order
+from livestall.platform.models import AuditEntry
 from livestall.promotions.models import Coupon, RedPacket, UserCoupon
+from tests.plugins.app import AuthActions, text
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
+BEIJING = datetime.timedelta(hours=8)
 
 
 def test_seed_builds_a_bilingual_pictured_world(tmp_path):
@@ -192,7 +205,8 @@ def test_small_seeds_report_exactly_the_planned_steps(app, products):
 def test_seed_puts_a_live_on_air_one_tomorrow_and_a_replay(app):
     """A newcomer sees the live pages alive: one on air (started minutes ago, a
     product pinned, chat, a running flash sale the merchant consented to), one
-    tomorrow, one replay with its product chapters and chat."""
+    tomorrow, one replay with its product chapters and chat; and the other ways
+    of buying together (拼团, coupons, 砍价, 社区团购) each with something to show."""
     with db.connection_context():
         demo.seed(
             products=30,
@@ -259,6 +273,8 @@ def test_seed_puts_a_live_on_air_one_tomorrow_and_a_replay(app):
         [bought] = BargainRecord.select().where(BargainRecord.status == "ordered")
         assert bought.order.total_cents >= bought.floor_price_cents
 
+        community = _assert_community_seeded(now)
+
         tomorrow = shows["scheduled"]
         ahead = tomorrow.scheduled_at - now
         assert datetime.timedelta(hours=1) < ahead < datetime.timedelta(hours=48)
@@ -284,3 +300,100 @@ def test_seed_puts_a_live_on_air_one_tomorrow_and_a_replay(app):
         assert session.title in resp.get_data(as_text=True)
     listing = client.get("/live").get_data(as_text=True)
     assert all(s.title in listing for s in shows.values())
+    _assert_community_pages(app, community)
+
+
+def _assert_community_seeded(now):
+    """Community group buying (社区团购): two approved points and an application
+    waiting, a campaign still taking orders (cut-off tomorrow 22:00 Beijing time,
+    pickup the day after) and one past its cut-off with orders at both points,
+    one batch shipped and received, one order picked up and its commission in the
+    leader's ledger; every move made by the rules (the approvals audited)."""
+    statuses = {leader.user.username: leader.status for leader in Leader.select()}
+    assert statuses == {
+        "wang_fang": "approved",
+        "dawei_hz": "approved",
+        "jason_zhang": "pending",
+    }
+    approved = list(Leader.select().where(Leader.status == "approved"))
+    for leader in approved:
+        assert CJK.search(leader.point_name)
+        assert leader.point_address and leader.point_phone
+        assert re.fullmatch(r"\d\d:\d\d-\d\d:\d\d", leader.point_hours)
+    assert "阳光花园3栋 便利店" in {leader.point_name for leader in approved}
+    audited = AuditEntry.select().where(AuditEntry.action == "leader.approve")
+    assert sorted(e.target_id for e in audited) == sorted(x.id for x in approved)
+
+    [still_open] = community_campaigns.open_campaigns(now)
+    local_cutoff = still_open.cutoff_at + BEIJING
+    assert local_cutoff.date() == (now + BEIJING).date() + datetime.timedelta(days=1)
+    assert (local_cutoff.hour, local_cutoff.minute) == (22, 0)
+    assert still_open.pickup_on == local_cutoff.date() + datetime.timedelta(days=1)
+    assert CJK.search(still_open.title)
+    offered = community_campaigns.items_of(still_open)
+    assert 2 <= len(offered) <= 3
+    for product, price in offered.values():
+        assert 0 < price < product.price_cents
+        assert product.merchant_id == still_open.merchant_id
+
+    [past] = CommunityBuy.select().where(CommunityBuy.cutoff_at <= now)
+    assert past.merchant_id == still_open.merchant_id
+    stock_up, made = community_batches.batches_of(past, now)
+    assert stock_up and len(made) == 2
+    assert {b["leader"].id for b in made} == {x.id for x in approved}
+    assert all(len(b["orders"]) >= 2 for b in made)
+    marks = list(BatchMark.select().where(BatchMark.community_buy == past.id))
+    [mark] = marks  # one batch shipped and received, the other still to ship
+    assert past.cutoff_at < mark.shipped_at < mark.received_at <= now
+    [collected] = PickupOrder.select().where(PickupOrder.picked_up_at.is_null(False))
+    assert collected.community_buy_id == past.id
+    assert collected.leader_id == mark.leader_id and collected.open_code is None
+    assert Order.get_by_id(collected.order_id).status == "delivered"
+    [entry] = LeaderEntry.select()
+    assert (entry.leader_id, entry.order_id) == (mark.leader_id, collected.order_id)
+    assert (entry.state, entry.kind) == ("pending", "accrual")
+    assert entry.amount_cents > 0
+    waiting = PickupOrder.select().where(PickupOrder.community_buy == still_open.id)
+    assert waiting.count() >= 2
+    return {
+        "leader": Leader.get_by_id(mark.leader_id),
+        "merchant": past.merchant.username,
+        "open": still_open,
+        "past": past,
+    }
+
+
+def _assert_community_pages(app, community):
+    """/points, a point's page, the merchant's console and the leader's pages
+    answer the demo's people (demo password)."""
+    leader = community["leader"]
+    anon = app.test_client()
+    near = text(anon.get("/points"))
+    assert leader.point_name in near and "湖畔花园" not in near  # pending: hidden
+    point = anon.get(f"/points/{leader.id}")
+    assert point.status_code == 200
+    assert community["open"].title in text(point)
+
+    def signed_in(username):
+        client = app.test_client()
+        resp = AuthActions(client).login(username, PASSWORD)
+        assert resp.status_code == 302, username
+        return client
+
+    shop = signed_in(community["merchant"])
+    console = shop.get("/merchant/community")
+    assert console.status_code == 200
+    assert community["open"].title in text(console)
+    assert community["past"].title in text(console)
+    batches_page = shop.get(f"/merchant/community/{community['past'].id}")
+    assert batches_page.status_code == 200
+    assert leader.point_name in text(batches_page)
+
+    own = signed_in(leader.user.username)
+    home = own.get("/leader")
+    assert home.status_code == 200
+    assert f'id="batch-{community["past"].id}"' in text(home)
+    assert own.get("/leader/pickup").status_code == 200
+    earnings = own.get("/leader/earnings")
+    assert earnings.status_code == 200
+    assert "+¥" in text(earnings)

@@ -11,6 +11,7 @@ from livestall.db.base import isoformat, transaction, utcnow
 from livestall.errors import Conflict, Invalid, NotAllowed, NotFound
 from livestall.notifications import rules as notifications
 from livestall.orders import payments, signals
+from livestall.orders.lines import lines_of
 from livestall.orders.models import Order, OrderEvent, OrderLine
 from livestall.platform import audit, settings
 
@@ -388,12 +389,6 @@ def _page(query, page, per_page):
     return orders, total
 
 
-def lines_of(order):
-    if not hasattr(order, "line_list"):
-        order.line_list = list(OrderLine.select().where(OrderLine.order == order.id))
-    return order.line_list
-
-
 def history(order):
     return list(
         OrderEvent.select(OrderEvent, User)
@@ -419,6 +414,8 @@ def order_dict(order):
                 "qty": line.qty,
                 "unit_price_cents": line.unit_price_cents,
                 "discount_cents": line.discount_cents,
+                "price_kind": line.price_kind,  # extension: null at the list price
+                "saved_cents": line.saved_cents,  # by that price, on the whole line
                 "title": line.title,
             }
             for line in lines_of(order)

@@ -5,7 +5,8 @@ their own flat-lay photos), follows, likes and comments; then three live shows
 (`demo.lives`: one on air, one tomorrow, one replay; `demo.group_buys`: deals with
 teams forming; `demo.promotions`: coupons, and a drop and a red packet in the live;
 `demo.bargains`: bargains at every stage; `demo.community`: pickup points, a
-campaign taking orders and one past its cut-off with its batches).
+campaign taking orders and one past its cut-off with its batches; `demo.groups`: a
+leader's neighbourhood group with the campaign's card and a creator's fan group).
 
 `plan(n)` is the number of `progress(1)` calls `seed(products=n, ...)` makes.
 Everything is deterministic (`random.Random(42)` for the catalogue, another fixed
@@ -20,7 +21,7 @@ import re
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from demo import bargains, community, group_buys, lives, promotions
+from demo import bargains, community, group_buys, groups, lives, promotions
 from demo.art import picture_png, png_bytes, post_photo_png, render_avatar
 from demo.data import (
     ADMIN,
@@ -589,7 +590,8 @@ def _seed(products, media_dir, hash_method, thumb_size, progress):
         )
         promotions.seed_promotions(users, utcnow(), on_air)
         bargains.seed_bargains(users, utcnow())
-        community.seed_community(users, utcnow())
+        made = community.seed_community(users, utcnow())
+        groups.seed_groups(users, made, utcnow())
     progress(1)
     return (
         f"Seeded {len(specs)} products from {len(MERCHANTS)} shops, "

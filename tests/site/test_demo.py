@@ -32,6 +32,7 @@ from livestall.flash import sales as flash_sales
 from livestall.group_buy import deals as group_deals
 from livestall.group_buy import teams as group_teams
 from livestall.group_buy.models import Team
+from livestall.groups.models import Group, GroupMessage
 from livestall.live import chat, replay, sessions
 from livestall.live.models import LiveAction, LiveSession
 from livestall.media.models import Image
@@ -397,3 +398,26 @@ def _assert_community_pages(app, community):
     earnings = own.get("/leader/earnings")
     assert earnings.status_code == 200
     assert "+¥" in text(earnings)
+    _assert_groups(signed_in, community)
+
+
+def _assert_groups(signed_in, community):
+    """The point's neighbourhood group (社群): neighbours talking and tomorrow's
+    campaign as a card; lily_eats' fan group joined by her followers."""
+    leader = community["leader"]
+    with db.connection_context():
+        group = Group.get((Group.owner == leader.user_id) & (Group.kind == "leader"))
+        assert group.member_count == 5  # wang_fang and four neighbours
+        cards = GroupMessage.select().where(
+            (GroupMessage.group == group.id) & GroupMessage.card_kind.is_null(False)
+        )
+        assert [(c.card_kind, c.card_id) for c in cards] == [
+            ("campaign", community["open"].id)
+        ]
+        fans = Group.get(Group.kind == "fan")
+        assert fans.owner.username == "lily_eats" and fans.member_count > 1
+        said = GroupMessage.select().where(GroupMessage.group == fans.id).count()
+        assert said >= 3
+    page = signed_in("zhou_lei").get(f"/groups/{group.id}")
+    assert page.status_code == 200
+    assert community["open"].title in text(page) and "已下单 +1" in text(page)

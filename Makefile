@@ -103,7 +103,7 @@ messages: $(VENV)/.runtime
 	  -k AlreadyHelped -k HelpLimit -k RecordClosed -k AccountTooNew -k AlreadyOrdered \
 	  -k CutoffPassed -k LeaderNotApproved -k AlreadyPickedUp -k BeforeCutoff \
 	  -k GroupClosed -k NotAMember -k RemovedFromGroup -k MembershipClosed -k TrialUsed \
-	  -k PurchasePending -k PaymentTooLate \
+	  -k PurchasePending -k PaymentTooLate -k CouponNotSendable \
 	  -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations
 

@@ -133,6 +133,7 @@ def register_blueprints(app):
     from blueprints.group_buy.views import bp as group_bp
     from blueprints.groups.views import bp as groups_bp
     from blueprints.live.views import bp as live_bp
+    from blueprints.membership.views import bp as membership_bp
     from blueprints.merchant.views import bp as merchant_bp
     from blueprints.notifications.views import bp as notifications_bp
     from blueprints.orders.views import bp as orders_bp
@@ -154,6 +155,7 @@ def register_blueprints(app):
         bargain_bp,
         promo_bp,
         community_bp,
+        membership_bp,
         groups_bp,
         leader_bp,
         api_bp,

@@ -2,7 +2,9 @@
 over (bank transfers not paid, cash on delivery not shipped), close the group-buying
 teams past their time, mark unused coupons past their end expired, finish the
 red packets whose window closed, close the bargains past their time and warn
-the owners of those about to close, end the lives whose stream stayed away. `app.py`
+the owners of those about to close, expire memberships past their end (cancel
+membership purchases not paid in time, warn members a week before a paid plan
+ends), end the lives whose stream stayed away. `app.py`
 starts the loop; `flask expire-unpaid` (commands.py) runs one pass for cron."""
 
 import logging
@@ -23,6 +25,7 @@ def maintenance_pass(app):
     from livestall.bargain import expiry as bargains
     from livestall.community import ledger as leader_ledger
     from livestall.group_buy import expiry as teams
+    from livestall.membership import rules as memberships
     from livestall.orders import lifecycle as orders
     from livestall.promotions import coupons, red_packets
 
@@ -36,6 +39,7 @@ def maintenance_pass(app):
             "bargains_closed": bargains.expire_records(),
             "bargains_warned": bargains.warn_expiring(),
             "leader_commissions_released": leader_ledger.release_due(),
+            "memberships": memberships.expire_due(),
         }
 
 

@@ -21,6 +21,7 @@ from livestall.community.models import (
     PickupOrder,
 )
 from livestall.content.models import Comment, Follow, Like, Post, PostImage, PostProduct
+from livestall.customers.models import CouponSend, CouponSendRecipient, CustomerTag
 from livestall.db.migrations import SchemaVersion
 from livestall.flash.models import FlashBuyer, FlashSale, Reservation
 from livestall.group_buy.models import GroupBuy, Team, TeamMember
@@ -125,4 +126,7 @@ MODELS = [
     MembershipPlan,
     Member,
     MemberPurchase,
+    CustomerTag,
+    CouponSend,
+    CouponSendRecipient,
 ]

@@ -8,6 +8,7 @@ from blueprints.api import (  # noqa: F401 - routes
     catalog,
     community,
     content,
+    customers,
     flash,
     group_buy,
     groups,

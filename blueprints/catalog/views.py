@@ -21,6 +21,7 @@ from blueprints.common import (
     share_url,
 )
 from blueprints.group_buy import views as group_views
+from blueprints.membership import views as membership_views
 from blueprints.promotions import views as promo_views
 from extensions import db
 from livestall.accounts.models import User
@@ -28,6 +29,7 @@ from livestall.catalog import availability
 from livestall.catalog import rules as catalog
 from livestall.catalog.models import Product
 from livestall.errors import NotFound
+from livestall.membership import plans
 from livestall.orders import sources
 
 bp = Blueprint("shop", __name__)
@@ -85,6 +87,7 @@ def storefront(merchant_id):
         "shop/storefront.html",
         merchant=merchant,
         coupons=promo_views.shop_coupons(merchant.id, limit=12),
+        membership_open=plans.program_of(merchant.id).enabled,
         **_page_of(Product.listing().where(Product.merchant == merchant.id)),
     )
 
@@ -118,6 +121,7 @@ def product(product_id):
         cart_source=_page_source(request.args.get("src")),
         group=group_views.product_offer(item) if for_sale else None,
         bargain=bargain_views.product_offer(item) if for_sale else None,
+        membership=membership_views.product_membership(item) if for_sale else None,
         coupons=promo_views.shop_coupons(item.merchant_id, item.id) if for_sale else [],
     )
 

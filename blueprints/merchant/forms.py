@@ -23,6 +23,7 @@ FORM_NAMES = {
     "flash_min_price_cents": "flash_min_price",
     "shipping_fee_cents": "shipping_fee",
     "free_shipping_over_cents": "free_shipping_over",
+    "member_price_cents": "member_price",
 }
 REQUIRED = ("title", "price_cents", "category")
 BANK_FIELDS = ("bank_name", "bank_account_name", "bank_account_number")
@@ -81,6 +82,22 @@ def _flash_consent(form):
     return data
 
 
+def _member_price(form, errors):
+    """The member price (会员价), typed in yuan like the price; blank clears it
+    (members pay the list price)."""
+    if "member_price" not in form:
+        return {}
+    text = form.get("member_price", "").strip()
+    if not text:
+        return {"member_price_cents": None}
+    cents = parse_price(text)
+    if not isinstance(cents, int):
+        errors["member_price"] = gettext(
+            "Enter a price like 148.00, with at most 2 decimals, or leave it empty."
+        )
+    return {"member_price_cents": cents}
+
+
 def _commission(form, errors):
     """`commission` in percent (the form); `commission_bps` still works for older
     forms and scripts."""
@@ -111,6 +128,7 @@ def product_data(form, partial=False, stored_price=None):
     data.pop("commission_bps", None)
     data.update(_commission(form, errors))
     data.update(_flash_consent(form))
+    data.update(_member_price(form, errors))
     for field, value in data.items():
         try:
             catalog.clean({field: value}, partial=True)

@@ -154,6 +154,7 @@ def _cart_view(lines):
         )
         line.total_cents = priced.total_cents
         line.unit_price_cents = priced.unit_price_cents
+        line.price_kind = next((a.kind for a in priced.adjustments), None)
         line.for_sale = product.status == "active" and availability.merchant_selling(
             merchants.get(product.merchant_id)
         )

@@ -72,6 +72,20 @@ def active_shops(user_id, merchant_ids, now=None):
     return {m.merchant_id: m for m in found}
 
 
+def member_shops(user_id, now=None):
+    """The ids of every shop where the person is an active member at `now` (one
+    query: the pages mark member prices on a page of products with it)."""
+    if user_id is None:
+        return frozenset()
+    now = now or utcnow()
+    found = Member.select(Member.merchant).where(
+        (Member.user == user_id)
+        & (Member.status == "active")
+        & (Member.ends_at.is_null() | (Member.ends_at > now))
+    )
+    return frozenset(m.merchant_id for m in found)
+
+
 def state_of(member, now=None):
     """active | pending | expired, as of `now` (exact to the second)."""
     now = now or utcnow()

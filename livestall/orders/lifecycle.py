@@ -11,7 +11,7 @@ from livestall.db.base import isoformat, transaction, utcnow
 from livestall.errors import Conflict, Invalid, NotAllowed, NotFound
 from livestall.notifications import rules as notifications
 from livestall.orders import payments, signals
-from livestall.orders.lines import lines_of
+from livestall.orders.lines import lines_of, load_lines
 from livestall.orders.models import Order, OrderEvent, OrderLine
 from livestall.platform import audit, settings
 
@@ -378,15 +378,7 @@ def _page(query, page, per_page):
             page, per_page
         )
     )
-    lines = {}
-    if orders:
-        for line in OrderLine.select().where(
-            OrderLine.order.in_([o.id for o in orders])
-        ):
-            lines.setdefault(line.order_id, []).append(line)
-    for order in orders:
-        order.line_list = lines.get(order.id, [])
-    return orders, total
+    return load_lines(orders), total
 
 
 def history(order):

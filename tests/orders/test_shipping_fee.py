@@ -60,6 +60,8 @@ def test_fee_is_added_to_the_order_total_and_what_the_buyer_pays(shops):
             "qty": 1,
             "unit_price_cents": 8900,
             "discount_cents": 0,  # no coupon (issue 18)
+            "price_kind": None,  # the list price (issue 21)
+            "saved_cents": 0,
             "title": "青瓷杯",
         }
     ]

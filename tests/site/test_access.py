@@ -419,6 +419,26 @@ EXPECTED = {
     ("api.my_memberships", "GET"): by_role(401, 200, 200, 200, 200),
     ("api.membership_purchases", "GET"): by_role(401, 403, 403, 200, 200),
     ("api.mark_membership_paid", "POST"): by_role(401, 403, 403, 404, 404),
+    # membership pages: the walker's shop is the other shop (open, plan "Gold"); an
+    # empty join form is a message on the page; an empty console form turns the
+    # walker's own (empty) membership off; the purchase is the victim's there
+    ("membership.shop_membership", "GET"): everyone(200),
+    ("membership.join", "POST"): by_role(LOGIN, HOME, HOME, HOME, HOME),
+    ("membership.my_memberships", "GET"): SIGNED_IN_ONLY,
+    ("merchant.membership", "GET"): MERCHANT_PAGE,
+    ("merchant.membership", "POST"): by_role(LOGIN, 403, 403, HOME, HOME),
+    ("merchant.membership_paid", "POST"): by_role(LOGIN, 403, 403, 404, 404),
+    # customers (CRM, issue 21): the victim is no buyer of the walker's shop (404)
+    ("merchant.customers", "GET"): MERCHANT_PAGE,
+    ("merchant.customers_csv", "GET"): MERCHANT_PAGE,
+    ("merchant.customer_tags", "POST"): by_role(LOGIN, 403, 403, 404, 404),
+    ("merchant.customer_segments", "GET"): MERCHANT_PAGE,
+    ("merchant.customer_segments", "POST"): by_role(LOGIN, 403, 403, 400, 400),
+    ("api.merchant_customers", "GET"): by_role(401, 403, 403, 200, 200),
+    ("api.customer_segments", "GET"): by_role(401, 403, 403, 200, 200),
+    ("api.put_customer_tags", "PUT"): by_role(401, 403, 403, 404, 404),
+    ("api.create_coupon_send", "POST"): by_role(401, 403, 403, 400, 400),
+    ("api.coupon_sends", "GET"): by_role(401, 403, 403, 200, 200),
     # bargain pages: the record page is public (the share target); helping needs a
     # sign-in and lands back on it (the page helps another victim's record, the
     # API the first one's); only the owner may buy

@@ -17,16 +17,23 @@ run: setup
 video: setup
 	LIVESTALL_ENV=development $(BIN)/flask --app app video-server
 
+# Tests run in TEST_WORKERS processes (pytest-xdist; 0 runs them in this one). Tests
+# marked `serial` (timing, clusters) run with no other test at the same time
+# (tests/plugins/parallel.py).
+TEST_WORKERS ?= 2
+PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
+
 test: setup-dev chromium video-tools
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(PYTEST)
 
 # The non-browser suite again on PostgreSQL: each test on a fresh database cloned
-# from a migrated template (tests/plugins/app.py). The cluster tests ran in `make test`.
+# from a migrated template (tests/plugins/app.py), a template per worker. The cluster
+# tests ran in `make test`.
 TEST_PG ?= postgresql://postgres@127.0.0.1:5432
 .PHONY: test-postgres
 test-postgres: setup-dev
-	LIVESTALL_TEST_DATABASE_URL=$(TEST_PG) $(BIN)/python -m pytest -m "not browser" \
+	LIVESTALL_TEST_DATABASE_URL=$(TEST_PG) $(PYTEST) -m "not browser" \
 	  --ignore=tests/site/test_cluster.py
 
 # N processes on PostgreSQL + Redis behind nginx (docs/DEPLOY.md); Ctrl-C stops all
@@ -104,6 +111,8 @@ messages: $(VENV)/.runtime
 	  -k CutoffPassed -k LeaderNotApproved -k AlreadyPickedUp -k BeforeCutoff \
 	  -k GroupClosed -k NotAMember -k RemovedFromGroup -k MembershipClosed -k TrialUsed \
 	  -k PurchasePending -k PaymentTooLate -k CouponNotSendable \
+  -k PollOpen -k PollEnded -k AlreadyVoted -k DrawOpen -k DrawEnded \
+  -k AlreadyEntered -k FollowRequired -k RegistrationClosed -k LotterySale \
 	  -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations
 

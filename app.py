@@ -76,6 +76,8 @@ def register_extensions(app):
         events,
         flash_events,
         group_events,
+        interaction_events,
+        pk_events,
         promo_events,
     )
 

@@ -96,6 +96,9 @@ def load_config():
         "CHAT_REFILL_S": float(_env("CHAT_REFILL_S", "2")),
         # flash sales: how long a grabbed unit is held for its buyer to check out
         "FLASH_HOLD_S": _env_int("FLASH_HOLD_S", 300),
+        # a lucky draw winner's hold of the prize; a lottery winner's of the units
+        "DRAW_HOLD_S": _env_int("DRAW_HOLD_S", 86400),
+        "LOTTERY_HOLD_S": _env_int("LOTTERY_HOLD_S", 1800),
         # orders paid by bank transfer are cancelled (stock returned) if unpaid by then
         "BANK_TRANSFER_PAY_WITHIN_H": _env_int("BANK_TRANSFER_PAY_WITHIN_H", 72),
         "RETURN_WINDOW_DAYS": _env_int("RETURN_WINDOW_DAYS", 7),

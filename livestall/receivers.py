@@ -7,6 +7,7 @@ from livestall.community import receivers as community
 from livestall.flash import receivers as flash
 from livestall.group_buy import receivers as group_buy
 from livestall.groups import receivers as groups
+from livestall.interaction import receivers as interaction
 from livestall.membership import receivers as membership
 from livestall.notifications import receivers as notifications
 from livestall.orders import receivers as orders
@@ -23,6 +24,7 @@ def connect_all():
         flash,
         group_buy,
         groups,
+        interaction,
         membership,
         notifications,
         orders,

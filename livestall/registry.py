@@ -26,6 +26,14 @@ from livestall.db.migrations import SchemaVersion
 from livestall.flash.models import FlashBuyer, FlashSale, Reservation
 from livestall.group_buy.models import GroupBuy, Team, TeamMember
 from livestall.groups.models import Group, GroupMember, GroupMessage
+from livestall.interaction.models import (
+    Announcement,
+    Draw,
+    DrawEntry,
+    Poll,
+    PollVote,
+)
+from livestall.interaction.pk_models import LivePK
 from livestall.live.models import (
     BlockedWord,
     ChatMessage,
@@ -129,4 +137,10 @@ MODELS = [
     CustomerTag,
     CouponSend,
     CouponSendRecipient,
+    Poll,
+    PollVote,
+    Announcement,
+    Draw,
+    DrawEntry,
+    LivePK,
 ]

@@ -13,4 +13,5 @@ pytest_plugins = [
     "tests.plugins.browser",
     "tests.plugins.live",
     "tests.plugins.factories",
+    "tests.plugins.parallel",
 ]

@@ -12,9 +12,11 @@ from blueprints.api import (  # noqa: F401 - routes
     flash,
     group_buy,
     groups,
+    interaction,
     live,
     membership,
     orders,
+    pk,
     promotions,
     search,
 )

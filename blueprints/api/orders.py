@@ -153,6 +153,10 @@ def _notification_url(item):
     group_id = (item.data or {}).get("group_id") if item.kind == "group_card" else None
     if isinstance(group_id, int):
         return f"/groups/{group_id}"
+    if item.kind in ("draw_won", "pk_result"):
+        session_id = (item.data or {}).get("session_id")
+        if isinstance(session_id, int) and not isinstance(session_id, bool):
+            return f"/live/{session_id}"
     if item.kind == "membership_expiring":
         shop_id = (item.data or {}).get("merchant_id")
         if isinstance(shop_id, int) and not isinstance(shop_id, bool):

@@ -143,6 +143,10 @@ pin_extras = Signal("live-pin-extras")
 # keys; promo_events adds `red_packets` and `coupon_drops` (open ones, with the
 # viewer's own grabs and claims).
 state_extras = Signal("live-state-extras")
+# A chat message was posted (session, user, message): receivers return a dict of
+# keys for the sender's ack; interaction_events enters a lucky draw whose keyword
+# it is (`draw_entered`).
+chat_posted = Signal("live-chat-posted")
 
 
 def reset():
@@ -498,7 +502,12 @@ def on_chat(data):
         socketio.emit("chat", payload, to=room(session.id), namespace=NS)
     else:
         socketio.emit("held", payload, to=mods_room(session.id), namespace=NS)
-    return {"message": payload}
+    out = {"message": payload}
+    for _receiver, extra in chat_posted.send(
+        None, session=session, user=user, message=message
+    ):
+        out.update(extra or {})
+    return out
 
 
 @event("like")

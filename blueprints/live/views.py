@@ -45,6 +45,7 @@ from livestall.errors import (
 )
 from livestall.flash import sales as flash_sales
 from livestall.group_buy import deals as group_deals
+from livestall.interaction import lottery
 from livestall.live import chat, listings, moderation, replay, sales, sessions
 from livestall.promotions import live_stats
 
@@ -451,6 +452,10 @@ def _flash_data(form):
         "duration_s": _number(form.get("duration_s")),
         "start_delay_s": _number(form.get("start_delay_s") or "0"),
     }
+    if form.get("mode") == "lottery":  # people register, then units are drawn
+        data["mode"] = "lottery"
+        data["register_s"] = _number(form.get("register_s"))
+        data["duration_s"] = data["register_s"]
     return data
 
 
@@ -506,7 +511,7 @@ def launch_flash_sale(session_id):
         return answer
     data = _flash_data(request.form)
     try:
-        sale = flash_sales.launch(session, access.signed_in(), data)
+        sale = lottery.launch_any(session, access.signed_in(), data)
     except NotAllowedByMerchant as e:  # the product's limits: the host may adjust
         field, message = _flash_error(e, data)
         return _console_page(session, {field: message}, request.form)

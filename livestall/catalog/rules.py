@@ -103,7 +103,7 @@ def clean(data, partial=False, price_cents=None):
         "commission_bps": lambda v: _int(v, "commission_bps", 0, COMMISSION_MAX),
         # null clears: no creator may then launch a flash sale of the product
         "flash_min_price_cents": lambda v: (
-            None if v is None else _int(v, "flash_min_price_cents", 1, PRICE_MAX)
+            None if v is None else _int(v, "flash_min_price_cents", 0, PRICE_MAX)
         ),
         "flash_max_units": lambda v: (
             None if v is None else _int(v, "flash_max_units", 1, FLASH_UNITS_MAX)

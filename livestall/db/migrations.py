@@ -155,6 +155,15 @@ def _v11_member_price(migrator):
         )
 
 
+def _v12_flash_mode(migrator):
+    """Live interaction (issue 22): a flash sale's mode (race, lottery or a lucky
+    draw's prize units)."""
+    from livestall.flash.models import FlashSale
+
+    if "flash_sale" in db.get_tables():
+        migrate(migrator.add_column("flash_sale", "mode", FlashSale.mode))
+
+
 MIGRATIONS = [
     (2, _v2_locale_and_sales),
     (3, _v3_listing_indexes),
@@ -166,6 +175,7 @@ MIGRATIONS = [
     (9, _v9_shipping_fee),
     (10, _v10_discounts),
     (11, _v11_member_price),
+    (12, _v12_flash_mode),
 ]
 LATEST = MIGRATIONS[-1][0] if MIGRATIONS else 1
 

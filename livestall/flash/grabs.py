@@ -29,6 +29,10 @@ from livestall.flash.sales import HOLD_S, QTY_MAX, SaleNotStarted, status_of
 _SQL = {}
 
 
+class LotterySale(Conflict):
+    code = "lottery_sale"
+
+
 def _sql():
     """The grab's statements, built once per database (paramstyle and names)."""
     key = db.obj.param  # the SQL differs only by paramstyle (not id(): reused)
@@ -41,7 +45,7 @@ def _sql():
             "take": (
                 f'UPDATE "{sale}" SET remaining = remaining - {p}, held = held + {p} '
                 f"WHERE id = {p} AND remaining >= {p} AND closed_at IS NULL "
-                f"AND starts_at <= {p} AND ends_at > {p} "
+                f"AND starts_at <= {p} AND ends_at > {p} AND mode = 'race' "
                 "RETURNING remaining, price_cents, per_user_limit"
             ),
             "limit": (
@@ -169,6 +173,8 @@ def _refusal(sale_id, qty, now):
     sale = FlashSale.get_or_none(FlashSale.id == sale_id)
     if sale is None:
         raise NotFound("No such flash sale.")
+    if sale.mode != "race":
+        raise LotterySale("Units of this sale are drawn by lot, not grabbed.")
     status = status_of(sale, now)
     if status == "ended":
         raise SaleEnded("This flash sale has ended.")

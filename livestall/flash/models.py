@@ -36,6 +36,10 @@ class FlashSale(BaseModel):
     sold_out_at = DateTimeField(null=True)  # first time `remaining` reached 0
     # 1 once the unsold units have gone back to the product's stock (exactly once)
     settled = IntegerField(default=0)
+    # race: grabbed first come first served; lottery: people register, then the
+    # units are allotted to a verifiable draw of them; prize: a lucky draw's units
+    # at ¥0 (never listed nor grabbed); see livestall.interaction.draws
+    mode = CharField(max_length=8, default="race")
     created_at = DateTimeField(default=utcnow)
 
     class Meta:

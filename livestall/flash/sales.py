@@ -17,6 +17,8 @@ it (one grab in flight per person, group commit) is `flash.guard`.
 
 import datetime
 
+from blinker import Signal
+
 from livestall.catalog import availability, inventory
 from livestall.catalog.models import Product
 from livestall.db.base import isoformat, transaction, utcnow
@@ -42,11 +44,17 @@ DELAY_MAX_S = 3600
 HOLD_S = 300  # default; the app passes config FLASH_HOLD_S
 
 
+# `sale_dict` of a sale that is not a race asks for the keys of its draw:
+# receivers (livestall.interaction.lottery) return a dict
+sale_extras = Signal("flash-sale-extras")
+MODES = ("race", "lottery", "prize")
+
+
 class SaleNotStarted(Conflict):
     code = "sale_not_started"
 
 
-def launch(session, user, data, now=None):
+def launch(session, user, data, now=None, mode="race", price_floor=1):
     """Start a sale in a live session: units leave the product's stock now.
 
     Any product on sale may be launched, within its merchant's consent
@@ -66,7 +74,7 @@ def launch(session, user, data, now=None):
     if product.is_archived:
         raise Invalid("This product is no longer sold.", field="product_id")
     availability.check([product])  # a suspended merchant's: 409 not_for_sale
-    price = whole_number(data, "price_cents", 1, product.price_cents)
+    price = whole_number(data, "price_cents", price_floor, product.price_cents)
     quantity = whole_number(data, "quantity", 1, QUANTITY_MAX)
     limit = whole_number(
         data, "per_user_limit", 1, min(PER_USER_MAX, quantity), default=1
@@ -99,13 +107,19 @@ def launch(session, user, data, now=None):
             starts_at=starts,
             ends_at=starts + datetime.timedelta(seconds=duration),
             created_at=now,
+            mode=mode,
         )
         sessions.log_action(
             session.id,
             user,
             "flash_sale",
             product=product.id,
-            data={"sale_id": sale.id, "quantity": quantity, "price_cents": price},
+            data={
+                "sale_id": sale.id,
+                "quantity": quantity,
+                "price_cents": price,
+                "mode": mode,
+            },
         )
     return sale
 
@@ -144,7 +158,7 @@ def _ms(moment):
 def sale_dict(sale, now=None):
     product = sale.product
     cover = product.cover
-    return {
+    out = {
         "id": sale.id,
         "session_id": sale.session_id,
         "product_id": sale.product_id,
@@ -169,7 +183,12 @@ def sale_dict(sale, now=None):
         "ends_at_ms": _ms(sale.ends_at),
         "sold_out_at": isoformat(sale.sold_out_at),
         "status": status_of(sale, now),
+        "mode": sale.mode,
     }
+    if sale.mode != "race":
+        for _receiver, extra in sale_extras.send(None, sale=sale):
+            out.update(extra or {})
+    return out
 
 
 def open_sales(session, now=None):
@@ -181,6 +200,7 @@ def open_sales(session, now=None):
             (FlashSale.session == session.id)
             & FlashSale.closed_at.is_null()
             & (FlashSale.ends_at > now)
+            & (FlashSale.mode != "prize")  # a lucky draw's units are not on sale
         )
         .order_by(FlashSale.id)
     )
@@ -188,7 +208,9 @@ def open_sales(session, now=None):
 
 def sales_of(session):
     return list(
-        FlashSale.select().where(FlashSale.session == session.id).order_by(FlashSale.id)
+        FlashSale.select()
+        .where((FlashSale.session == session.id) & (FlashSale.mode != "prize"))
+        .order_by(FlashSale.id)
     )
 
 
@@ -248,7 +270,9 @@ def close_due(now=None):
     now = now or utcnow()
     closed = []
     for sale in FlashSale.select().where(
-        FlashSale.closed_at.is_null() & (FlashSale.ends_at <= now)
+        FlashSale.closed_at.is_null()
+        & (FlashSale.ends_at <= now)
+        & (FlashSale.mode == "race")  # the others close when they are drawn
     ):
         if _close(sale, now):
             closed.append(FlashSale.get_by_id(sale.id))
@@ -260,6 +284,8 @@ def end_sale(sale, user, now=None):
     session = sessions.get_session(sale.session_id)
     if not sessions.is_moderator(user, session):
         raise NotAllowed("Only the host and their moderators can do this.")
+    if sale.mode != "race":
+        raise Conflict("A lottery sale ends when it is drawn.", code="lottery_sale")
     if not _close(sale, now or utcnow()):
         raise SaleEnded("This flash sale has ended.")
     sessions.log_action(
@@ -277,11 +303,29 @@ def close_session_sales(session, now=None):
     now = now or utcnow()
     closed = []
     for sale in FlashSale.select().where(
-        (FlashSale.session == session.id) & FlashSale.closed_at.is_null()
+        (FlashSale.session == session.id)
+        & FlashSale.closed_at.is_null()
+        & (FlashSale.mode == "race")  # the others close when they are drawn
     ):
         if _close(sale, now):
             closed.append(FlashSale.get_by_id(sale.id))
     return closed
+
+
+def close_drawn(sale_id, now):
+    """A lottery's or a prize's units after the draw: those not allotted go back
+    to stock at once (the sale's quantity shrinks by as many), the sale closes,
+    and what winners leave unpaid returns when their holds expire."""
+    sale = FlashSale.get_by_id(sale_id)
+    if sale.remaining:  # units nobody won: back on the shelf now, not later
+        moved = (
+            FlashSale.update(quantity=FlashSale.quantity - sale.remaining, remaining=0)
+            .where((FlashSale.id == sale.id) & (FlashSale.remaining == sale.remaining))
+            .execute()
+        )
+        if moved:
+            inventory.settle(sale.product_id, sale.remaining)
+    return _close(sale, now)
 
 
 def _close(sale, now):

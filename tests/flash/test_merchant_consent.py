@@ -317,7 +317,6 @@ def test_a_price_cut_below_the_floor_keeps_the_floor(world):
 @pytest.mark.parametrize(
     ("field", "value"),
     [
-        ("flash_min_price_cents", 0),
         ("flash_min_price_cents", -1),
         ("flash_min_price_cents", 16801),  # above the price
         ("flash_min_price_cents", 10**12),
@@ -414,6 +413,10 @@ def test_the_merchant_sets_and_clears_consent_in_the_product_form(app):
     resp = shop.post(path, FORM | {"flash_min_price": "100", "flash_max_units": "5"})
     assert resp.status_code == 302
     assert consent_of(pid) == (10000, 5)
+    # 0: units may also be given away as lucky draw prizes (issue 22)
+    resp = shop.post(path, FORM | {"flash_min_price": "0", "flash_max_units": "5"})
+    assert resp.status_code == 302
+    assert consent_of(pid) == (0, 5)
 
 
 @pytest.mark.parametrize(
@@ -421,7 +424,6 @@ def test_the_merchant_sets_and_clears_consent_in_the_product_form(app):
     [
         ({"flash_min_price": "168.01"}, "flash_min_price", "cannot be above the price"),
         ({"flash_min_price": "abc"}, "flash_min_price", "Enter a whole number."),
-        ({"flash_min_price": "0"}, "flash_min_price", "Enter a number from 1"),
         ({"flash_max_units": "0"}, "flash_max_units", "from 1 to 1000000"),
         ({"flash_max_units": "1.5"}, "flash_max_units", "Enter a whole number."),
     ],

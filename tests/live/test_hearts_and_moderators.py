@@ -338,6 +338,7 @@ def test_real_clients_hearts_and_a_removed_moderator(live_server):
 
 
 @pytest.mark.slow
+@pytest.mark.serial
 def test_a_moderator_removed_on_one_process_leaves_the_room_on_the_other(request):
     from bench.sioclient import connect as raw_connect
 

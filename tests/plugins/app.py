@@ -18,6 +18,7 @@ import pytest
 
 from app import create_app
 from extensions import db
+from tests.plugins.parallel import worker_id
 
 FAST_HASH = "pbkdf2:sha256:1000"  # the strong default is asserted in test_security
 PASSWORD = "correct horse battery"
@@ -69,7 +70,8 @@ class PgDatabases:
             pytest.exit(f"LIVESTALL_TEST_DATABASE_URL: no PostgreSQL: {exc}", 2)
         self.admin.autocommit = True
         self.url = admin_url
-        self.prefix = f"livestall_t{os.getpid()}_"
+        # one template and its clones per process: each xdist worker has its own
+        self.prefix = f"livestall_t{worker_id()}_{os.getpid()}_"
         self.template = self.prefix + "template"
         self._sql(f'DROP DATABASE IF EXISTS "{self.template}" WITH (FORCE)')
         self._sql(f'CREATE DATABASE "{self.template}"')

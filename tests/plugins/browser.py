@@ -4,7 +4,6 @@ and what a failed journey's pages and servers showed, in its report."""
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -14,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.plugins.app import FAST_HASH
+from tests.plugins.parallel import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -29,20 +29,35 @@ def _browser_required():
     return bool(os.environ.get("CI") or os.environ.get("LIVESTALL_REQUIRE_BROWSER"))
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def _listens(pid, port):
+    """Whether process `pid` holds the socket listening on 127.0.0.1:`port` (not some
+    other program that took the port first). True where /proc cannot tell."""
+    try:
+        with open("/proc/net/tcp") as table:
+            inodes = {
+                fields[9]
+                for fields in (line.split() for line in list(table)[1:])
+                if fields[1] == f"0100007F:{port:04X}" and fields[3] == "0A"
+            }
+        fds = os.listdir(f"/proc/{pid}/fd")
+    except OSError:
+        return True
+    sockets = {f"socket:[{inode}]" for inode in inodes}
+    for fd in fds:
+        try:
+            if os.readlink(f"/proc/{pid}/fd/{fd}") in sockets:
+                return True
+        except OSError:
+            continue
+    return False
 
 
 class LiveServer:
     """`python app.py` in its own process, on a free port, with its own data dir."""
 
     def __init__(self, data_dir, async_mode="gevent", extra_env=None):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
         self.data_dir = data_dir
-        env = {
+        self.env = {
             **os.environ,
             "LIVESTALL_DATA_DIR": str(data_dir),
             "LIVESTALL_ENV": "development",
@@ -51,22 +66,41 @@ class LiveServer:
             **(extra_env or {}),
         }
         self.log = open(data_dir / "server.log", "w+b")  # noqa: SIM115
+        # A port is free when chosen, not always when bound (another run on this
+        # machine may take it in between): then start again on another one.
+        for _attempt in range(3):
+            if self._start():
+                return
+        raise RuntimeError(f"server did not start: {self.output()}")
+
+    def _start(self):
+        """Start `python app.py` on a free port: True once it answers there, False
+        if the port was taken first."""
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log.seek(0)
+        self.log.truncate()
         self.proc = subprocess.Popen(
             [sys.executable, "app.py", "--host", "127.0.0.1", "--port", str(self.port)],
             cwd=ROOT,
-            env=env,
+            env=self.env,
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
+                if "Address already in use" in self.output():
+                    return False
                 raise RuntimeError(f"server exited: {self.output()}")
             try:
                 urllib.request.urlopen(self.url + "/", timeout=1).read()
-                return
             except OSError:
                 time.sleep(0.1)
+                continue
+            if _listens(self.proc.pid, self.port):
+                return True
+            time.sleep(0.1)  # someone else's server: ours will fail to bind
         self.stop()
         raise RuntimeError(f"server did not start: {self.output()}")
 

@@ -4,13 +4,21 @@ ids repeat from one test database to the next."""
 
 import pytest
 
-from blueprints.live import events, flash_events, promo_events
+from blueprints.live import (
+    events,
+    flash_events,
+    interaction_events,
+    pk_events,
+    promo_events,
+)
 
 
 def reset():
     events.reset()
     flash_events.reset()
     promo_events.reset()
+    interaction_events.reset()
+    pk_events.reset()
 
 
 @pytest.fixture(autouse=True)

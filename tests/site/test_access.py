@@ -35,6 +35,7 @@ from livestall.group_buy import deals as group_deals
 from livestall.group_buy import teams as group_teams
 from livestall.groups import chat as group_chat
 from livestall.groups import rules as group_rules
+from livestall.interaction import lottery
 from livestall.live import sessions
 from livestall.membership import plans as membership_plans
 from livestall.membership.models import Member, MemberPurchase
@@ -247,6 +248,12 @@ EXPECTED = {
     ("api.get_flash_sale", "GET"): everyone(200),
     ("api.grab_flash_sale", "POST"): by_role(401, 201, 201, 409, 409),
     ("api.end_flash_sale", "POST"): by_role(401, 403, 403, 403, 200),
+    # the walk's sale is a race: registering for it is 409 not_lottery
+    ("api.enter_flash_lottery", "POST"): by_role(401, 409, 409, 409, 409),
+    ("api.live_polls", "GET"): everyone(200),
+    ("api.live_draws", "GET"): everyone(200),
+    ("api.live_pks", "GET"): everyone(200),
+    ("api.get_draw", "GET"): everyone(200),
     # flash-sale console forms: host, moderators, admins; the walker's session is
     # not live (the admin's launch is a form message) and its sale belongs to
     # another session (404)
@@ -665,6 +672,18 @@ class Walker:
                 ).id
                 for _ in range(2)
             ]
+            # a lottery sale, whose draw's public record anyone may read
+            self.draw_id = lottery.launch(
+                on_air,
+                host,
+                {
+                    "product_id": self.product["id"],
+                    "price_cents": 100,
+                    "quantity": 2,
+                    "per_user_limit": 1,
+                    "register_s": 600,
+                },
+            )[1].id
             # the other shop's coupons (one for the API's claims, one for the
             # page's) and two pools for the live on air (one for the open route)
             shop = User.get(User.username == "other_shop")
@@ -755,6 +774,7 @@ class Walker:
             "message_id": self.group_message_id,
             "creator_id": self.creator_id,
             "purchase_id": self.purchase_id,
+            "draw_id": self.draw_id,
         }
         if rule.endpoint in JOIN_ROUTES:  # walkers join (and leave) another group
             values["group_id"] = self.fan_group_id

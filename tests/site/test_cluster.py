@@ -26,7 +26,7 @@ from tests.factories.flash import call, live_room, user
 from tests.plugins.app import PASSWORD, run_async
 from tests.plugins.browser import LiveServer
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.serial]
 PG = os.environ.get("LIVESTALL_TEST_PG", "postgresql://postgres@127.0.0.1:5432")
 REDIS = os.environ.get("LIVESTALL_TEST_REDIS", "redis://127.0.0.1:6379")
 

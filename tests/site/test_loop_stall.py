@@ -45,7 +45,7 @@ from tests.factories.flash import call, live_room
 from tests.plugins.app import PASSWORD
 from tests.plugins.browser import LiveServer
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.serial]
 
 NS = "/live"
 STRONG_HASH = "scrypt:131072:8:1"  # the production default (config.py)

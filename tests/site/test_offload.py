@@ -134,6 +134,7 @@ print(json.dumps({"lag_ms": lag * 1000, "ok": ok}))
 """
 
 
+@pytest.mark.serial
 def test_scrypt_hashes_leave_the_loop_free():
     got = run_patched(SCRYPT)
     assert got["ok"] is True

@@ -21,7 +21,15 @@ import re
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from demo import bargains, community, group_buys, groups, lives, promotions
+from demo import (
+    bargains,
+    community,
+    group_buys,
+    groups,
+    interaction,
+    lives,
+    promotions,
+)
 from demo.art import picture_png, png_bytes, post_photo_png, render_avatar
 from demo.data import (
     ADMIN,
@@ -592,6 +600,7 @@ def _seed(products, media_dir, hash_method, thumb_size, progress):
         bargains.seed_bargains(users, utcnow())
         made = community.seed_community(users, utcnow())
         groups.seed_groups(users, made, utcnow())
+        interaction.seed_interaction(users, on_air)
     progress(1)
     return (
         f"Seeded {len(specs)} products from {len(MERCHANTS)} shops, "

@@ -45,7 +45,8 @@ from livestall.errors import (
 )
 from livestall.flash import sales as flash_sales
 from livestall.group_buy import deals as group_deals
-from livestall.interaction import lottery
+from livestall.interaction import lottery, timeline
+from livestall.interaction import stats as interaction_stats
 from livestall.live import chat, listings, moderation, replay, sales, sessions
 from livestall.promotions import live_stats
 
@@ -236,8 +237,12 @@ def room(session_id):
         else []
     )
     video = page_video(session)
+    extra = {}
     if session.status == "ended":
         seek_positions(session, chapters, video["offset_s"])
+        played = timeline.replay_items(session)
+        seek_positions(session, timeline.all_items(played), video["offset_s"])
+        extra["interaction_replay"] = played
     page = render_template(
         "live/room.html",
         session=session,
@@ -251,6 +256,7 @@ def room(session_id):
         viewers=events.presence.count(session.id),
         is_moderator=sessions.is_moderator(me, session),
         is_host=access.is_host(me, session),
+        **extra,
     )
     return page, {"Content-Security-Policy": csp_for(video)}
 
@@ -270,6 +276,7 @@ def _stats(session):
         "gmv": money(sold["gmv_cents"]),
         "likes": session.likes,
         "promo": live_stats.figures(session),
+        "play": interaction_stats.figures(session),  # polls, draws, PK
     }
 
 

@@ -20,8 +20,9 @@ from blueprints.live import interaction_events
 from livestall.catalog.models import Product
 from livestall.db.base import utcnow
 from livestall.flash.models import FlashSale, Reservation
-from livestall.interaction import draws
+from livestall.interaction import draws, stats
 from livestall.interaction.models import Draw
+from livestall.live.models import LiveSession
 from livestall.notifications.models import Notification
 from livestall.promotions.models import Coupon, UserCoupon
 from tests.factories import promotions as promo
@@ -204,6 +205,14 @@ def test_a_draw_from_start_to_verified_winners(world, api, tmp_path):
         api.call("GET", f"/api/v1/live/{sid}/draws").get_json()["draws"][0]["id"]
         == draw["id"]
     )
+    # the host console's figures: one draw, four in it, two won, one taken
+    figures = read_db(lambda: stats.figures(LiveSession.get_by_id(sid)))
+    assert (
+        figures["draws"],
+        figures["entrants"],
+        figures["prizes_won"],
+        figures["prizes_taken"],
+    ) == (1, 4, 2, 1)
 
 
 def test_the_deadline_is_checked_at_entry_and_the_draw_happens_once(world):

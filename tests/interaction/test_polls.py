@@ -11,8 +11,9 @@ import pytest
 
 from blueprints.live import interaction_events
 from livestall.db.base import utcnow
+from livestall.interaction import stats
 from livestall.interaction.models import Poll, PollVote
-from livestall.live.models import LiveAction
+from livestall.live.models import LiveAction, LiveSession
 from tests.factories.sockets import connect, in_room, join, received, send
 from tests.plugins.app import read_db
 
@@ -93,6 +94,8 @@ def test_host_runs_a_poll_viewers_vote_once_and_see_the_frozen_result(world, api
     assert send(host, "poll_end", {"poll_id": poll["id"]})["error"]["code"] == (
         "poll_ended"
     )
+    figures = read_db(lambda: stats.figures(LiveSession.get_by_id(sid)))
+    assert (figures["polls"], figures["votes"]) == (1, 3)  # the late row counts here
 
 
 def test_a_vote_after_the_deadline_is_refused_before_any_sweep(world):

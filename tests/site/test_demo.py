@@ -33,6 +33,7 @@ from livestall.group_buy import deals as group_deals
 from livestall.group_buy import teams as group_teams
 from livestall.group_buy.models import Team
 from livestall.groups.models import Group, GroupMessage
+from livestall.interaction import announcements, draws, polls
 from livestall.live import chat, replay, sessions
 from livestall.live.models import LiveAction, LiveSession
 from livestall.media.models import Image
@@ -275,6 +276,16 @@ def test_seed_puts_a_live_on_air_one_tomorrow_and_a_replay(app):
         assert bought.order.total_cents >= bought.floor_price_cents
 
         community = _assert_community_seeded(now)
+
+        # the show on air has its announcement, a running poll with votes and a
+        # lucky draw viewers entered by its keyword (the prize held at ¥0)
+        assert announcements.of_session(on_air).text.startswith("今晚")
+        poll = polls.current(on_air)
+        assert poll.status == "open" and sum(polls.counts(poll)) == 5
+        draw = draws.current(on_air)
+        assert draw.status == "open" and draw.entrants == 5
+        assert draw.sale.price_cents == 0 and draw.sale.quantity == draw.winners_count
+        assert flash_sales.open_sales(on_air) == [sale]  # the prize is not on sale
 
         tomorrow = shows["scheduled"]
         ahead = tomorrow.scheduled_at - now

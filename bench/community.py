@@ -32,6 +32,7 @@ import sys
 import tempfile
 import time
 
+from bench import inprocess
 from bench.checkout import ROOT, SHIP, burst, call, summary
 from bench.group_buy import _user, _wait
 
@@ -166,8 +167,8 @@ def check_rush(placed):
 
 def batches(data_dir, orders, points, repeat):
     """(median ms of COUNT, of batches_of, batches made, orders counted)."""
-    sys.path.insert(0, str(ROOT))
-    from app import create_app
+    # building only at NORMAL: the reads are timed
+    app = inprocess.create(data_dir, SQLITE_SYNCHRONOUS="NORMAL")
     from extensions import db
     from livestall.accounts import rules as accounts
     from livestall.catalog import rules as catalog
@@ -177,26 +178,8 @@ def batches(data_dir, orders, points, repeat):
     from livestall.db.base import utcnow
     from livestall.orders.models import Order
 
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATA_DIR": data_dir,
-            "SECRET_KEY": "bench",
-            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",
-            "SQLITE_SYNCHRONOUS": "NORMAL",  # building only: the reads are timed
-        }
-    )
     with app.app_context(), db.connection_context():
-
-        def person(name, role="shopper"):
-            return accounts.register(
-                name,
-                f"{name}@example.com",
-                "bench password 1",
-                role,
-                name,
-                hash_method="pbkdf2:sha256:1",
-            )
+        person = inprocess.person
 
         admin = person("benchadmin")
         accounts.set_roles(admin, ["admin"])

@@ -30,6 +30,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench import inprocess
+
 ROOT = Path(__file__).resolve().parents[1]
 DAYS = 540  # ~18 months
 KINDS = ("post_view", "share_visit", "live_watch", "direct")
@@ -155,10 +157,9 @@ def seed(db, merchant_id, product_id, buyers, orders, now, rng):
 
 
 def run(data_dir, orders, buyers, repeat):
-    sys.path.insert(0, str(ROOT))
-    from app import create_app
+    # building only at NORMAL: the reads are timed
+    app = inprocess.create(data_dir, SQLITE_SYNCHRONOUS="NORMAL")
     from extensions import db
-    from livestall.accounts import rules as accounts
     from livestall.catalog import rules as catalog
     from livestall.customers import cohorts, listing, rfm
     from livestall.customers.rfm import counted
@@ -166,25 +167,9 @@ def run(data_dir, orders, buyers, repeat):
     from livestall.membership.models import Member, MembershipPlan
     from livestall.orders.models import Order
 
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATA_DIR": data_dir,
-            "SECRET_KEY": "bench",
-            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",
-            "SQLITE_SYNCHRONOUS": "NORMAL",  # building only: the reads are timed
-        }
-    )
     rng = random.Random(21)
     with app.app_context(), db.connection_context():
-        shop = accounts.register(
-            "benchshop",
-            "benchshop@example.com",
-            "bench password 1",
-            "merchant",
-            "Bench shop",
-            hash_method="pbkdf2:sha256:1",
-        )
+        shop = inprocess.person("benchshop", "merchant", "Bench shop")
         product = catalog.create_product(
             shop,
             {

@@ -338,6 +338,10 @@ def test_phone_viewers_vote_enter_a_lucky_bag_and_watch_a_pk(
     call_api(base, "POST", f"/api/v1/live/{session_b['id']}/end", rose_token)
     lily_token = api_token(base, "lily")
     call_api(base, "POST", f"/api/v1/live/{session_a['id']}/end", lily_token)
+    # Rose's room reloads into its replay when her live ends: let that finish
+    # before leaving, or the reload would cut the next navigation short
+    expect(late.locator("#ia-replay")).to_be_visible(timeout=15000)
+    expect(late.locator("#ia-replay .ia-replay-pk")).to_contain_text("lily")
     late.goto(room_a + "#replay")
     replay = late.locator("#ia-replay")
     expect(replay.locator(".ia-replay-poll .ia-replay-q")).to_have_text(QUESTION)

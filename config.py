@@ -30,6 +30,32 @@ def _env_bool(name, default):
     return value.strip().lower() in ("1", "true", "yes", "on")
 
 
+def smtp_settings(url, *, testing=False):
+    """Flask-Mailman's MAIL_* settings for LIVESTALL_SMTP_URL (issue 23):
+    smtp://user:pass@host:port (?starttls=1 for STARTTLS), smtps:// for SSL.
+    Without a URL mails go to the locmem outbox under TESTING, else to the
+    server's log (the console backend of `make run`)."""
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    if not url:
+        return {"MAIL_BACKEND": "locmem" if testing else "console"}
+    parts = urlsplit(url)
+    if parts.scheme not in ("smtp", "smtps"):
+        raise ValueError("LIVESTALL_SMTP_URL must start with smtp:// or smtps://")
+    query = parse_qs(parts.query)
+    ssl = parts.scheme == "smtps"
+    return {
+        "MAIL_BACKEND": "smtp",
+        "MAIL_SERVER": parts.hostname or "localhost",
+        "MAIL_PORT": parts.port or (465 if ssl else 25),
+        "MAIL_USERNAME": unquote(parts.username) if parts.username else None,
+        "MAIL_PASSWORD": unquote(parts.password) if parts.password else None,
+        "MAIL_USE_SSL": ssl,
+        "MAIL_USE_TLS": query.get("starttls", ["0"])[0] in ("1", "true", "yes"),
+        "MAIL_TIMEOUT": 10,
+    }
+
+
 def secret_key(data_dir):
     """Return LIVESTALL_SECRET_KEY, or a key generated once into the data dir."""
     key = _env("SECRET_KEY")
@@ -130,6 +156,20 @@ def load_config():
         "VIDEO_CALLBACK_NETWORKS": _env("VIDEO_CALLBACK_NETWORKS", "127.0.0.0/8,::1"),
         "VIDEO_END_GRACE_S": _env_int("VIDEO_END_GRACE_S", 60),
         "VIDEO_NGINX": _env("VIDEO_NGINX", "nginx"),
+        # mail (issue 23; blueprints/accounts/mail.py): empty prints mails to the log
+        "SMTP_URL": _env("SMTP_URL", ""),
+        "MAIL_FROM": _env("MAIL_FROM", "Livestall <no-reply@localhost>"),
+        # the site's address for links in mails (https://shop.example.com): set it
+        # in production, else a forged Host header could aim a reset link elsewhere
+        "SITE_URL": _env("SITE_URL", ""),
+        # unset: required in production, not in development nor the test app
+        "REQUIRE_EMAIL_VERIFICATION": _env_bool("REQUIRE_EMAIL_VERIFICATION", None),
+        "UNVERIFIED_POST_LIMIT": _env_int("UNVERIFIED_POST_LIMIT", 3),
+        "EMAIL_VERIFICATION_TTL_S": _env_int("EMAIL_VERIFICATION_TTL_S", 3 * 86400),
+        "PASSWORD_RESET_TTL_S": _env_int("PASSWORD_RESET_TTL_S", 3600),
+        "PASSWORD_RESETS_PER_IP": _env_int("PASSWORD_RESETS_PER_IP", 10),
+        "PASSWORD_RESETS_PER_EMAIL": _env_int("PASSWORD_RESETS_PER_EMAIL", 3),
+        "PASSWORD_RESET_WINDOW_S": _env_int("PASSWORD_RESET_WINDOW_S", 3600),
         "SOCKET_MAX_FRAME": _env_int("SOCKET_MAX_FRAME", 16 * 1024),
         "SESSION_COOKIE_SECURE": _env_bool("SECURE_COOKIES", not development),
         "SESSION_COOKIE_HTTPONLY": True,

@@ -4,6 +4,8 @@ from livestall.accounts.addresses import Address
 from livestall.accounts.models import (
     ApiToken,
     EmailClaim,
+    EmailVerification,
+    PasswordReset,
     SignInDelay,
     User,
     UserRole,
@@ -143,4 +145,6 @@ MODELS = [
     Draw,
     DrawEntry,
     LivePK,
+    PasswordReset,
+    EmailVerification,
 ]

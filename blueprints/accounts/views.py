@@ -14,7 +14,7 @@ from flask import (
 from flask_babel import gettext
 from flask_login import current_user, login_required, login_user, logout_user
 
-from blueprints.accounts import addresses
+from blueprints.accounts import addresses, recovery, verify
 from blueprints.accounts.signin import (
     device_token_for,
     register,
@@ -35,6 +35,8 @@ from livestall.orders import cart
 
 bp = Blueprint("auth", __name__)
 addresses.add_routes(bp)  # the address book pages (/account/addresses)
+recovery.add_routes(bp)  # forgotten passwords (/forgot-password, /reset-password)
+verify.add_routes(bp)  # email verification (/verify-email)
 
 
 def _home_for(user):
@@ -83,6 +85,7 @@ def signup():
             return _form_error("auth/signup.html", form, errors, e, 400)
         # The same answer when the email was another account's already
         # (accounts.rules.register): the new account is signed in all the same.
+        verify.send_link(user)  # no mail for an address another account has
         start_session(user)
         flash(gettext("Welcome to Livestall, %(name)s!", name=user.name), "success")
         response = redirect(safe_next(request.args.get("next")) or _home_for(user))

@@ -2,6 +2,7 @@
 
 from flask import jsonify
 
+from blueprints.accounts import recovery, verify
 from blueprints.accounts.signin import (
     device_token_for,
     device_value,
@@ -32,6 +33,7 @@ def create_user():
     # The same answer when the email was another account's already
     # (accounts.rules.register): a new account all the same.
     user = register(data, data.get("role", "shopper"))
+    verify.send_link(user)
     return _signed_in(user, accounts.issue_token(user), device)
 
 
@@ -47,3 +49,15 @@ def create_token():
 @bp.get("/me")
 def get_me():
     return jsonify(user=accounts.user_dict(me()))
+
+
+@bp.post("/password-resets")
+def create_password_reset():
+    """Mail a reset link (issue 23): 202 whether or not the email is registered."""
+    return recovery.request_reset_api(json_body())
+
+
+@bp.post("/me/verification-email")
+def resend_verification_email():
+    """Mail the email verification link again (issue 23): 202."""
+    return verify.resend_api(me())

@@ -40,6 +40,9 @@ class User(BaseModel):
     # Personal code carried by the user's share links (null until first needed).
     share_code = CharField(max_length=16, null=True, unique=True)
     created_at = DateTimeField(default=utcnow)
+    # When the owner followed the link mailed at sign-up (issue 23; null: not
+    # yet). Accounts from before it are verified (migration 13).
+    email_verified_at = DateTimeField(null=True)
 
     # What Flask-Login asks of a signed-in user (its UserMixin, written out so the
     # domain does not import the web layer): the session id carries the version
@@ -53,6 +56,10 @@ class User(BaseModel):
     @property
     def is_active(self):
         return self.status == "active"
+
+    @property
+    def email_verified(self):
+        return self.email_verified_at is not None
 
     @property
     def roles(self):
@@ -151,3 +158,30 @@ class SignInDelay(BaseModel):
 _ROLES_OF = Prepared(
     lambda uid: UserRole.select(UserRole.role).where(UserRole.user == uid)
 )
+
+
+class PasswordReset(BaseModel):
+    """A password reset mailed to a user (issue 23): only the SHA-256 of the
+    link's secret is stored; used once (`used_at`, a guarded UPDATE), before
+    `expires_at`."""
+
+    id = AutoField()
+    user = ForeignKeyField(User, backref="password_resets", on_delete="CASCADE")
+    digest = CharField(max_length=64, unique=True)
+    created_at = DateTimeField(default=utcnow)
+    expires_at = DateTimeField()
+    used_at = DateTimeField(null=True)
+
+
+class EmailVerification(BaseModel):
+    """A link mailed to confirm the account's address (issue 23): stored as the
+    SHA-256 of its secret, for the address it was sent to; used once, before
+    `expires_at`."""
+
+    id = AutoField()
+    user = ForeignKeyField(User, backref="email_verifications", on_delete="CASCADE")
+    email = CharField(max_length=254)
+    digest = CharField(max_length=64, unique=True)
+    created_at = DateTimeField(default=utcnow)
+    expires_at = DateTimeField()
+    used_at = DateTimeField(null=True)

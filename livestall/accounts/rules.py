@@ -176,10 +176,18 @@ def authenticate(login, password, address, *, device=None, hash_method):
         ok = passwords.verify_password(
             user.password_hash, password[: passwords.MAX_LENGTH * 4]
         )
-    if not ok or not user.is_active:
+    if not ok:
         throttling.failed(attempt)
         raise NotAuthenticated(
             "Wrong username/email or password.", code="invalid_credentials"
+        )
+    if not user.is_active:
+        # the right password: say why (issue 23), still no session or token
+        throttling.succeeded(attempt)
+        raise NotAuthenticated(
+            "This account is suspended. Contact support if you think this is a "
+            "mistake.",
+            code="account_suspended",
         )
     throttling.succeeded(attempt)
     return user

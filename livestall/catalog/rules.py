@@ -1,5 +1,6 @@
 """The catalog: validation of merchant input, product changes, serialisation."""
 
+from livestall.accounts import verification
 from livestall.catalog import signals
 from livestall.catalog.models import CATEGORIES, PRICE_MAX, Product, ProductImage
 from livestall.db.base import transaction, utcnow
@@ -164,6 +165,7 @@ def _category(value):
 
 
 def create_product(merchant, data):
+    verification.require_verified(merchant)  # issue 23: sell once verified
     values = clean(data)
     product = Product.create(merchant=merchant, **values)
     signals.product_changed.send(None, product_ids=[product.id])

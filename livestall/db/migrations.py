@@ -164,6 +164,20 @@ def _v12_flash_mode(migrator):
         migrate(migrator.add_column("flash_sale", "mode", FlashSale.mode))
 
 
+def _v13_email_verified(migrator):
+    """Accounts (issue 23): when a user's email was verified; accounts from
+    before count as verified (since they were made), so nothing they did stops."""
+    from livestall.accounts.models import User
+
+    if "user" in db.get_tables():
+        migrate(
+            migrator.add_column("user", "email_verified_at", User.email_verified_at)
+        )
+        User.update(email_verified_at=User.created_at).where(
+            User.email_verified_at.is_null()
+        ).execute()
+
+
 MIGRATIONS = [
     (2, _v2_locale_and_sales),
     (3, _v3_listing_indexes),
@@ -176,6 +190,7 @@ MIGRATIONS = [
     (10, _v10_discounts),
     (11, _v11_member_price),
     (12, _v12_flash_mode),
+    (13, _v13_email_verified),
 ]
 LATEST = MIGRATIONS[-1][0] if MIGRATIONS else 1
 

@@ -13,6 +13,7 @@ in a transaction, so two server processes never disagree about a session.
 
 import datetime
 
+from livestall.accounts import verification
 from livestall.accounts.models import User
 from livestall.catalog import availability
 from livestall.catalog.models import Product
@@ -274,6 +275,7 @@ def log_action(session_id, actor, kind, **fields):
 
 def start(session, user):
     require_host(user, session)
+    verification.require_verified(user)  # issue 23: email_unverified
     now = utcnow()
     with transaction():
         moved = (

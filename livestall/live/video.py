@@ -18,6 +18,7 @@ import datetime
 import secrets
 import urllib.parse
 
+from livestall.accounts import verification
 from livestall.accounts.models import User
 from livestall.db.base import transaction, utcnow
 from livestall.errors import Invalid, NotAllowed
@@ -118,6 +119,7 @@ def publish(secret, now=None):
     user = user_for_key(secret)
     if user is None:
         raise NotAllowed("This stream key is not valid.")
+    verification.require_verified(user)  # issue 23
     target = publish_target(user, now)
     if target is None:
         raise NotAllowed("Schedule a live first: there is nothing to stream to.")

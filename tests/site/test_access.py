@@ -86,6 +86,14 @@ EXPECTED = {
     ("auth.me", "GET"): everyone(200),  # signed out: sign in, sign up, language
     ("auth.profile", "POST"): by_role(LOGIN, HOME, HOME, HOME, HOME),
     ("auth.password", "GET"): SIGNED_IN_ONLY,
+    # forgotten passwords (issue 23): anyone may ask; a made-up link is a 404
+    ("auth.forgot_password", "GET"): everyone(200),
+    ("auth.forgot_password", "POST"): everyone(400),
+    ("auth.reset_password", "GET"): everyone(404),
+    ("auth.reset_password", "POST"): everyone(404),
+    # email verification (issue 23): a made-up link is a 404
+    ("auth.verify_email", "GET"): everyone(404),
+    ("auth.resend_verification", "POST"): by_role(LOGIN, HOME, HOME, HOME, HOME),
     ("auth.password", "POST"): by_role(LOGIN, 400, 400, 400, 400),
     ("auth.language", "POST"): everyone(HOME),
     # merchant pages
@@ -139,6 +147,8 @@ EXPECTED = {
     # the JSON API (bearer tokens)
     ("api.create_user", "POST"): everyone(400),
     ("api.create_token", "POST"): everyone(400),
+    ("api.create_password_reset", "POST"): everyone(400),  # no email given
+    ("api.resend_verification_email", "POST"): by_role(401, 202, 202, 202, 202),
     ("api.get_me", "GET"): by_role(401, 200, 200, 200, 200),
     ("api.create_product", "POST"): by_role(401, 403, 403, 400, 400),
     ("api.list_products", "GET"): by_role(401, 403, 403, 200, 200),
@@ -775,6 +785,7 @@ class Walker:
             "creator_id": self.creator_id,
             "purchase_id": self.purchase_id,
             "draw_id": self.draw_id,
+            "token": "not-a-mailed-link",  # reset and verification links (issue 23)
         }
         if rule.endpoint in JOIN_ROUTES:  # walkers join (and leave) another group
             values["group_id"] = self.fan_group_id

@@ -34,6 +34,7 @@ from livestall.group_buy import teams as group_teams
 from livestall.group_buy.models import Team
 from livestall.groups.models import Group, GroupMessage
 from livestall.interaction import announcements, draws, polls
+from livestall.interaction.models import Draw
 from livestall.live import chat, replay, sessions
 from livestall.live.models import LiveAction, LiveSession
 from livestall.media.models import Image
@@ -80,13 +81,17 @@ def test_seed_builds_a_bilingual_pictured_world(tmp_path):
             titles = [p.title for p in products]
             assert len(set(titles)) == len(titles)
             assert sum(bool(CJK.search(t)) for t in titles) >= 0.6 * len(titles)
+            prizes = {d.product_id for d in Draw.select(Draw.product)}
+            assert len(prizes) == 1
             for p in products:
                 assert p.description and p.brand and 2 <= len(p.tags) <= 5
                 assert p.currency == "CNY" and 0 <= p.stock <= 500
                 assert 1990 <= p.price_cents <= 259900
                 assert 500 <= p.commission_bps <= 2000
                 # creators may run flash sales of it, within the shop's terms
-                assert 100 <= p.flash_min_price_cents < p.price_cents
+                # (the show on air's lucky-bag prize: its shop allows ¥0 units)
+                floor = 0 if p.id in prizes else 100
+                assert floor <= p.flash_min_price_cents < p.price_cents
                 assert p.flash_max_units >= 1
             assert any(p.stock == 0 for p in products)
 

@@ -24,7 +24,7 @@ from tests.factories.flash import call, live_room, user
 from tests.plugins.app import run_async
 from tests.site.test_cluster import Inbox, backends, cluster, sql  # noqa: F401 (fixtures)
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.serial]  # two servers: alone
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TEA = 16800
 SHIP = {

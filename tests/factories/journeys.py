@@ -7,6 +7,7 @@ import datetime
 import json
 import os
 import sqlite3
+import time
 import urllib.request
 import uuid
 
@@ -33,10 +34,18 @@ def signup(page, base, username, role):
     page.click("form button[type=submit]:has-text('Sign up')")
 
 
-def image_loaded(page, selector):
-    return page.eval_on_selector(
-        selector, "img => img.complete && img.naturalWidth > 0"
-    )
+def image_loaded(page, selector, timeout_s=10):
+    """Whether the image has loaded and decoded, waiting up to `timeout_s` for it
+    (a busy machine serves and decodes it later than the page's load event)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        if page.eval_on_selector(
+            selector, "img => img.complete && img.naturalWidth > 0"
+        ):
+            return True
+        if time.monotonic() > deadline:
+            return False
+        page.wait_for_timeout(100)
 
 
 def login(page, base, username):

@@ -159,6 +159,7 @@ def test_only_the_host_and_moderators_run_polls_and_one_at_a_time(world):
     assert "poll" in kinds and "poll_end" in kinds
 
 
+@pytest.mark.serial  # a dozen threads writing at once: alone, not beside a journey
 def test_votes_from_many_threads_count_once_each(world, api):
     """Each person votes from two sockets at once: exactly one vote each counts."""
     import threading

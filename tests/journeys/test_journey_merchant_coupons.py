@@ -8,6 +8,7 @@ shop's tea. Every page passes axe, has one h1 and never scrolls sideways."""
 import datetime
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories.journeys import api_user, call_api, live_on_air
 from tests.journeys.test_journey_merchant import fits, sign_in
@@ -56,7 +57,7 @@ def test_merchant_runs_coupons_and_red_packets_on_a_phone(live_server, new_page,
     assert page.input_value("#f-percent_off") == "15"
     assert page.input_value("#f-title") == "春茶节 85折"
     assert page.is_checked("#f-kind-percent") and page.is_checked("#f-scope-products")
-    assert not page.is_visible("#f-amount_off")
+    expect(page.locator("#f-amount_off")).to_be_hidden()
     fits(page, "coupon form with an error")
     shots(page, "no-product-chosen")
 

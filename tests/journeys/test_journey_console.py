@@ -109,6 +109,9 @@ def test_host_features_launches_and_sees_sales_change(
     # Go live: the setup folds away; the products come first.
     host.click("#start-live")
     host.wait_for_selector("#end-live")
+    # measure the laid-out page: on a busy machine the element can be there
+    # before the stylesheets are (an unstyled page is one tall column)
+    host.wait_for_load_state("load")
     setup = host.locator("#stream-setup")
     assert setup.get_attribute("open") is None
     pins, chat = box(host, "#console-pins"), box(host, "#console-chat")

@@ -1,7 +1,7 @@
 """JSON API v1: a live's polls and lucky draws, and a draw's public record
 (docs/API.md, "Live interaction")."""
 
-from flask import current_app, jsonify
+from flask import jsonify
 
 from blueprints.api.views import bp
 from blueprints.live import interaction_events
@@ -27,9 +27,7 @@ def get_draw(draw_id):
     """The public record; a draw past its time is drawn now (checked at use)."""
     draw = draws.get(draw_id)
     if draw.status == "open" and draw.ends_at <= utcnow():
-        config = current_app.config
-        hold = config["LOTTERY_HOLD_S" if draw.kind == "lottery" else "DRAW_HOLD_S"]
-        done = draws.run(draw.id, hold_s=hold)
+        done = draws.run(draw.id, hold_s=interaction_events.hold_for(draw.kind))
         if done is not None:
             interaction_events.announce_draw(*done)
         draw = draws.get(draw_id)

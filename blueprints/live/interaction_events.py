@@ -141,11 +141,15 @@ def on_draw_start(data):
 
 @events.event("draw_end")
 def on_draw_end(data):
-    draw, won = draws.end(
-        _user(), _whole(data, "draw_id"), hold_s=current_app.config["DRAW_HOLD_S"]
-    )
+    draw, won = draws.end(_user(), _whole(data, "draw_id"), hold_s=hold_for("prize"))
     announce_draw(draw, won)
     return {"draw": present.draw_dict(draw)}
+
+
+def hold_for(kind, config=None):
+    """How long a winner's units stay held: a lucky bag's prize, or a lottery's."""
+    config = config or current_app.config
+    return config["LOTTERY_HOLD_S" if kind == "lottery" else "DRAW_HOLD_S"]
 
 
 def _open_draw(session_id):
@@ -168,7 +172,7 @@ def _chat_posted(sender, session, user, message):
     if found is None:
         return {}
     draw_id, keyword = found[0], found[1]
-    if not draws.matches(SimpleNamespace(keyword=keyword), message.body):
+    if not draws.matches(keyword, message.body):
         return {}
     return _enter(user, draw_id)
 
@@ -297,12 +301,8 @@ def tick(now=None, config=None):
     with db.connection_context():
         for poll in polls.end_due(now):
             _emit("poll", polls.poll_dict(poll), poll.session_id)
-        for draw_id in draws.due(now):
-            hold = config["DRAW_HOLD_S"]
-            kind = Draw.get_by_id(draw_id).kind
-            if kind == "lottery":
-                hold = config["LOTTERY_HOLD_S"]
-            done = draws.run(draw_id, now, hold_s=hold)
+        for draw_id, kind in draws.due(now):
+            done = draws.run(draw_id, now, hold_s=hold_for(kind, config))
             if done is not None:
                 announce_draw(*done)
 

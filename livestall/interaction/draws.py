@@ -199,8 +199,9 @@ def get(draw_id):
 # --- entering ------------------------------------------------------------------------
 
 
-def matches(draw, body):
-    return bool(draw.keyword) and fold(body) == fold(draw.keyword)
+def matches(keyword, body):
+    """Whether a chat message is the draw's keyword (width, case, spaces aside)."""
+    return bool(keyword) and fold(body) == fold(keyword)
 
 
 def enter(user, draw, now=None):
@@ -324,15 +325,15 @@ def run(draw_id, now=None, hold_s=HOLD_S, early=False):
 
 
 def due(now=None, limit=100):
+    """(id, kind) of the open draws past their time, soonest first."""
     now = now or utcnow()
-    return [
-        row[0]
-        for row in Draw.select(Draw.id)
+    return list(
+        Draw.select(Draw.id, Draw.kind)
         .where((Draw.status == "open") & (Draw.ends_at <= now))
         .order_by(Draw.ends_at)
         .limit(limit)
         .tuples()
-    ]
+    )
 
 
 def current(session, now=None):

@@ -39,7 +39,7 @@
   var status = panel.querySelector(".ia-replay-status");
 
   function count(prefix, n) { return t(prefix + (n === 1 ? "_one" : "_many"), { n: n }); }
-  function name(user) { return user ? (user.display_name || user.username || "?") : "?"; }
+  var name = window.LiveKit.userName;
   function two(n) { return (n < 10 ? "0" : "") + n; }
 
   function when(iso) {
@@ -233,7 +233,7 @@
   function id(value) { return String(parseInt(value, 10)); }
   function endsAt(data) { return data.ends_at_ms || Date.parse(data.ends_at); }
   function secondsLeft(at) { return Math.ceil((at - serverNow()) / 1000); }
-  function name(user) { return user ? (user.display_name || user.username || "?") : "?"; }
+  var name = window.LiveKit.userName;
   function count(prefix, n) { return t(prefix + (n === 1 ? "_one" : "_many"), { n: n }); }
   function ours(data) { return data && (data.session_id === undefined || data.session_id === sessionId); }
   /* A room event's payload: `{poll: {...}}` or the dict itself. */
@@ -1010,26 +1010,12 @@
       setText(view.score, Number(scores[i]).toLocaleString());
       view.node.setAttribute("title", t("pk_score", { name: name(side.host), score: scores[i] }));
       view.node.classList.toggle("is-winner", !running && data.winner_session_id === side.session_id);
-      var fans = parts.fans[i];
-      var key = (side.supporters || []).map(function (s) { return s.user ? s.user.id : ""; }).join(",");
-      if (fans.getAttribute("data-key") !== key) {
-        fans.setAttribute("data-key", key);
-        K.clear(fans);
-        fans.setAttribute("aria-label", t("pk_supporters", { name: name(side.host) }));
-        (side.supporters || []).slice(0, 3).forEach(function (s, rank) {
-          var item = fans.appendChild(K.el("li", "ia-pk-fan ia-pk-fan-" + (rank + 1)));
-          item.appendChild(K.el("span", "ia-pk-rank", String(rank + 1)));
-          item.appendChild(K.el("span", "ia-pk-fan-name", name(s.user)));
-        });
-      }
+      K.pkSupporters(parts.fans[i], side.supporters,
+        t("pk_supporters", { name: name(side.host) }));
     });
     parts.sides[0].node.style.width = share + "%";
     parts.sides[1].node.style.width = (100 - share) + "%";
-    var result = "";
-    if (data.status === "ended") {
-      var winner = sides.filter(function (s) { return s.session_id === data.winner_session_id; })[0];
-      result = winner ? t("pk_wins", { name: name(winner.host) }) : t("pk_draw");
-    }
+    var result = K.pkResult(data, t);
     setText(parts.result, result);
     parts.result.hidden = !result;
     pkBox.className = "ia-pk ia-pk-" + data.status;

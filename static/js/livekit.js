@@ -103,9 +103,37 @@
     return list.scrollHeight - list.scrollTop - list.clientHeight < 60;
   }
 
+  // How a person is shown: the display name, else the username.
+  function userName(user) { return user ? (user.display_name || user.username || "?") : "?"; }
+
+  // A PK side's top supporters (at most three) into `list`, redrawn only when
+  // who they are changed; `label` names the list for screen readers.
+  function pkSupporters(list, people, label) {
+    var key = (people || []).map(function (s) { return s.user ? s.user.id : ""; }).join(",");
+    if (list.getAttribute("data-key") === key) return;
+    list.setAttribute("data-key", key);
+    clear(list);
+    list.setAttribute("aria-label", label);
+    (people || []).slice(0, 3).forEach(function (s, rank) {
+      var item = list.appendChild(el("li", "ia-pk-fan ia-pk-fan-" + (rank + 1)));
+      item.appendChild(el("span", "ia-pk-rank", String(rank + 1)));
+      item.appendChild(el("span", "ia-pk-fan-name", userName(s.user)));
+    });
+  }
+
+  // An ended PK's result line ("lily wins!" or "It's a draw!"), or "".
+  function pkResult(pk, t) {
+    if (pk.status !== "ended") return "";
+    var winner = (pk.sides || []).filter(function (s) {
+      return s.session_id === pk.winner_session_id;
+    })[0];
+    return winner ? t("pk_wins", { name: userName(winner.host) }) : t("pk_draw");
+  }
+
   window.LiveKit = {
     el: el, clear: clear, translator: translator, money: money, safeUrl: safeUrl,
     localTime: localTime, ackError: ackError, messageItem: messageItem, nearBottom: nearBottom,
-    countdown: countdown, thumb: thumb
+    countdown: countdown, thumb: thumb, userName: userName, pkSupporters: pkSupporters,
+    pkResult: pkResult
   };
 })();

@@ -77,6 +77,7 @@ def register_extensions(app):
         flash_events,
         group_events,
         interaction_events,
+        moderation_events,
         pk_events,
         promo_events,
     )

@@ -55,6 +55,7 @@ from livestall.membership.models import (
     MembershipProgram,
 )
 from livestall.merchants.models import MerchantProfile
+from livestall.moderation.models import Decision, Report
 from livestall.notifications.models import Notification
 from livestall.orders.models import (
     CartItem,
@@ -147,4 +148,6 @@ MODELS = [
     LivePK,
     PasswordReset,
     EmailVerification,
+    Decision,
+    Report,
 ]

@@ -1,18 +1,34 @@
-"""Admin pages: user management (roles, suspension) and the audit log."""
+"""Admin pages: user management (roles, suspension) and the audit log (filters
+and a CSV download)."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+import csv
+import io
+
+from flask import (
+    Blueprint,
+    Response,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from blueprints.common import (
+    csv_cell,
     page_arg,
     page_count,
     role_required,
     translate,
 )
+from extensions import db
 from livestall.accounts import admin
 from livestall.accounts.models import ROLES, User
+from livestall.db.base import utcnow
 from livestall.errors import DomainError
 from livestall.platform import audit
 
@@ -28,6 +44,12 @@ ACTIONS = {
     "leader.approve": _l("Approved the pickup point"),
     "leader.reject": _l("Rejected the leader application"),
     "leader.disable": _l("Disabled the pickup point"),
+    "report.dismiss": _l("Dismissed reports"),
+    "report.take_down": _l("Took down"),
+    "report.restore": _l("Restored after appeal"),
+    "report.uphold": _l("Upheld after appeal"),
+    "report.suspend_author": _l("Suspended the author"),
+    "report.end_live": _l("Ended the live"),
 }
 TARGETS = {
     "user": _l("User"),
@@ -36,6 +58,9 @@ TARGETS = {
     "comment": _l("Comment"),
     "live": _l("Live room"),
     "leader": _l("Community leader"),
+    "product": _l("Product"),
+    "chat": _l("Chat message"),
+    "report": _l("Report"),
 }
 KINDS = {
     "user": _l("Users"),
@@ -44,6 +69,9 @@ KINDS = {
     "comment": _l("Comments"),
     "live": _l("Live rooms"),
     "leader": _l("Community leaders"),
+    "product": _l("Products"),
+    "chat": _l("Chat messages"),
+    "report": _l("Reports"),
 }
 
 
@@ -90,21 +118,69 @@ def update_user(user_id):
     return redirect(url_for("admin.users"))
 
 
+def audit_args():
+    """The audit filters the query string gives (kept in the page's links)."""
+    return {
+        name: request.args[name].strip()[:60]
+        for name in audit.QUERY_FILTERS
+        if request.args.get(name, "").strip()
+    }
+
+
 @bp.route("/audit")
 def audit_log():
-    """Every action an admin took by admin right, newest first."""
+    """Every action an admin took by admin right, newest first, filtered."""
     page = page_arg()
-    kind = request.args.get("kind", "")
-    if kind not in audit.TARGET_KINDS:
-        kind = ""
-    rows, total = audit.entries(page, PER_PAGE, target_kind=kind or None)
+    args = audit_args()
+    error, status = None, 200
+    try:
+        rows, total = audit.entries(page, PER_PAGE, **audit.filters_from(args))
+    except DomainError as e:
+        error, status, rows, total = translate(e), 400, [], 0
     return render_template(
         "admin/audit.html",
         entries=[audit.entry_dict(row) for row in rows],
         kinds=KINDS,
         targets=TARGETS,
         actions=ACTIONS,
-        kind=kind,
+        args=args,
+        error=error,
         page=page,
         pages=page_count(total, PER_PAGE),
+    ), status
+
+
+@bp.route("/audit.csv")
+def audit_csv():
+    """The filtered log as CSV (UTF-8 with a BOM, so spreadsheets read Chinese),
+    streamed a batch at a time; every cell safe for a spreadsheet."""
+    try:
+        rows = audit.csv_rows(audit.filters_from(audit_args()))
+    except DomainError as e:
+        return Response(translate(e), 400, mimetype="text/plain")
+
+    def lines():
+        yield "\ufeff"
+        out = io.StringIO()
+        writer = csv.writer(out)
+        # the rows are read after the view returned (the request's connection
+        # may be closed by then): a connection of its own, closed at the end or
+        # when the client goes away
+        with db.connection_context():
+            for row in rows:
+                writer.writerow([csv_cell(cell) for cell in row])
+                if out.tell() > 16_384:
+                    yield out.getvalue()
+                    out.seek(0)
+                    out.truncate()
+        yield out.getvalue()
+
+    filename = f"audit-{utcnow():%Y%m%d}.csv"
+    return Response(
+        stream_with_context(lines()),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "private, no-store",
+        },
     )

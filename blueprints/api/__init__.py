@@ -3,6 +3,7 @@
 from blueprints.api import (  # noqa: F401 - routes
     accounts,
     addresses,
+    admin_audit,
     attribution,
     bargain,
     catalog,
@@ -15,6 +16,7 @@ from blueprints.api import (  # noqa: F401 - routes
     interaction,
     live,
     membership,
+    moderation,
     orders,
     pk,
     promotions,

@@ -334,7 +334,7 @@ def post(post_id):
     item = post_or_404(post_id)
     content.hydrate([item])  # tagged products with their merchant and covers
     with_avatars([item.author])
-    comments = social.comments_of(item)
+    comments = social.comments_of(item, me)
     if item.is_published:
         record_post_view(item)
     return render_template(

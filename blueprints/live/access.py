@@ -21,8 +21,9 @@ def signed_in():
 
 
 def session_or_404(session_id):
+    """The session (one taken down: for its host and admins only), or a 404."""
     try:
-        return sessions.get_session(session_id)
+        return sessions.get_session(session_id, signed_in())
     except NotFound:
         abort(404)
 

@@ -176,7 +176,7 @@ def _order_placed(sender, lines_of, **placed):
 
 @events.session_broadcast.connect
 def _session_broadcast(sender, session):
-    if session.status == "ended":
+    if session.status in ("ended", "removed"):  # over, or taken down
         session_ended(session)
 
 

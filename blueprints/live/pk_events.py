@@ -116,7 +116,7 @@ def _state_extras(sender, session, user):
 
 @events.session_broadcast.connect
 def _session_broadcast(sender, session):
-    if session.status == "ended":
+    if session.status in ("ended", "removed"):  # over, or taken down
         for pk in pks.end_for_session(session.id):
             send(pk)
 

@@ -152,8 +152,12 @@ def archive_product(product_id):
 @bp.route("/products/<int:product_id>/restore", methods=["POST"])
 def restore_product(product_id):
     product = catalog.owned_product(_me(), product_id)
-    catalog.restore_product(product)
-    flash(gettext("Product restored."), "success")
+    try:
+        catalog.restore_product(product)
+    except DomainError as e:  # taken down by an admin
+        flash(translate(e), "error")
+    else:
+        flash(gettext("Product restored."), "success")
     return redirect(url_for("merchant.products"))
 
 

@@ -5,9 +5,12 @@
   re-reads the creator, their products and their posts.
 - `sessions_ended(user_id)`: the user's sessions and tokens stopped working
   (logout, password change, suspension): the live room disconnects their sockets.
+- `user_suspended(sender=None, user_id=...)`: an admin suspended the user: the
+  lives they host end.
 """
 
 from blinker import Signal
 
 user_changed = Signal("user-changed")
 sessions_ended = Signal("sessions-ended")
+user_suspended = Signal("user-suspended")

@@ -43,8 +43,9 @@ def is_for_sale(product):
 def visible_to(product, viewer):
     """Whether the product's page and API object show to `viewer` (None: anonymous):
     to everyone while its merchant may sell (archived ones too, as "no longer
-    sold"), else only to the merchant and admins."""
-    if merchant_selling(product.merchant):
+    sold"), else only to the merchant and admins. One an admin took down shows
+    to the merchant and admins only."""
+    if product.status != "removed" and merchant_selling(product.merchant):
         return True
     return viewer is not None and (
         viewer.id == product.merchant_id or viewer.has_role("admin")

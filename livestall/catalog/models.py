@@ -52,7 +52,7 @@ class Product(BaseModel):
     flash_max_units = IntegerField(null=True)
     # 会员价: what an active member of the shop pays (null: no member price)
     member_price_cents = IntegerField(null=True)
-    status = CharField(max_length=10, default="active")  # or archived
+    status = CharField(max_length=10, default="active")  # archived | removed
     sales_count = IntegerField(default=0)
     created_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow)
@@ -66,7 +66,13 @@ class Product(BaseModel):
 
     @property
     def is_archived(self):
-        return self.status == "archived"
+        """Off sale by its merchant, or taken down by an admin (`removed`)."""
+        return self.status != "active"
+
+    @property
+    def is_removed(self):
+        """Taken down by an admin (moderation): its merchant cannot restore it."""
+        return self.status == "removed"
 
     @property
     def url(self):

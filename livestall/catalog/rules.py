@@ -4,7 +4,7 @@ from livestall.accounts import verification
 from livestall.catalog import signals
 from livestall.catalog.models import CATEGORIES, PRICE_MAX, Product, ProductImage
 from livestall.db.base import transaction, utcnow
-from livestall.errors import Invalid, NotFound
+from livestall.errors import Conflict, Invalid, NotFound
 
 CURRENCIES = ("CNY", "USD", "EUR", "GBP", "HKD", "TWD", "SGD", "JPY", "MYR", "THB")
 TITLE_MAX = 200
@@ -205,14 +205,20 @@ def update_product(product, data):
 def archive_product(product):
     """Hide the product from the shop; orders and history keep pointing at it."""
     Product.update(status="archived", updated_at=utcnow()).where(
-        Product.id == product.id
+        (Product.id == product.id) & (Product.status == "active")
     ).execute()
     signals.product_changed.send(None, product_ids=[product.id])  # leaves search
 
 
 def restore_product(product):
+    """Back on sale; one an admin took down stays down (a Conflict)."""
+    if product.is_removed:
+        raise Conflict(
+            "An admin took this product down; it cannot be put back on sale.",
+            code="taken_down",
+        )
     Product.update(status="active", updated_at=utcnow()).where(
-        Product.id == product.id
+        (Product.id == product.id) & (Product.status == "archived")
     ).execute()
     signals.product_changed.send(None, product_ids=[product.id])
 

@@ -20,7 +20,7 @@ class Post(BaseModel):
     author = ForeignKeyField(User, backref="posts", on_delete="CASCADE")
     body = TextField()  # Markdown, as written
     body_html = TextField()  # rendered and sanitised once, at save
-    status = CharField(max_length=10, default="published")  # draft | published
+    status = CharField(max_length=10, default="published")  # draft | published | removed
     like_count = IntegerField(default=0)
     comment_count = IntegerField(default=0)
     created_at = DateTimeField(default=utcnow)
@@ -40,6 +40,11 @@ class Post(BaseModel):
     @property
     def is_published(self):
         return self.status == "published"
+
+    @property
+    def is_removed(self):
+        """Taken down by an admin (moderation): hidden from everyone else."""
+        return self.status == "removed"
 
     @classmethod
     def published(cls):
@@ -92,6 +97,8 @@ class Comment(BaseModel):
     author = ForeignKeyField(User, on_delete="CASCADE")
     body = TextField()  # plain text, escaped when shown
     created_at = DateTimeField(default=utcnow)
+    # visible | removed (taken down by an admin: its author and admins see it)
+    status = CharField(max_length=10, default="visible")
 
     class Meta:
         indexes = ((("post", "created_at"), False),)

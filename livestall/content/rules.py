@@ -15,7 +15,7 @@ from livestall.catalog.models import Product
 from livestall.content import signals
 from livestall.content.models import Follow, Post, PostImage, PostProduct
 from livestall.db.base import transaction, utcnow
-from livestall.errors import Invalid, NotAllowed, NotFound
+from livestall.errors import Conflict, Invalid, NotAllowed, NotFound
 from livestall.media.models import Image, ImageUpload
 from livestall.platform import audit
 
@@ -186,6 +186,11 @@ def update_post(post, editor, body, product_ids, image_ids=None, publish=True):
     """Change a post; only its author may. Publishing a draft stamps the time."""
     if post.author_id != editor.id:
         raise NotAllowed("Only the author can edit this post.")
+    if post.is_removed:
+        raise Conflict(
+            "An admin took this post down; it cannot be edited or published.",
+            code="taken_down",
+        )
     body = _body(body)
     products = _products(product_ids) if publish or product_ids else []
     images = own_images(editor, image_ids)
@@ -196,7 +201,7 @@ def update_post(post, editor, body, product_ids, image_ids=None, publish=True):
             status="published" if publish else "draft",
             updated_at=utcnow(),
             published_at=post.published_at or (utcnow() if publish else None),
-        ).where(Post.id == post.id).execute()
+        ).where((Post.id == post.id) & (Post.status != "removed")).execute()
         _replace_links(post, products, images)
     signals.post_changed.send(None, post_ids=[post.id])
     return Post.get_by_id(post.id)
@@ -219,7 +224,8 @@ def delete_post(post, user):
 
 
 def get_post(post_id, viewer=None):
-    """A published post for anyone; a draft only for its author (else NotFound)."""
+    """A published post for anyone; a draft only for its author; one an admin
+    took down for its author and admins (else NotFound)."""
     try:
         post_id = int(post_id)
     except (TypeError, ValueError):
@@ -227,7 +233,12 @@ def get_post(post_id, viewer=None):
     post = Post.select(Post, User).join(User).where(Post.id == post_id).first()
     if post is None:
         raise NotFound("No such post.")
-    if not post.is_published and (viewer is None or viewer.id != post.author_id):
+    if post.is_removed:  # taken down: its author and admins see it, with a notice
+        if viewer is None or not (
+            viewer.id == post.author_id or viewer.has_role("admin")
+        ):
+            raise NotFound("No such post.")
+    elif not post.is_published and (viewer is None or viewer.id != post.author_id):
         raise NotFound("No such post.")
     return post
 

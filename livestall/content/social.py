@@ -156,14 +156,15 @@ def delete_comment(user, comment_id):
     return comment.post
 
 
-def comments_of(post, limit=200):
-    return list(
-        Comment.select(Comment, User)
-        .join(User)
-        .where(Comment.post == post.id)
-        .order_by(Comment.created_at, Comment.id)
-        .limit(limit)
-    )
+def comments_of(post, viewer=None, limit=200):
+    """The post's comments, oldest first; one an admin took down only for its
+    author and admins."""
+    query = Comment.select(Comment, User).join(User).where(Comment.post == post.id)
+    if viewer is None:
+        query = query.where(Comment.status == "visible")
+    elif not viewer.has_role("admin"):
+        query = query.where((Comment.status == "visible") | (Comment.author == viewer.id))
+    return list(query.order_by(Comment.created_at, Comment.id).limit(limit))
 
 
 def share_code_for(user):

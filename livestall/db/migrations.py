@@ -178,6 +178,15 @@ def _v13_email_verified(migrator):
         ).execute()
 
 
+def _v14_comment_status(migrator):
+    """Trust and safety (issue 23): a comment an admin took down stays for its
+    author and admins (status `removed`)."""
+    from livestall.content.models import Comment
+
+    if "comment" in db.get_tables():
+        migrate(migrator.add_column("comment", "status", Comment.status))
+
+
 MIGRATIONS = [
     (2, _v2_locale_and_sales),
     (3, _v3_listing_indexes),
@@ -191,6 +200,7 @@ MIGRATIONS = [
     (11, _v11_member_price),
     (12, _v12_flash_mode),
     (13, _v13_email_verified),
+    (14, _v14_comment_status),
 ]
 LATEST = MIGRATIONS[-1][0] if MIGRATIONS else 1
 

@@ -17,6 +17,8 @@ def listing(status=None, host=None, page=1, per_page=20):
     )
     if status:
         query = query.where(LiveSession.status == status)
+    else:  # taken down by an admin: gone from every list
+        query = query.where(LiveSession.status != "removed")
     if status == "scheduled":
         query = query.where(LiveSession.scheduled_at > utcnow() - STALE_AFTER)
     if host is not None:

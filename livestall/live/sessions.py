@@ -226,7 +226,10 @@ _MODERATOR = Prepared(
 )
 
 
-def get_session(session_id):
+def get_session(session_id, viewer=None, removed=False):
+    """The session; one an admin took down (status `removed`) only for its host
+    and admins (`viewer`) or when asked (`removed`), a 404 to everyone and
+    everything else."""
     if isinstance(session_id, bool) or not isinstance(session_id, int):
         try:
             session_id = int(session_id)
@@ -236,6 +239,11 @@ def get_session(session_id):
         raise NotFound("No such live session.")
     session = _SESSION.first(session_id)
     if session is None:
+        raise NotFound("No such live session.")
+    if session.status == "removed" and not removed and not (
+        viewer is not None
+        and (viewer.id == session.host_id or viewer.has_role("admin"))
+    ):
         raise NotFound("No such live session.")
     return session
 

@@ -326,8 +326,8 @@
   socket.on("session", function (data) {
     var session = data.session || {};
     if (session.id !== sessionId) return;
-    if (session.status === "ended") {
-      window.location.reload();
+    if (session.status === "ended" || session.status === "removed") {
+      window.location.reload();  // a replay, or a 404 for a live taken down
     } else if (session.status !== room.status) {
       join();  // started: the state (chat allowed, pinned product) comes fresh
     }

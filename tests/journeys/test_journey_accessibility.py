@@ -300,6 +300,7 @@ def test_phone_tab_bar_me_page_and_language(live_server, new_page, shots):
     assert page.locator("main .me-lang button[value=en]").is_visible()
     page.locator("main .me-signout button").scroll_into_view_if_needed()
     shots(page, "me-shopper-zh")
+    page.wait_for_load_state("load")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.click("main .me-signout button")
     page.wait_for_url(base + "/")
@@ -375,6 +376,7 @@ def test_desktop_header_is_one_row_with_a_keyboard_account_menu(
             head = _one_row(page)
             assert head["height"] <= 64 and head["spread"] <= 8, (width, head)
             assert head["right"] <= width, (width, head)
+            page.wait_for_load_state("load")
             assert page.evaluate("document.documentElement.scrollWidth") <= width
             shots(page, f"header-{width}-{locale[:2]}")
         assert page.errors == []

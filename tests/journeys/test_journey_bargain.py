@@ -67,6 +67,7 @@ def _shot(shots, page, step):
 
 
 def _wide(page):
+    page.wait_for_load_state("load")
     return page.evaluate("document.scrollingElement.scrollWidth") > PHONE["width"]
 
 

@@ -91,6 +91,7 @@ def test_a_phone_viewer_starts_bargaining_from_the_live_room(
     assert go.inner_text() == "Sign in to bargain"
     width, height = _tap_size(go)
     assert height >= 44 and width >= 44
+    mei.wait_for_load_state("load")
     assert mei.evaluate("document.scrollingElement.scrollWidth") <= 390
     shots(mei, "bargain-card-anonymous-phone")
     go.click()
@@ -115,6 +116,7 @@ def test_a_phone_viewer_starts_bargaining_from_the_live_room(
     assert video["y"] <= card_box["y"] and (
         card_box["y"] + card_box["height"] <= video["y"] + video["height"]
     )
+    mei.wait_for_load_state("load")
     assert mei.evaluate("document.scrollingElement.scrollWidth") <= 390
     shots(mei, "bargain-card-phone")
     assert_accessible(mei, "live room with a bargain card, phone")

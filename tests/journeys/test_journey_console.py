@@ -36,6 +36,7 @@ TEXT = {
 
 def no_sideways_scroll(page):
     width = page.viewport_size["width"]  # (a phone's innerWidth grows to the page)
+    page.wait_for_load_state("load")
     scrolled = page.evaluate("document.scrollingElement.scrollWidth")
     assert scrolled <= width, f"the page scrolls sideways: {scrolled} > {width}"
 

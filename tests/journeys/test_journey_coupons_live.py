@@ -126,6 +126,7 @@ def test_phone_viewer_grabs_claims_pays_with_a_coupon_and_gets_it_back(
     # tap targets, at rest (not mid-entrance)
     assert grab.evaluate("b => b.offsetHeight") >= 44
     assert grab.evaluate("b => b.offsetWidth") >= 200
+    mei.wait_for_load_state("load")
     assert mei.evaluate("document.scrollingElement.scrollWidth") <= 390
     shots(mei, "rain-phone")
 

@@ -70,6 +70,7 @@ def test_phone_shopper_claims_coupons_and_checkout_uses_the_best(
     strip.wait_for()
     assert strip.locator(".coupon").count() == 2
     assert "Over ¥100.00" in strip.inner_text() and "No minimum" in strip.inner_text()
+    page.wait_for_load_state("load")
     assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
     shots(page, "product-coupons-phone")
     assert_accessible(page, "product page with coupons, phone")
@@ -120,6 +121,7 @@ def test_phone_shopper_claims_coupons_and_checkout_uses_the_best(
     page.wait_for_load_state()
     used = page.locator(".coupon-mine .coupon-used")
     assert "saved ¥20.00" in used.inner_text() and "Order #" in used.inner_text()
+    page.wait_for_load_state("load")
     assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
     shots(page, "my-coupons-used-phone")
     assert_accessible(page, "my coupons, phone")

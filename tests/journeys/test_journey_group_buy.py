@@ -130,6 +130,7 @@ def test_three_phone_shoppers_form_a_group_and_the_shop_ships_it(
     a.goto(f"{base}/products/{tea['id']}")
     start = a.locator("a.gb-start")
     assert "¥99.00" in start.inner_text() and "3-person group" in start.inner_text()
+    a.wait_for_load_state("load")
     assert a.evaluate("document.scrollingElement.scrollWidth") <= 390
     shots(a, "a-product-phone")
     start.tap()
@@ -149,6 +150,7 @@ def test_three_phone_shoppers_form_a_group_and_the_shop_ships_it(
     a.wait_for_selector("[data-copy]:not([hidden])")
     share = a.locator("[data-share-url]").input_value()
     assert share.startswith(base) and f"/teams/{team_id}" in share and "?s=" in share
+    a.wait_for_load_state("load")
     assert a.evaluate("document.scrollingElement.scrollWidth") <= 390
     shots(a, "a-team-open-phone")
     assert_accessible(a, "team page (leader, open), phone")
@@ -196,6 +198,7 @@ def test_three_phone_shoppers_form_a_group_and_the_shop_ships_it(
     row = card.locator(f".group-team[data-team-id='{team_id}']")
     row.wait_for()
     assert "Mei" in row.inner_text() and "1 more needed" in row.inner_text()
+    c.wait_for_load_state("load")
     assert c.evaluate("document.scrollingElement.scrollWidth") <= 390
     shots(c, "c-room-open-team-phone")
     assert_accessible(c, "live room with an open team, phone")

@@ -88,6 +88,7 @@ def test_phone_viewers_start_and_join_a_group_in_the_live_room(
     assert "¥168.00" in card.locator(".group-alone").inner_text()
     assert card.locator("a.live-buy").is_hidden()  # the plain Buy gives way
     assert card.locator(".group-team").count() == 0  # no team yet
+    mei.wait_for_load_state("load")
     assert mei.evaluate("document.scrollingElement.scrollWidth") <= 390
     shots(mei, "pinned-group-deal-phone")
     assert_accessible(mei, "live room with a group deal, phone")

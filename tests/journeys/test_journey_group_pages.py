@@ -88,6 +88,7 @@ def test_phone_shoppers_start_and_join_a_group_live(live_server, new_page, shots
     assert "¥168.00" in a.locator("button.gb-alone").inner_text()
     alone, group = a.locator("button.gb-alone").bounding_box(), start.bounding_box()
     assert abs(alone["y"] - group["y"]) < 2 and group["width"] > alone["width"]
+    a.wait_for_load_state("load")
     assert a.evaluate("document.scrollingElement.scrollWidth") <= 390
     shots(a, "product-with-group-phone")
     assert_accessible(a, "product page with a group deal, phone")
@@ -149,6 +150,7 @@ def test_phone_shoppers_start_and_join_a_group_live(live_server, new_page, shots
     # A's order on the phone: the lines fit, the Total column whole
     a.locator(".gb-mine-order a").click()
     a.wait_for_selector("table.order-lines")
+    a.wait_for_load_state("load")  # measured once its stylesheets are in
     lines = a.evaluate(
         "[document.querySelector('table.order-lines').scrollWidth,"
         " document.querySelector('table.order-lines').parentElement.clientWidth]"

@@ -45,6 +45,7 @@ def _signed_in(new_page, base, username, url):
 
 def _fits(page):
     """No horizontal scroll on the phone."""
+    page.wait_for_load_state("load")
     assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"]
 
 

@@ -53,6 +53,7 @@ def fits(page, where):
     """One h1, no serious axe violation, no sideways scroll of the page."""
     assert page.locator("h1").count() == 1, where
     # (a phone's layout viewport grows to the page: innerWidth would follow it)
+    page.wait_for_load_state("load")  # laid out with its stylesheets
     wide = page.evaluate(WIDE, page.viewport_size["width"])
     assert not wide, f"{where} scrolls sideways: {wide}"
     assert_accessible(page, where)

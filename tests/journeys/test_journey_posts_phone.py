@@ -92,6 +92,7 @@ def _creator_post_with_photos(base, products):
 
 def _fits(page, where):
     """Nothing sticks out sideways: the page does not scroll horizontally."""
+    page.wait_for_load_state("load")
     width = page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= page.viewport_size["width"], (where, width)
 

@@ -92,6 +92,7 @@ def test_phone_viewer_buys_in_the_room_and_grabs_a_flash_unit_in_two_taps(
     viewer.press("#live-chat-input", "Enter")
     viewer.locator("#live-chat li.chat-msg", has_text="洗碗机").wait_for()
     viewer.click("#live-like")
+    viewer.wait_for_load_state("load")
     assert viewer.evaluate("document.scrollingElement.scrollWidth") <= 390
     shots(viewer, "room-phone")
     assert_accessible(viewer, "live room, phone")

@@ -75,6 +75,7 @@ def test_phone_shopper_sees_the_shops_fee_at_checkout_and_in_the_buy_sheet(
     page.locator(".checkout-summary").scroll_into_view_if_needed()
     box = page.locator(".checkout-bar").bounding_box()  # the sticky total, in view
     assert box and box["y"] + box["height"] <= PHONE["height"]
+    page.wait_for_load_state("load")
     assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"]
     shots(page, f"checkout-fee-{locale}")
     assert_accessible(page, f"checkout with a shipping fee ({locale})")

@@ -128,6 +128,7 @@ EXPECTED = {
     ("admin.users", "GET"): by_role(LOGIN, 403, 403, 403, 200),
     ("admin.update_user", "POST"): by_role(LOGIN, 403, 403, 403, HOME),
     ("admin.audit_log", "GET"): by_role(LOGIN, 403, 403, 403, 200),
+    ("admin.audit_csv", "GET"): by_role(LOGIN, 403, 403, 403, 200),
     # the home feed, posts, comments and creator pages: another creator's published
     # post and another user's comment (the delete routes get throwaway ones)
     ("feed.home", "GET"): everyone(200),
@@ -347,6 +348,7 @@ EXPECTED = {
     ("api.get_leader", "GET"): everyone(200),
     ("api.my_leader", "GET"): by_role(401, 404, 404, 404, 404),
     ("api.leader_queue", "GET"): by_role(401, 403, 403, 403, 200),
+    ("api.list_audit", "GET"): by_role(401, 403, 403, 403, 200),
     ("api.approve_leader", "POST"): by_role(401, 403, 403, 403, 409),
     ("api.reject_leader", "POST"): by_role(401, 403, 403, 403, 400),
     ("api.disable_leader", "POST"): by_role(401, 403, 403, 403, 400),

@@ -187,7 +187,8 @@ def test_only_admins_read_the_log(app, boss):
     )
     page = text(boss.get("/admin/audit"))
     assert "Suspended the account" in page and "boss" in page
-    assert text(boss.get("/admin/audit?kind=order")).count("Suspended the account") == 0
+    orders = text(boss.get("/admin/audit?kind=order"))
+    assert "<tbody>" not in orders and "No entry matches these filters." in orders
     shopper = accounts.Person(app, "ann")
     assert shopper.get("/admin/audit").status_code == 403
     assert app.test_client().get("/admin/audit").status_code == 302

@@ -123,6 +123,7 @@ def register_receivers(app):
 
 
 def register_blueprints(app):
+    import blueprints.admin.reports  # noqa: F401 - its routes are on admin_bp
     from blueprints.accounts.views import bp as auth_bp
     from blueprints.admin.views import bp as admin_bp
     from blueprints.api import bp as api_bp
@@ -138,6 +139,7 @@ def register_blueprints(app):
     from blueprints.live.views import bp as live_bp
     from blueprints.membership.views import bp as membership_bp
     from blueprints.merchant.views import bp as merchant_bp
+    from blueprints.moderation.views import bp as moderation_bp
     from blueprints.notifications.views import bp as notifications_bp
     from blueprints.orders.views import bp as orders_bp
     from blueprints.promotions.views import bp as promo_bp
@@ -159,6 +161,7 @@ def register_blueprints(app):
         promo_bp,
         community_bp,
         membership_bp,
+        moderation_bp,
         groups_bp,
         leader_bp,
         api_bp,

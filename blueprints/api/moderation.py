@@ -52,7 +52,9 @@ def admin_reports():
     page, per_page = pagination()
     status = request.args.get("status", "open")
     items, total = queue.queue(status, page, per_page)
-    return jsonify(items=items, status=status, page=page, per_page=per_page, total=total)
+    return jsonify(
+        items=items, status=status, page=page, per_page=per_page, total=total
+    )
 
 
 @bp.get("/admin/reports/<int:report_id>")

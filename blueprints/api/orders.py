@@ -157,6 +157,12 @@ def _notification_url(item):
         session_id = (item.data or {}).get("session_id")
         if isinstance(session_id, int) and not isinstance(session_id, bool):
             return f"/live/{session_id}"
+    if item.kind in ("content_removed", "appeal_decided"):
+        decision_id = (item.data or {}).get("decision_id")
+        if isinstance(decision_id, int) and not isinstance(decision_id, bool):
+            return f"/moderation/decisions/{decision_id}"
+    if item.kind == "report_resolved":
+        return "/me/reports"
     if item.kind == "membership_expiring":
         shop_id = (item.data or {}).get("merchant_id")
         if isinstance(shop_id, int) and not isinstance(shop_id, bool):

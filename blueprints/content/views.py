@@ -36,6 +36,7 @@ from livestall.content.models import Follow
 from livestall.errors import DomainError, NotAllowed, NotFound
 from livestall.live import listings
 from livestall.media.models import Image
+from livestall.moderation import rules as moderation
 
 bp = Blueprint("feed", __name__)
 PER_PAGE = 20
@@ -346,6 +347,9 @@ def post(post_id):
         share_url=share_url("feed.post", post_id=item.id),
         is_author=bool(me and me.id == item.author_id),
         can_moderate=bool(me and (me.id == item.author_id or me.has_role("admin"))),
+        taken_down=moderation.decision_for("post", item.id)
+        if item.is_removed
+        else None,
     )
 
 

@@ -48,6 +48,7 @@ from livestall.group_buy import deals as group_deals
 from livestall.interaction import lottery, timeline
 from livestall.interaction import stats as interaction_stats
 from livestall.live import chat, listings, moderation, replay, sales, sessions
+from livestall.moderation import rules as decisions
 from livestall.promotions import live_stats
 
 LIST_SIZE = 24
@@ -218,6 +219,12 @@ def _product_rows(session):
 def room(session_id):
     session = access.session_or_404(session_id)
     me = access.signed_in()
+    if session.status == "removed":  # for its host and admins only
+        return render_template(
+            "live/removed.html",
+            session=session,
+            decision=decisions.decision_for("live", session.id),
+        )
     with_covers([session])
     with_avatars([session.host])
     products = _product_rows(session)

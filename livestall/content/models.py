@@ -20,7 +20,8 @@ class Post(BaseModel):
     author = ForeignKeyField(User, backref="posts", on_delete="CASCADE")
     body = TextField()  # Markdown, as written
     body_html = TextField()  # rendered and sanitised once, at save
-    status = CharField(max_length=10, default="published")  # draft | published | removed
+    # draft | published | removed (taken down by an admin)
+    status = CharField(max_length=10, default="published")
     like_count = IntegerField(default=0)
     comment_count = IntegerField(default=0)
     created_at = DateTimeField(default=utcnow)

@@ -163,7 +163,9 @@ def comments_of(post, viewer=None, limit=200):
     if viewer is None:
         query = query.where(Comment.status == "visible")
     elif not viewer.has_role("admin"):
-        query = query.where((Comment.status == "visible") | (Comment.author == viewer.id))
+        query = query.where(
+            (Comment.status == "visible") | (Comment.author == viewer.id)
+        )
     return list(query.order_by(Comment.created_at, Comment.id).limit(limit))
 
 

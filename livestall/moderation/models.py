@@ -70,7 +70,9 @@ class Report(BaseModel):
     text = CharField(max_length=500, default="")
     status = CharField(max_length=10, default="open")  # open | closed
     open_key = CharField(max_length=60, null=True, unique=True)
-    decision = ForeignKeyField(Decision, null=True, backref="reports", on_delete="SET NULL")
+    decision = ForeignKeyField(
+        Decision, null=True, backref="reports", on_delete="SET NULL"
+    )
     created_at = DateTimeField(default=utcnow)
     closed_at = DateTimeField(null=True)
 

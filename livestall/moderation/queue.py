@@ -15,7 +15,11 @@ STATUSES = ("open", "appealed", "closed")
 
 def _person(user_id, names):
     user = names.get(user_id)
-    return user and {"id": user.id, "username": user.username, "display_name": user.name}
+    return user and {
+        "id": user.id,
+        "username": user.username,
+        "display_name": user.name,
+    }
 
 
 def _users(ids):
@@ -25,10 +29,18 @@ def _users(ids):
 
 def _target(kind, target_id):
     row = targets.find(kind, target_id)
-    return targets.summary(kind, row) if row is not None else {
-        "kind": kind, "id": target_id, "text": "", "url": None, "status": "deleted",
-        "owner": None,
-    }
+    return (
+        targets.summary(kind, row)
+        if row is not None
+        else {
+            "kind": kind,
+            "id": target_id,
+            "text": "",
+            "url": None,
+            "status": "deleted",
+            "owner": None,
+        }
+    )
 
 
 def _reasons(groups):
@@ -66,7 +78,9 @@ def open_items(page=1, per_page=20):
         .group_by(Report.kind, Report.target_id)
     )
     total = query.count()
-    rows = list(query.order_by(first, fn.MIN(Report.id)).paginate(page, per_page).dicts())
+    rows = list(
+        query.order_by(first, fn.MIN(Report.id)).paginate(page, per_page).dicts()
+    )
     reasons = _reasons([(r["kind"], r["target_id"]) for r in rows])
     items = [
         {

@@ -115,7 +115,9 @@ def get_report(report_id):
         report_id = int(report_id)
     except (TypeError, ValueError):
         raise NotFound("No such report.")
-    found = Report.get_or_none(Report.id == report_id) if 0 < report_id < 2**53 else None
+    found = (
+        Report.get_or_none(Report.id == report_id) if 0 < report_id < 2**53 else None
+    )
     if found is None:
         raise NotFound("No such report.")
     return found
@@ -141,7 +143,9 @@ def _check_action(action, kind, row, owner_id, admin):
             actions=", ".join(ACTIONS),
             field="action",
         )
-    if action == "end_live" and (kind != "live" or row.status not in ("scheduled", "live")):
+    if action == "end_live" and (
+        kind != "live" or row.status not in ("scheduled", "live")
+    ):
         raise Invalid("Only a live that is on or coming can be ended.", field="action")
     if action in ("suspend_author", "take_down") and owner_id == admin.id:
         raise NotAllowed("You cannot act on your own content here.")
@@ -249,6 +253,8 @@ def _tell(decision, kind, target_id):
 def appeal(author, decision_id, text):
     """The author contests a decision, once; it goes back to the queue."""
     decision = get_decision(decision_id, author)
+    if decision.owner_id != author.id:  # an admin reading it is not its author
+        raise NotFound("No such decision.")
     text = _clean_text(text, "text", TEXT_MAX)
     if not text:
         raise Invalid("Say why the decision is wrong.", field="text")
@@ -256,7 +262,9 @@ def appeal(author, decision_id, text):
         raise Conflict("Nothing was done to your content.", code="nothing_to_appeal")
     with transaction():
         moved = (
-            Decision.update(appeal_status="open", appeal_text=text, appealed_at=utcnow())
+            Decision.update(
+                appeal_status="open", appeal_text=text, appealed_at=utcnow()
+            )
             .where((Decision.id == decision.id) & (Decision.appeal_status == "none"))
             .execute()
         )
@@ -332,9 +340,7 @@ def get_decision(decision_id, viewer):
         if 0 < decision_id < 2**53
         else None
     )
-    if found is None or not (
-        viewer.id == found.owner_id or viewer.has_role("admin")
-    ):
+    if found is None or not (viewer.id == found.owner_id or viewer.has_role("admin")):
         raise NotFound("No such decision.")
     return found
 
@@ -351,3 +357,8 @@ def decision_for(kind, target_id):
         .order_by(Decision.id.desc())
         .first()
     )
+
+
+def decisions_of(ids):
+    ids = [i for i in set(ids) if i]
+    return list(Decision.select().where(Decision.id.in_(ids))) if ids else []

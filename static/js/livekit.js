@@ -82,6 +82,7 @@
   function messageItem(message) {
     var item = el("li", "chat-msg" + (message.status === "held" ? " is-held" : ""));
     item.setAttribute("data-id", String(message.id));
+    if (message.user) item.setAttribute("data-user-id", String(message.user.id));
     item.appendChild(el("span", "chat-name", message.user ? message.user.display_name : "?"));
     item.appendChild(document.createTextNode(" "));
     item.appendChild(el("span", "chat-body", message.body));

@@ -39,6 +39,7 @@ from livestall.interaction import lottery
 from livestall.live import sessions
 from livestall.membership import plans as membership_plans
 from livestall.membership.models import Member, MemberPurchase
+from livestall.moderation import rules as moderation
 from livestall.orders import cart, checkout
 from livestall.orders import lifecycle as orders
 from livestall.promotions import coupons as promo_coupons
@@ -129,6 +130,27 @@ EXPECTED = {
     ("admin.update_user", "POST"): by_role(LOGIN, 403, 403, 403, HOME),
     ("admin.audit_log", "GET"): by_role(LOGIN, 403, 403, 403, 200),
     ("admin.audit_csv", "GET"): by_role(LOGIN, 403, 403, 403, 200),
+    # reports and moderation (issue 23): the queue, a file and decisions are the
+    # admins'; a decision on another's content is theirs and its author's (404 to
+    # others; an admin is not its author, so cannot appeal it); a report without
+    # a target (the walk sends no query) is a 404, a resolve without an action a
+    # form message
+    ("admin.reports", "GET"): by_role(LOGIN, 403, 403, 403, 200),
+    ("admin.report_file", "GET"): by_role(LOGIN, 403, 403, 403, 200),
+    ("admin.resolve_report", "POST"): by_role(LOGIN, 403, 403, 403, HOME),
+    ("moderation.report", "GET"): by_role(LOGIN, 404, 404, 404, 404),
+    ("moderation.report", "POST"): by_role(LOGIN, 404, 404, 404, 404),
+    ("moderation.my_reports", "GET"): SIGNED_IN_ONLY,
+    ("moderation.decision", "GET"): by_role(LOGIN, 404, 404, 404, 200),
+    ("moderation.appeal", "POST"): by_role(LOGIN, 404, 404, 404, 404),
+    ("api.create_report", "POST"): by_role(401, 400, 400, 400, 400),
+    ("api.my_reports", "GET"): by_role(401, 200, 200, 200, 200),
+    ("api.my_decisions", "GET"): by_role(401, 200, 200, 200, 200),
+    ("api.get_decision", "GET"): by_role(401, 404, 404, 404, 200),
+    ("api.appeal", "POST"): by_role(401, 404, 404, 404, 404),
+    ("api.admin_reports", "GET"): by_role(401, 403, 403, 403, 200),
+    ("api.admin_report", "GET"): by_role(401, 403, 403, 403, 200),
+    ("api.resolve_report", "POST"): by_role(401, 403, 403, 403, 400),
     # the home feed, posts, comments and creator pages: another creator's published
     # post and another user's comment (the delete routes get throwaway ones)
     ("feed.home", "GET"): everyone(200),
@@ -549,6 +571,7 @@ class Walker:
         self.image = resp.get_json()["image"]
         setup.user("victim")
         setup.user("victim2")  # a second bargain record's owner
+        setup.user("judge")  # an admin (granted below) who decides a report
         author = setup.user("other_creator", role="creator")
         resp = setup.call(
             "POST",
@@ -562,6 +585,16 @@ class Walker:
             victim = User.get(User.username == "victim")
             post = content.get_post(self.post["id"])
             self.comment = social.add_comment(victim, post, "someone else's comment")
+            # reports (issue 23): the victim's open report on the post (the queue's)
+            # and a decision on the victim's comment, taken by another admin
+            self.report_id = moderation.report(victim, "post", post.id, "spam").id
+            judge = User.get(User.username == "judge")
+            accounts.set_roles(judge, ["admin"])
+            author = User.get(User.username == "other_creator")
+            decided = moderation.report(author, "comment", self.comment.id, "spam")
+            self.decision_id = moderation.resolve(
+                judge, decided.id, "dismiss"
+            ).decision.id
             placed, _ = checkout.place_order(
                 victim,
                 [{"product_id": self.product["id"], "qty": 1}],
@@ -787,6 +820,8 @@ class Walker:
             "creator_id": self.creator_id,
             "purchase_id": self.purchase_id,
             "draw_id": self.draw_id,
+            "report_id": self.report_id,
+            "decision_id": self.decision_id,
             "token": "not-a-mailed-link",  # reset and verification links (issue 23)
         }
         if rule.endpoint in JOIN_ROUTES:  # walkers join (and leave) another group
@@ -864,6 +899,7 @@ def test_route_walk_every_role(app, walker):
             resp = walker.request(role, rule, method)
             calls += 1
             got = outcome(resp)
+            resp.close()  # a streamed body (a CSV) ends its request context here
             if resp.status_code >= 500:
                 failures.append(f"{role} {method} {rule.rule}: {resp.status_code}")
             elif got != expected[role]:

@@ -1,6 +1,7 @@
 """JSON API v1: live sessions (docs/API.md, "Live selling")."""
 
 from flask import jsonify, request
+from flask_login import current_user
 
 from blueprints.api.views import bp, json_body, me, pagination
 from blueprints.live import events
@@ -40,7 +41,9 @@ def list_live():
 
 @bp.get("/live/<int:session_id>")
 def get_live(session_id):
-    return _session_json(sessions.get_session(session_id))
+    """A live; one an admin took down only for its host and admins."""
+    viewer = current_user if current_user.is_authenticated else None
+    return _session_json(sessions.get_session(session_id, viewer))
 
 
 @bp.patch("/live/<int:session_id>")

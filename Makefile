@@ -113,6 +113,7 @@ messages: $(VENV)/.runtime
 	  -k PurchasePending -k PaymentTooLate -k CouponNotSendable \
   -k PollOpen -k PollEnded -k AlreadyVoted -k DrawOpen -k DrawEnded \
   -k AlreadyEntered -k FollowRequired -k RegistrationClosed -k LotterySale \
+  -k AlreadyReported -k AlreadyDecided -k SameAdmin \
 	  -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations
 

@@ -34,7 +34,7 @@ TEST_PG ?= postgresql://postgres@127.0.0.1:5432
 .PHONY: test-postgres
 test-postgres: setup-dev
 	LIVESTALL_TEST_DATABASE_URL=$(TEST_PG) $(PYTEST) -m "not browser" \
-	  --ignore=tests/site/test_cluster.py
+	  --ignore=tests/site/test_cluster.py --ignore=tests/moderation/test_takedown_cluster.py
 
 # N processes on PostgreSQL + Redis behind nginx (docs/DEPLOY.md); Ctrl-C stops all
 N ?= 2

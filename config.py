@@ -165,6 +165,8 @@ def load_config():
         # unset: required in production, not in development nor the test app
         "REQUIRE_EMAIL_VERIFICATION": _env_bool("REQUIRE_EMAIL_VERIFICATION", None),
         "UNVERIFIED_POST_LIMIT": _env_int("UNVERIFIED_POST_LIMIT", 3),
+        # reports one person may send an hour (moderation)
+        "REPORTS_PER_HOUR": _env_int("REPORTS_PER_HOUR", 20),
         "EMAIL_VERIFICATION_TTL_S": _env_int("EMAIL_VERIFICATION_TTL_S", 3 * 86400),
         "PASSWORD_RESET_TTL_S": _env_int("PASSWORD_RESET_TTL_S", 3600),
         "PASSWORD_RESETS_PER_IP": _env_int("PASSWORD_RESETS_PER_IP", 10),

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from blueprints.admin.views import bp
 from blueprints.common import page_arg, page_count, translate
-from blueprints.live import moderation_events
+from blueprints.moderation import effects
 from livestall.errors import DomainError, NotFound
 from livestall.moderation import queue, rules
 from livestall.moderation.models import ACTIONS
@@ -60,6 +60,6 @@ def resolve_report(report_id):
     except DomainError as e:
         flash(translate(e), "error")
         return redirect(url_for("admin.report_file", report_id=report_id))
-    moderation_events.carry_out(outcome)
+    effects.carry_out(outcome)
     flash(gettext("Decided. The reporters and the author have been told."), "success")
     return redirect(url_for("admin.reports"))

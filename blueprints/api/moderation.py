@@ -4,7 +4,7 @@
 from flask import jsonify, request
 
 from blueprints.api.views import bp, json_body, me, pagination, require_role
-from blueprints.live import moderation_events
+from blueprints.moderation import effects
 from livestall.moderation import queue, rules
 
 
@@ -69,5 +69,5 @@ def resolve_report(report_id):
     admin = require_role("admin")
     data = json_body()
     outcome = rules.resolve(admin, report_id, data.get("action"), data.get("note"))
-    moderation_events.carry_out(outcome)
+    effects.carry_out(outcome)
     return jsonify(decision=queue.decision_dict(outcome.decision))

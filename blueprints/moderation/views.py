@@ -15,6 +15,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from blueprints.common import page_arg, page_count, safe_next, translate
+from blueprints.moderation import effects
+from livestall.accounts.models import User
 from livestall.errors import DomainError, NotFound
 from livestall.moderation import queue, rules, targets
 from livestall.moderation.models import KINDS, REASONS
@@ -161,3 +163,41 @@ def appeal(decision_id):
     else:
         flash(gettext("Appeal sent: another admin will look at it."), "success")
     return redirect(url_for("moderation.decision", decision_id=decision_id))
+
+
+def _linked_decision(token):
+    """The decision and account of a mailed appeal link, or a 404."""
+    found = effects.read_appeal_token(token)
+    user = User.get_or_none(User.id == found[1]) if found else None
+    if user is None:
+        abort(404)
+    try:
+        decision = rules.get_decision(found[0], user)
+    except NotFound:
+        abort(404)
+    if decision.owner_id != user.id:
+        abort(404)
+    return decision, user
+
+
+@bp.route("/appeal/<token>", methods=["GET", "POST"])
+def appeal_by_link(token):
+    """A suspended account cannot sign in: the mail about its suspension carries a
+    signed link (30 days) to read the decision and appeal it once."""
+    found, user = _linked_decision(token)
+    if request.method == "POST":
+        try:
+            rules.appeal(user, found.id, request.form.get("text", ""))
+        except DomainError as e:
+            flash(translate(e), "error")
+        else:
+            flash(gettext("Appeal sent: another admin will look at it."), "success")
+        return redirect(url_for("moderation.appeal_by_link", token=token))
+    row = targets.find(found.kind, found.target_id)
+    return render_template(
+        "moderation/decision.html",
+        decision=queue.decision_dict(found),
+        target=targets.summary(found.kind, row) if row is not None else None,
+        is_owner=True,
+        appeal_url=url_for("moderation.appeal_by_link", token=token),
+    )

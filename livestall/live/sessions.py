@@ -240,9 +240,13 @@ def get_session(session_id, viewer=None, removed=False):
     session = _SESSION.first(session_id)
     if session is None:
         raise NotFound("No such live session.")
-    if session.status == "removed" and not removed and not (
-        viewer is not None
-        and (viewer.id == session.host_id or viewer.has_role("admin"))
+    if (
+        session.status == "removed"
+        and not removed
+        and not (
+            viewer is not None
+            and (viewer.id == session.host_id or viewer.has_role("admin"))
+        )
     ):
         raise NotFound("No such live session.")
     return session

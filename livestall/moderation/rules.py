@@ -30,8 +30,8 @@ TEXT_MAX = 500
 NOTE_MAX = 1000
 REPORTS_PER_HOUR = 20
 
-# what the web layer must tell open sockets: ("chat_removed", session_id, id),
-# ("live_ended", session_id)
+# what the web layer carries out after the commit: ("chat_removed", session_id, id)
+# and ("live_ended", session_id) to open sockets, ("suspended", user_id) by mail
 Outcome = namedtuple("Outcome", "decision effects")
 
 
@@ -164,8 +164,17 @@ def resolve(admin, report_id, action, note=""):
         return _decide_appeal(admin, appealed, action, note)
     if found.status != "open":
         raise AlreadyDecided("These reports were decided already.")
-    row, owner_id = targets.load(found.kind, found.target_id, admin)
-    _check_action(action, found.kind, row, owner_id, admin)
+    row = targets.find(found.kind, found.target_id)
+    if row is None:  # deleted since: dismissing closes its reports
+        owner_id = found.owner_id
+        if action != "dismiss":
+            raise Invalid(
+                "It was deleted since: dismiss its reports to close them.",
+                field="action",
+            )
+    else:
+        owner_id = targets.owner_of(found.kind, row)
+        _check_action(action, found.kind, row, owner_id, admin)
     effects = []
     now = utcnow()
     with transaction():
@@ -213,6 +222,7 @@ def resolve(admin, report_id, action, note=""):
     if action == "suspend_author" or (action == "take_down" and found.kind == "user"):
         owner = User.get_by_id(owner_id)
         accounts_admin.set_status(admin, owner, "suspended", decision=decision.id)
+        effects.append(("suspended", owner_id))  # mailed a link to appeal
     _tell(decision, found.kind, found.target_id)
     return Outcome(decision, effects)
 

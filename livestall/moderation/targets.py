@@ -67,6 +67,11 @@ def _owner_id(kind, row):
     }[kind](row)
 
 
+def owner_of(kind, row):
+    """The target's author, seller, host (or, for an account, itself)."""
+    return _owner_id(kind, row)
+
+
 def _shown_to_public(kind, row):
     """Whether anyone may see the row now (what a stranger may report)."""
     return {
@@ -236,7 +241,7 @@ def end_lives_of(host_id):
     """End every live and coming session of a suspended host (one guarded UPDATE
     each); the ids of those that ended."""
     ended = []
-    for session in LiveSession.select(LiveSession.id).where(
+    for session in LiveSession.select().where(
         (LiveSession.host == host_id) & LiveSession.status.in_(["scheduled", "live"])
     ):
         if end_live(session) is not None:

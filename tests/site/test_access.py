@@ -143,6 +143,9 @@ EXPECTED = {
     ("moderation.my_reports", "GET"): SIGNED_IN_ONLY,
     ("moderation.decision", "GET"): by_role(LOGIN, 404, 404, 404, 200),
     ("moderation.appeal", "POST"): by_role(LOGIN, 404, 404, 404, 404),
+    # a suspended account's mailed link (the walk's is not one of ours)
+    ("moderation.appeal_by_link", "GET"): everyone(404),
+    ("moderation.appeal_by_link", "POST"): everyone(404),
     ("api.create_report", "POST"): by_role(401, 400, 400, 400, 400),
     ("api.my_reports", "GET"): by_role(401, 200, 200, 200, 200),
     ("api.my_decisions", "GET"): by_role(401, 200, 200, 200, 200),

@@ -28,6 +28,7 @@ from demo import (
     groups,
     interaction,
     lives,
+    moderation,
     promotions,
 )
 from demo.art import picture_png, png_bytes, post_photo_png, render_avatar
@@ -602,6 +603,7 @@ def _seed(products, media_dir, hash_method, thumb_size, progress):
         made = community.seed_community(users, utcnow())
         groups.seed_groups(users, made, utcnow())
         interaction.seed_interaction(users, on_air)
+        moderation.seed_reports(users, on_air)
     progress(1)
     return (
         f"Seeded {len(specs)} products from {len(MERCHANTS)} shops, "

@@ -38,6 +38,7 @@ from livestall.interaction.models import Draw
 from livestall.live import chat, replay, sessions
 from livestall.live.models import LiveAction, LiveSession
 from livestall.media.models import Image
+from livestall.moderation import queue as moderation_queue
 from livestall.orders import payments
 from livestall.orders.models import Order
 from livestall.platform.models import AuditEntry
@@ -291,6 +292,13 @@ def test_seed_puts_a_live_on_air_one_tomorrow_and_a_replay(app):
         assert draw.status == "open" and draw.entrants == 5
         assert draw.sale.price_cents == 0 and draw.sale.quantity == draw.winners_count
         assert flash_sales.open_sales(on_air) == [sale]  # the prize is not on sale
+
+        # the admin's queue has work: a comment two shoppers flagged as spam (first
+        # reported), then a chat line in the show on air
+        items, total = moderation_queue.queue("open")
+        assert total == 2
+        assert [(i["kind"], i["count"]) for i in items] == [("comment", 2), ("chat", 1)]
+        assert items[1]["target"]["url"] == f"/live/{on_air.id}"
 
         tomorrow = shows["scheduled"]
         ahead = tomorrow.scheduled_at - now

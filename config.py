@@ -165,6 +165,9 @@ def load_config():
         # unset: required in production, not in development nor the test app
         "REQUIRE_EMAIL_VERIFICATION": _env_bool("REQUIRE_EMAIL_VERIFICATION", None),
         "UNVERIFIED_POST_LIMIT": _env_int("UNVERIFIED_POST_LIMIT", 3),
+        # flash-sale batches: "auto" (SQLite: a savepoint per grab; PostgreSQL: the
+        # sale's row locked once per batch), "locked" or "savepoints"
+        "FLASH_BATCH": _env("FLASH_BATCH", "auto"),
         # reports one person may send an hour (moderation)
         "REPORTS_PER_HOUR": _env_int("REPORTS_PER_HOUR", 20),
         "EMAIL_VERIFICATION_TTL_S": _env_int("EMAIL_VERIFICATION_TTL_S", 3 * 86400),

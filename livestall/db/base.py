@@ -4,11 +4,17 @@ import datetime
 import json
 import logging
 import threading
+import time
 
 from peewee import Model, SqliteDatabase, TextField
 from playhouse.db_url import connect as connect_url
 from playhouse.db_url import parse as parse_url
-from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
+from playhouse.pool import (
+    MaxConnectionsExceeded,
+    PooledDatabase,
+    PooledPostgresqlDatabase,
+    PooledSqliteDatabase,
+)
 
 from extensions import db
 
@@ -48,6 +54,30 @@ class PostgresDatabase(PooledPostgresqlDatabase):
     and which arrive in forms, query strings and JSON ("\\u0000"): psycopg2 refuses
     such a parameter outright (a 500). They become U+FFFD, as a lookup or a stored
     value, so both engines answer the same input the same way."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._freed = threading.Condition()
+
+    def connect(self, reuse_if_open=False):
+        """Wait for a connection woken by the next one returned (not peewee's
+        polling every 0.1 s, where a waiter could lose to newcomers for seconds:
+        grab p99 7 s in a 1,000-socket sale)."""
+        expires = time.monotonic() + (self._wait_timeout or 0)
+        while True:
+            try:
+                return super(PooledDatabase, self).connect(reuse_if_open)
+            except MaxConnectionsExceeded:
+                left = expires - time.monotonic()
+                if left <= 0:
+                    raise
+                with self._freed:
+                    self._freed.wait(min(left, 0.05))
+
+    def _close(self, conn, close_conn=False):
+        super()._close(conn, close_conn)
+        with self._freed:
+            self._freed.notify()
 
     def execute_sql(self, sql, params=None, *args, **kwargs):
         if params and isinstance(params, (list, tuple)):

@@ -23,15 +23,16 @@ from extensions import db
 from livestall.catalog import availability
 from livestall.db.base import is_sqlite
 from livestall.errors import Conflict, NotFound
-from livestall.flash import grabs
+from livestall.flash import allotment, grabs
 from livestall.flash.models import FlashSale
 from livestall.live import moderation
 from livestall.live.models import LiveSession
-from livestall.platform import shared
+from livestall.platform import settings, shared
 
 log = logging.getLogger(__name__)
 
 _lock = threading.Lock()
+_room_lock = threading.Lock()  # one lookup of a sale's room at a time
 _in_flight = set()  # user ids with a grab on its way in this process
 _rooms = {}  # sale id -> (session id, host id, product id): never change, cached
 
@@ -60,20 +61,27 @@ def release_slot(user_id):
 
 def sale_room(sale_id):
     """(session-like object with id, host_id and the sale's product_id) for a sale,
-    cached per process."""
+    cached per process. One lookup per sale: a crowd's first grabs arrive together,
+    and a thousand identical reads would queue for the pool's connections."""
     if sale_id not in _rooms:
-        row = (
-            FlashSale.select(FlashSale.session, LiveSession.host, FlashSale.product)
-            .join(LiveSession)
-            .where(FlashSale.id == sale_id)
-            .tuples()
-            .first()
-        )
-        if row is None:
-            raise NotFound("No such flash sale.")
-        _rooms[sale_id] = row
+        with _room_lock:
+            if sale_id not in _rooms:
+                _rooms[sale_id] = _room_row(sale_id)
     session_id, host_id, product_id = _rooms[sale_id]
     return SimpleNamespace(id=session_id, host_id=host_id, product_id=product_id)
+
+
+def _room_row(sale_id):
+    row = (
+        FlashSale.select(FlashSale.session, LiveSession.host, FlashSale.product)
+        .join(LiveSession)
+        .where(FlashSale.id == sale_id)
+        .tuples()
+        .first()
+    )
+    if row is None:
+        raise NotFound("No such flash sale.")
+    return row
 
 
 def grab_for(user, sale_id, qty, visitor_id=None, *, hold_s, batcher=None):
@@ -86,12 +94,13 @@ def grab_for(user, sale_id, qty, visitor_id=None, *, hold_s, batcher=None):
     ):
         raise NotFound("No such flash sale.")
     room = sale_room(sale_id)
-    availability.check_product(room.product_id)  # not while its merchant is suspended
-    banned, muted_until = moderation.sanction_of(room, user.id)
-    if banned:
-        raise moderation.Banned("You were banned from this room.")
-    if muted_until:
-        raise moderation.Muted("Muted users cannot grab.")
+    if batcher is None or not _locked():  # (a locked batch checks its whole crowd)
+        availability.check_product(room.product_id)  # not while suspended
+        banned, muted_until = moderation.sanction_of(room, user.id)
+        if banned:
+            raise moderation.Banned("You were banned from this room.")
+        if muted_until:
+            raise moderation.Muted("Muted users cannot grab.")
     if not claim_slot(user.id):
         raise Conflict("Your last grab is still on its way.", code="grab_in_flight")
     if batcher is not None:
@@ -133,6 +142,16 @@ def grab_for(user, sale_id, qty, visitor_id=None, *, hold_s, batcher=None):
     return reservation
 
 
+def _locked():
+    """Whether batches lock the sale's row once (flash.allotment) or run a
+    savepoint per grab (grabs.grab_batch): setting FLASH_BATCH, `auto` choosing
+    by engine (benchmarks compare both)."""
+    mode = settings.get("FLASH_BATCH", "auto")
+    if mode in ("locked", "savepoints"):
+        return mode == "locked"
+    return not is_sqlite()
+
+
 class GrabBatcher:
     """Group commit for grabs (see the module's docstring). `spawn(fn)` starts
     the batcher's worker (a greenlet under gevent) on the first grab, `sleep(0)`
@@ -142,8 +161,10 @@ class GrabBatcher:
     # updates of the one hot row inside one transaction leave a chain of row
     # versions each update must walk (and past 64 savepoints pg_subtrans reads);
     # measured here, batches of 48 ran 118 grabs/s against 150 unbatched.
+    # Locked batches (flash.allotment, PostgreSQL's default) cost a few statements
+    # whatever their size; savepoint batches on PostgreSQL would walk the row's
+    # versions, so without the lock a PostgreSQL batch is one grab.
     BATCH_MAX = 256
-    BATCH_MAX_POSTGRES = 1
 
     def __init__(self, spawn, sleep):
         self.spawn = spawn
@@ -169,7 +190,7 @@ class GrabBatcher:
         while True:
             batch = [self.queue.get()]
             self.sleep(0)  # let grabs that are ready join this batch
-            most = self.BATCH_MAX if is_sqlite() else self.BATCH_MAX_POSTGRES
+            most = self.BATCH_MAX if is_sqlite() or _locked() else 1
             while len(batch) < most:
                 try:
                     nxt = self.queue.get_nowait()
@@ -180,10 +201,15 @@ class GrabBatcher:
                     break
                 batch.append(nxt)
             try:
+                requests = [slot["request"] for slot in batch]
                 with db.connection_context():
-                    results = grabs.grab_batch(
-                        [slot["request"] for slot in batch], batch[0]["hold_s"]
-                    )
+                    if _locked():
+                        rooms = {r[0]: sale_room(r[0]) for r in requests}
+                        results = allotment.grab_batch(
+                            requests, batch[0]["hold_s"], rooms=rooms
+                        )
+                    else:
+                        results = grabs.grab_batch(requests, batch[0]["hold_s"])
             except Exception as error:  # the commit failed: nobody got anything
                 log.exception("grab batch failed")
                 failure = Conflict("The sale is too busy. Try again.", code="busy")

@@ -64,6 +64,29 @@ def sanction_of(session, user_id):
     return banned, muted_until
 
 
+def sanctioned(session, user_ids, now=None):
+    """(banned ids, muted ids) among `user_ids` in this session's room: one query
+    for a whole batch of grabs (flash.allotment)."""
+    now = now or utcnow()
+    rows = RoomSanction.select(
+        RoomSanction.user, RoomSanction.kind, RoomSanction.until
+    ).where(
+        RoomSanction.user.in_(sorted(user_ids))
+        & (
+            ((RoomSanction.host == session.host_id) & (RoomSanction.kind == "ban"))
+            | ((RoomSanction.session == session.id) & (RoomSanction.kind == "mute"))
+        )
+    )
+    banned, muted = set(), set()
+    for row in rows.tuples():
+        user_id, kind, until = row
+        if kind == "ban":
+            banned.add(user_id)
+        elif until and until > now:
+            muted.add(user_id)
+    return banned, muted
+
+
 def _message(message_id):
     if isinstance(message_id, bool) or not isinstance(message_id, int):
         raise Invalid("message_id must be a whole number.", field="message_id")

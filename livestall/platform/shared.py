@@ -56,7 +56,13 @@ def configure(url, channel="livestall"):
     if _state["url"] != url:
         import redis
 
-        _state["redis"] = redis.Redis.from_url(url, socket_timeout=10)
+        # A crowd's grabs each take the grab guard at once: a blocking pool makes
+        # the 65th wait for a connection instead of failing ("Too many
+        # connections" from the default pool, seen at 200 sockets a process).
+        pool = redis.BlockingConnectionPool.from_url(
+            url, max_connections=64, timeout=10, socket_timeout=10
+        )
+        _state["redis"] = redis.Redis(connection_pool=pool)
         _state["url"] = url
 
 

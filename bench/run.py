@@ -117,6 +117,10 @@ class Setup:
             "LIVESTALL_CHAT_BURST": "1000000",  # measure fan-out, not the limit
             "LIVESTALL_CHAT_REFILL_S": "0.001",
             "LIVESTALL_MEDIA_DIR": f"{self.tmp.name}/media",
+            # the bench signs its crowd up from one address (0: no limit)
+            "LIVESTALL_SIGNUP_PER_IP": "0",
+            "LIVESTALL_SIGNUP_PER_NETWORK": "0",
+            "LIVESTALL_LOGIN_LIMIT_PER_IP": "100000",
         }
         self.db_name = None
         if shared:

@@ -1,4 +1,3 @@
-
 import os
 
 # Bench accounts are made by the thousand over the API and never read mail: the

@@ -100,7 +100,7 @@ def start_server(port, data_dir, database_url=None):
     raise SystemExit("server did not start")
 
 
-def setup(port, units, clients):
+def setup(port, units, clients, limit=None):
     def user(name, role="shopper"):
         return call(
             port,
@@ -139,7 +139,7 @@ def setup(port, units, clients):
     )["session"]["id"]
     call(port, "POST", f"/api/v1/live/{sid}/start", {}, host)
     tokens = [user(f"fan{i:05d}") for i in range(clients)]
-    limit = min(10_000, max(1, -(-units // clients) * 2))
+    limit = limit or min(10_000, max(1, -(-units // clients) * 2))
     sale = call(
         port,
         "POST",
@@ -274,7 +274,7 @@ def bench_database(kind, args):
         proc = start_server(port, data, url)
         try:
             print(f"[{kind}] setting up {args.clients} shoppers...", flush=True)
-            sid, sale_id, tokens = setup(port, args.units, args.clients)
+            sid, sale_id, tokens = setup(port, args.units, args.clients, args.limit)
             noop = run_phase(
                 port, proc.pid, tokens, sid, sale_id, "noop", args.procs, args.noop_s
             )
@@ -341,6 +341,7 @@ def main():
     parser.add_argument("--units", type=int, default=100_000)
     parser.add_argument("--clients", type=int, default=1_000)
     parser.add_argument("--procs", type=int, default=2)
+    parser.add_argument("--limit", type=int, default=None, help="per person")
     parser.add_argument("--db", default="sqlite,postgres")
     parser.add_argument("--noop-s", type=float, default=5.0)
     parser.add_argument("--quick", action="store_true")

@@ -29,10 +29,10 @@ from peewee import EXCLUDED
 from livestall.attribution.models import Touchpoint
 from livestall.catalog import availability
 from livestall.db.base import is_sqlite, isoformat, transaction, utcnow
-from livestall.errors import DomainError, LimitReached, NotFound, OutOfStock, SaleEnded
-from livestall.flash.grabs import LotterySale, check_grab
+from livestall.errors import DomainError, LimitReached
+from livestall.flash.grabs import check_grab, out_of_stock, sale_refusal
 from livestall.flash.models import FlashBuyer, FlashSale, Reservation
-from livestall.flash.sales import HOLD_S, SaleNotStarted, status_of
+from livestall.flash.sales import HOLD_S
 from livestall.live import moderation
 
 CHUNK = 400  # rows per multi-row INSERT (SQLite allows 32,766 parameters)
@@ -41,20 +41,6 @@ CHUNK = 400  # rows per multi-row INSERT (SQLite allows 32,766 parameters)
 class BatchBroken(Exception):
     """The guarded write disagreed with the allotment made under the lock (a bug,
     never input): the whole batch rolls back."""
-
-
-def _refuse_all(sale, now):
-    """The error every grab of the batch gets when the sale itself refuses."""
-    if sale is None:
-        return NotFound("No such flash sale.")
-    if sale.mode != "race":
-        return LotterySale("Units of this sale are drawn by lot, not grabbed.")
-    status = status_of(sale, now)
-    if status == "ended":
-        return SaleEnded("This flash sale has ended.")
-    if status == "scheduled":
-        return SaleNotStarted("This flash sale has not started yet.")
-    return None
 
 
 def _locked_sale(sale_id):
@@ -83,11 +69,7 @@ def _allot(sale, wants, counts):
                 "At most %(n)d per person in this sale.", field="qty", n=limit
             )
         elif remaining < qty:
-            errors[index] = (
-                OutOfStock("Sold out.", left=0)
-                if remaining <= 0
-                else OutOfStock("Only %(left)d left.", left=remaining)
-            )
+            errors[index] = out_of_stock(remaining)
         else:
             remaining -= qty
             counts[user_id] = have + qty
@@ -204,7 +186,7 @@ def grab_batch(requests, hold_s=HOLD_S, now=None, rooms=None):
         for sale_id in sorted(wanted):  # locks in one order: no deadlock
             wants = wanted[sale_id]
             sale = _locked_sale(sale_id)
-            refusal = _refuse_all(sale, now)
+            refusal = sale_refusal(sale, now)
             if refusal is not None:
                 for index, _, _ in wants:
                     out[index] = (None, refusal)

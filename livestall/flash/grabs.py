@@ -168,21 +168,32 @@ def _grab_one(sql, sale_id, user_id, qty, touch, now, expires):
     return reservation, remaining
 
 
+def sale_refusal(sale, now):
+    """Why the sale itself refuses any grab now (None: it takes grabs). Also the
+    answer to a whole locked batch (flash.allotment)."""
+    if sale is None:
+        return NotFound("No such flash sale.")
+    if sale.mode != "race":
+        return LotterySale("Units of this sale are drawn by lot, not grabbed.")
+    status = status_of(sale, now)
+    if status == "ended":
+        return SaleEnded("This flash sale has ended.")
+    if status == "scheduled":
+        return SaleNotStarted("This flash sale has not started yet.")
+    return None
+
+
+def out_of_stock(left):
+    if left <= 0:
+        return OutOfStock("Sold out.", left=0)
+    return OutOfStock("Only %(left)d left.", left=left)
+
+
 def _refusal(sale_id, qty, now):
     """Say why the guarded UPDATE took nothing (read after the fact, never before)."""
     sale = FlashSale.get_or_none(FlashSale.id == sale_id)
-    if sale is None:
-        raise NotFound("No such flash sale.")
-    if sale.mode != "race":
-        raise LotterySale("Units of this sale are drawn by lot, not grabbed.")
-    status = status_of(sale, now)
-    if status == "ended":
-        raise SaleEnded("This flash sale has ended.")
-    if status == "scheduled":
-        raise SaleNotStarted("This flash sale has not started yet.")
-    if sale.remaining <= 0:
-        raise OutOfStock("Sold out.", left=0)
-    raise OutOfStock("Only %(left)d left.", left=sale.remaining)
+    error = sale_refusal(sale, now)
+    raise error if error is not None else out_of_stock(sale.remaining)
 
 
 def active_holds(user, now=None):

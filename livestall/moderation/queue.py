@@ -98,10 +98,17 @@ def open_items(page=1, per_page=20):
     return items, total
 
 
-def _first_report(decision_id):
-    return (
-        Report.select(fn.MIN(Report.id)).where(Report.decision == decision_id).scalar()
+def _reports_of(decision_ids):
+    """{decision id: (its first report's id, how many reports)}: one query."""
+    if not decision_ids:
+        return {}
+    rows = (
+        Report.select(Report.decision, fn.MIN(Report.id), fn.COUNT(Report.id))
+        .where(Report.decision.in_(decision_ids))
+        .group_by(Report.decision)
+        .tuples()
     )
+    return {decision_id: (first, n) for decision_id, first, n in rows}
 
 
 def decision_dict(decision, names=None):
@@ -131,15 +138,17 @@ def _decisions(query, page, per_page, order):
     total = query.count()
     found = list(query.order_by(*order).paginate(page, per_page))
     names = _users([d.owner_id for d in found])
+    reports = _reports_of([d.id for d in found])
     items = []
     for d in found:
         item = decision_dict(d, names)
+        first, count = reports.get(d.id, (None, 0))
         items.append(
             {
-                "report_id": _first_report(d.id),
+                "report_id": first,
                 "kind": d.kind,
                 "target_id": d.target_id,
-                "count": Report.select().where(Report.decision == d.id).count(),
+                "count": count,
                 "reasons": {},
                 "first_reported_at": None,
                 "target": _target(d.kind, d.target_id),

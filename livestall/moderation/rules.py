@@ -21,6 +21,7 @@ from livestall.accounts import admin as accounts_admin
 from livestall.accounts.models import User
 from livestall.db.base import transaction, utcnow
 from livestall.errors import Conflict, Invalid, NotAllowed, NotFound, RateLimited
+from livestall.live.sessions import clean_text
 from livestall.moderation import targets
 from livestall.moderation.models import ACTIONS, KINDS, REASONS, Decision, Report
 from livestall.notifications import rules as notifications
@@ -47,22 +48,6 @@ class SameAdmin(Conflict):
     code = "same_admin"
 
 
-def _clean_text(value, field, most):
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise Invalid("%(name)s must be text.", name=field, field=field)
-    value = value.strip()
-    if len(value) > most:
-        raise Invalid(
-            "%(name)s is too long (at most %(most)d characters).",
-            name=field,
-            most=most,
-            field=field,
-        )
-    return value
-
-
 def _kind(kind):
     if kind not in KINDS:
         raise Invalid(
@@ -80,7 +65,7 @@ def report(reporter, kind, target_id, reason, text=""):
             reasons=", ".join(REASONS),
             field="reason",
         )
-    text = _clean_text(text, "text", TEXT_MAX)
+    text = clean_text(text, "text", TEXT_MAX)
     if reason == "other" and not text:
         raise Invalid("Say what is wrong.", field="text")
     row, owner_id = targets.load(kind, target_id, reporter)
@@ -158,7 +143,7 @@ def _check_action(action, kind, row, owner_id, admin):
 def resolve(admin, report_id, action, note=""):
     """Decide the target of `report_id` (its open reports, or its open appeal)."""
     found = get_report(report_id)
-    note = _clean_text(note, "note", NOTE_MAX)
+    note = clean_text(note, "note", NOTE_MAX)
     appealed = open_appeal(found.kind, found.target_id)
     if appealed is not None:
         return _decide_appeal(admin, appealed, action, note)
@@ -265,7 +250,7 @@ def appeal(author, decision_id, text):
     decision = get_decision(decision_id, author)
     if decision.owner_id != author.id:  # an admin reading it is not its author
         raise NotFound("No such decision.")
-    text = _clean_text(text, "text", TEXT_MAX)
+    text = clean_text(text, "text", TEXT_MAX)
     if not text:
         raise Invalid("Say why the decision is wrong.", field="text")
     if decision.action == "dismiss":

@@ -43,20 +43,24 @@ def _id(target_id):
     return target_id
 
 
+MODELS = {
+    "post": Post,
+    "comment": Comment,
+    "chat": ChatMessage,
+    "product": Product,
+    "user": User,
+    "live": LiveSession,
+}
+
+
 def _row(kind, target_id):
     """The target's row, or None."""
-    model = {
-        "post": Post,
-        "comment": Comment,
-        "chat": ChatMessage,
-        "product": Product,
-        "user": User,
-        "live": LiveSession,
-    }[kind]
+    model = MODELS[kind]
     return model.get_or_none(model.id == target_id)
 
 
-def _owner_id(kind, row):
+def owner_of(kind, row):
+    """The target's author, seller, host (or, for an account, itself)."""
     return {
         "post": lambda r: r.author_id,
         "comment": lambda r: r.author_id,
@@ -65,11 +69,6 @@ def _owner_id(kind, row):
         "user": lambda r: r.id,
         "live": lambda r: r.host_id,
     }[kind](row)
-
-
-def owner_of(kind, row):
-    """The target's author, seller, host (or, for an account, itself)."""
-    return _owner_id(kind, row)
 
 
 def _shown_to_public(kind, row):
@@ -95,7 +94,7 @@ def load(kind, target_id, viewer=None):
     row = _row(kind, _id(target_id))
     if row is None:
         raise NotFound("Nothing to report there.")
-    owner_id = _owner_id(kind, row)
+    owner_id = owner_of(kind, row)
     if not _shown_to_public(kind, row) and not (
         viewer is not None and (viewer.id == owner_id or viewer.has_role("admin"))
     ):
@@ -103,13 +102,9 @@ def load(kind, target_id, viewer=None):
     return row, owner_id
 
 
-def status_of(kind, row):
-    return row.status
-
-
 def summary(kind, row):
     """What the queue shows of a target: a line of text and where it lives."""
-    owner = User.get_or_none(User.id == _owner_id(kind, row))
+    owner = User.get_or_none(User.id == owner_of(kind, row))
     text, url = "", None
     if kind == "post":
         text, url = _excerpt(row.body), f"/posts/{row.id}"
@@ -257,13 +252,7 @@ def restore(kind, target_id, before):
         return False
     if kind == "live":
         before = "ended"
-    model = {
-        "post": Post,
-        "comment": Comment,
-        "chat": ChatMessage,
-        "product": Product,
-        "live": LiveSession,
-    }[kind]
+    model = MODELS[kind]
     moved = (
         model.update(status=before)
         .where((model.id == row.id) & (model.status == REMOVED))

@@ -177,9 +177,11 @@ def register_errorhandlers(app):
 
 
 def register_hooks(app):
+    from blueprints import page_cache
     from blueprints.common import register_hooks as register
 
     register(app)
+    page_cache.init_app(app)
 
 
 def register_commands(app):

@@ -23,6 +23,11 @@ def _env_int(name, default):
     return int(value) if value not in (None, "") else default
 
 
+def _env_float(name, default):
+    value = _env(name)
+    return float(value) if value not in (None, "") else default
+
+
 def _env_bool(name, default):
     value = _env(name)
     if value in (None, ""):
@@ -168,6 +173,9 @@ def load_config():
         # flash-sale batches: "auto" (SQLite: a savepoint per grab; PostgreSQL: the
         # sale's row locked once per batch), "locked" or "savepoints"
         "FLASH_BATCH": _env("FLASH_BATCH", "auto"),
+        # public pages kept for anonymous visitors this many seconds at most, and
+        # dropped at once on a change (livestall/platform/pagecache.py); 0: off
+        "PAGE_CACHE_S": _env_float("PAGE_CACHE_S", 2.0),
         # reports one person may send an hour (moderation)
         "REPORTS_PER_HOUR": _env_int("REPORTS_PER_HOUR", 20),
         "EMAIL_VERIFICATION_TTL_S": _env_int("EMAIL_VERIFICATION_TTL_S", 3 * 86400),

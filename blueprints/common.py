@@ -254,14 +254,14 @@ def share_url(endpoint, **values):
     return url_for(endpoint, _external=True, **values)
 
 
-def record_post_view(post):
+def record_post_view(post_id, author_id):
     """A touchpoint for reading a post (pages and API alike)."""
     touchpoints.record(
         "post_view",
         visitor_id(),
         _user_id(),
-        creator_id=post.author_id,
-        post_id=post.id,
+        creator_id=author_id,
+        post_id=post_id,
         utm=_utm(),
     )
 

@@ -65,7 +65,7 @@ def get_post(post_id):
     viewer = _viewer()
     post = content.hydrate([content.get_post(post_id, viewer)], full=True)[0]
     if post.is_published:
-        record_post_view(post)
+        record_post_view(post.id, post.author_id)
     return jsonify(post=post_dict(post, viewer))
 
 

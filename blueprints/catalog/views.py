@@ -22,6 +22,7 @@ from blueprints.common import (
 )
 from blueprints.group_buy import views as group_views
 from blueprints.membership import views as membership_views
+from blueprints.page_cache import cached_page
 from blueprints.promotions import views as promo_views
 from extensions import db
 from livestall.accounts.models import User
@@ -61,11 +62,13 @@ def _listing(query, category=None):
 
 
 @bp.route("/shop")
+@cached_page("page")
 def index():
     return _listing(Product.listing())
 
 
 @bp.route("/c/<slug>")
+@cached_page("page")
 def category(slug):
     if slug not in catalog.CATEGORIES:
         abort(404)
@@ -73,6 +76,7 @@ def category(slug):
 
 
 @bp.route("/shops/<int:merchant_id>")
+@cached_page("page")
 def storefront(merchant_id):
     """A shop's page (店铺): its name, the coupons open for claiming (领券) and its
     products, newest first. A suspended or unknown shop is a 404."""
@@ -93,6 +97,7 @@ def storefront(merchant_id):
 
 
 @bp.route("/products/<int:product_id>")
+@cached_page()
 def product(product_id):
     try:
         item = catalog.get_product(product_id, include_archived=True)

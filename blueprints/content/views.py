@@ -29,6 +29,7 @@ from blueprints.common import (
     store_upload,
     translate,
 )
+from blueprints.page_cache import cached_page, remember
 from livestall.catalog.models import Product
 from livestall.content import rules as content
 from livestall.content import social
@@ -119,6 +120,7 @@ def _prepare(posts):
 
 
 @bp.route("/")
+@cached_page("page", "tab")
 def home():
     me = _me()
     follows = social.following_count(me) if me else 0
@@ -329,7 +331,14 @@ def delete_post(post_id):
 # --- reading --------------------------------------------------------------------------
 
 
+def _viewed(post_id=None, author_id=None):
+    """A cached post page's view still counts (the touchpoint of each read)."""
+    if post_id is not None:
+        record_post_view(post_id, author_id)
+
+
 @bp.route("/posts/<int:post_id>")
+@cached_page(on_hit=_viewed)
 def post(post_id):
     me = _me()
     item = post_or_404(post_id)
@@ -337,7 +346,8 @@ def post(post_id):
     with_avatars([item.author])
     comments = social.comments_of(item, me)
     if item.is_published:
-        record_post_view(item)
+        record_post_view(item.id, item.author_id)
+        remember(post_id=item.id, author_id=item.author_id)
     return render_template(
         "feed/post.html",
         post=item,
@@ -357,6 +367,7 @@ def post(post_id):
 
 
 @bp.route("/u/<username>")
+@cached_page("page")
 def creator(username):
     me = _me()
     person = creator_or_404(username)

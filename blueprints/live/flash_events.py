@@ -64,7 +64,7 @@ def grab_for(user, sale_id, qty, visitor_id=None):
     return reservation
 
 
-@events.event("grab")
+@events.event("grab", bare=True)
 def on_grab(data):
     user = SimpleNamespace(id=events.current_user_id())  # the grab needs only the id
     conn = events.current_conn()

@@ -15,6 +15,7 @@ from livestall.content.models import Comment, Post
 from livestall.db.base import isoformat, utcnow
 from livestall.errors import NotFound
 from livestall.live.models import ChatMessage, LiveSession
+from livestall.moderation import signals
 
 REMOVED = "removed"
 CONTEXT_CHAT = 5  # messages each side of a reported one
@@ -216,6 +217,8 @@ def take_down(kind, row):
         )
     else:
         return None
+    if moved:
+        signals.target_changed.send(None, kind=kind, target_id=row.id)
     return before if moved else None
 
 
@@ -229,6 +232,8 @@ def end_live(row):
         )
         .execute()
     )
+    if moved:
+        signals.target_changed.send(None, kind="live", target_id=row.id)
     return row.status if moved else None
 
 
@@ -266,6 +271,8 @@ def restore(kind, target_id, before):
         content_signals.post_changed.send(None, post_ids=[row.id])
     elif kind == "product":
         catalog_signals.product_changed.send(None, product_ids=[row.id])
+    if moved:
+        signals.target_changed.send(None, kind=kind, target_id=row.id)
     return bool(moved)
 
 

@@ -31,6 +31,8 @@ import threading
 import time
 import uuid
 
+from livestall.errors import Conflict
+
 log = logging.getLogger(__name__)
 
 NODE = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
@@ -154,12 +156,33 @@ _release = {}
 
 
 def acquire_grab(user_id):
-    """Claim the user's one grab in flight across processes: a token, or None."""
+    """Claim the user's one grab in flight across processes: a token, or None.
+
+    Redis unreachable (down, restarting): the guard cannot be taken, so the grab
+    is refused at once with the sale's retryable `busy` (the code a failed batch
+    commit answers), not a `server_error` and a traceback per grab: a crowd
+    keeps clicking through an outage."""
+    import redis
+
     token = uuid.uuid4().hex
     r = _state["redis"]
-    if r.set(key("grab", user_id), token, nx=True, px=GRAB_GUARD_MS):
-        return token
-    return None
+    try:
+        taken = r.set(key("grab", user_id), token, nx=True, px=GRAB_GUARD_MS)
+    except redis.RedisError as exc:
+        _warn_unreachable(exc)
+        raise Conflict("The sale is too busy. Try again.", code="busy") from exc
+    return token if taken else None
+
+
+_warned = {"at": 0.0}
+
+
+def _warn_unreachable(exc, every_s=5.0):
+    """One log line per `every_s` while Redis is away (not one per grab)."""
+    now = time.monotonic()
+    if now - _warned["at"] >= every_s:
+        _warned["at"] = now
+        log.warning("Redis unreachable, grabs refused as busy: %s", exc)
 
 
 def release_grab(user_id, token):
@@ -269,10 +292,12 @@ def _listen():
     channel = key("control")
     while True:
         try:
-            pubsub = _state["redis"].pubsub(ignore_subscribe_messages=True)
-            pubsub.subscribe(channel)
-            for message in pubsub.listen():
-                dispatch(message.get("data"))
+            # (`with`: a failed subscription gives its connection back to the
+            # pool now, not whenever the collector gets to it)
+            with _state["redis"].pubsub(ignore_subscribe_messages=True) as pubsub:
+                pubsub.subscribe(channel)
+                for message in pubsub.listen():
+                    dispatch(message.get("data"))
         except Exception:  # Redis went away: reconnect after a pause
             log.exception("control channel failed; reconnecting")
             time.sleep(1)

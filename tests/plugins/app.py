@@ -207,6 +207,9 @@ def app(tmp_path):
             "PASSWORD_HASH_METHOD": FAST_HASH,
             "SESSION_COOKIE_SECURE": False,
             "REMEMBER_COOKIE_SECURE": False,
+            # off, as tests change data and read pages at once; its own tests
+            # turn it on (tests/site/test_page_cache.py)
+            "PAGE_CACHE_S": 0,
         }
     )
     yield app

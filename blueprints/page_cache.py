@@ -1,0 +1,128 @@
+"""Whole public pages from the page cache (livestall/platform/pagecache.py) for
+visitors who are not signed in.
+
+`@cached_page("page")` on a view: a GET by an anonymous visitor with no message
+waiting (a flash), whose query holds only the named arguments, is answered from
+the cache when a fresh copy is there; else the view runs and its 200 is kept. The
+key is the endpoint, its arguments, those query arguments and the language.
+
+The one per-visitor thing on such a page, the CSRF token (the search form, the
+meta tag scripts read), is a hole: the page is rendered with a placeholder and the
+visitor's own token is put in on every answer, hit or miss. The after-request
+hooks (the visitor cookie, the security headers) run as for any page, and what a
+view does for each visit besides rendering (a post's view touchpoint) it names
+in `on_hit`, with the data it saved through `remember()`.
+"""
+
+from functools import wraps
+
+from flask import current_app, g, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+
+from livestall.accounts import signals as account_signals
+from livestall.catalog import signals as catalog_signals
+from livestall.content import signals as content_signals
+from livestall.moderation import signals as moderation_signals
+from livestall.platform.pagecache import Entry, PageCache
+
+HOLE = "__livestall_csrf_hole__"
+EXTENSION = "livestall_pages"
+HEADER = "X-Page-Cache"  # HIT or MISS: for benchmarks and curious operators
+
+
+def init_app(app):
+    cache = PageCache(ttl_s=app.config["PAGE_CACHE_S"])
+    app.extensions[EXTENSION] = cache
+    for signal in (
+        catalog_signals.product_changed,
+        content_signals.post_changed,
+        account_signals.user_changed,
+        moderation_signals.target_changed,
+    ):
+        signal.connect(cache.changed)  # weak: it goes with the app
+    # Flask-WTF offers csrf_token as a global and by a context processor: both
+    app.jinja_env.globals["csrf_token"] = _csrf_token
+    app.context_processor(lambda: {"csrf_token": _csrf_token})
+
+
+def cache_of(app):
+    return app.extensions[EXTENSION]
+
+
+def _csrf_token():
+    return HOLE if g.get("page_cache_rendering") else generate_csrf()
+
+
+def remember(**data):
+    """Keep `data` with the page being rendered, for `on_hit` on later hits."""
+    g.setdefault("page_cache_data", {}).update(data)
+
+
+def _cacheable(cache, allowed):
+    return (
+        cache.enabled
+        and request.method == "GET"
+        and not current_user.is_authenticated
+        and "_flashes" not in session
+        and all(name in allowed for name in request.args)
+    )
+
+
+def _answer(entry):
+    body = entry.body.replace(HOLE.encode(), generate_csrf().encode())
+    response = current_app.response_class(body, status=entry.status)
+    response.headers["Content-Type"] = entry.content_type
+    return response
+
+
+def cached_page(*allowed, on_hit=None):
+    """Serve the view from the page cache for anonymous visitors (see above);
+    `allowed`: the query arguments that make a different page (others bypass)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(**view_args):
+            cache = cache_of(current_app)
+            if not _cacheable(cache, allowed):
+                return view(**view_args)
+            key = (
+                request.endpoint,
+                tuple(sorted(view_args.items())),
+                tuple(request.args.get(name) for name in allowed),
+                str(get_locale()),
+            )
+            entry = cache.get(key)
+            if entry is not None:
+                if on_hit is not None:
+                    on_hit(**entry.data)
+                response = _answer(entry)
+                response.headers[HEADER] = "HIT"
+                return response
+            generation = cache.start()
+            g.page_cache_rendering = True
+            try:
+                response = current_app.make_response(view(**view_args))
+            finally:
+                g.page_cache_rendering = False
+            if response.direct_passthrough:
+                return response  # a file: no page, no hole
+            if response.status_code != 200:  # not a page to keep
+                hole, token = HOLE.encode(), generate_csrf().encode()
+                response.set_data(response.get_data().replace(hole, token))
+                return response
+            entry = Entry(
+                body=response.get_data(),
+                status=response.status_code,
+                content_type=response.headers.get("Content-Type"),
+                data=g.pop("page_cache_data", {}),
+            )
+            cache.put(key, entry, generation)
+            response = _answer(entry)
+            response.headers[HEADER] = "MISS"
+            return response
+
+        return wrapper
+
+    return decorator

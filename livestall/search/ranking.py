@@ -1,0 +1,237 @@
+"""Search ranking: a query's matches and BM25 scores, a posting block at a time.
+
+Whoosh's collectors walk the matcher tree one posting at a time in Python (a few
+microseconds a posting: 50-150 ms for a query matching tens of thousands of
+products). Here the same tree, built by Whoosh itself (`q.matcher`), is evaluated
+a block at a time: each leaf's document numbers and term weights are read whole
+(cached per segment: segments never change, so the cache survives commits), and
+the tree's unions and intersections become set and dict operations. Scores use
+Whoosh's own BM25F formula, statistics and tree shape (the same additions in the
+same order), so they are the same floats and the ranking is the same: score
+descending, then document number ascending, as Whoosh's top collector orders.
+
+A matcher this module does not know (a small segment's pre-loaded OR, a
+coordination-scaled OR when scoring) raises `Unsupported`: the caller then asks
+Whoosh's collector, which is always right, only slower.
+"""
+
+import heapq
+import itertools
+import threading
+from collections import OrderedDict
+
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
+from whoosh.matching import binary, mcore, wrappers
+from whoosh.scoring import BM25FScorer
+from whoosh.util.numeric import byte_to_length
+
+CACHE_POSTINGS = 3_000_000  # postings kept in the per-segment cache (all terms)
+# Field-length bytes to lengths, as `reader.doc_field_length` decodes them (0: None).
+_LENGTHS = [byte_to_length(b) if b else None for b in range(256)]
+
+
+class Unsupported(Exception):
+    """The matcher tree has a node this module does not evaluate."""
+
+
+class _Cache:
+    """LRU of per-segment data: a term's (doc numbers, weights), field lengths."""
+
+    def __init__(self, budget):
+        self.budget = budget
+        self.size = 0
+        self.items = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            value = self.items.get(key)
+            if value is not None:
+                self.items.move_to_end(key)
+            return value
+
+    def put(self, key, value, size):
+        with self.lock:
+            if key in self.items:
+                return
+            self.items[key] = value
+            self.size += size
+            while self.size > self.budget and len(self.items) > 1:
+                _key, (old, old_size) = self.items.popitem(last=False)
+                self.size -= old_size
+
+    def clear(self):
+        with self.lock:
+            self.items.clear()
+            self.size = 0
+
+
+_cache = _Cache(CACHE_POSTINGS)
+
+
+def clear_cache():
+    _cache.clear()
+
+
+def _segment_id(reader):
+    segment = reader.segment()
+    if segment is None:
+        raise Unsupported("not a segment reader")
+    return segment.segment_id()
+
+
+def _postings(leaf, segid):
+    """(doc numbers, weights) of a leaf matcher's whole posting list."""
+    if type(leaf) is mcore.ListMatcher:  # a rare term, inlined in its term info
+        ids = list(leaf._ids)
+        if leaf._all_weights:
+            weights = [leaf._all_weights] * len(ids)
+        elif leaf._weights:
+            weights = list(leaf._weights)
+        else:
+            weights = [1.0] * len(ids)
+        return ids, weights
+    key = (segid, leaf._term)
+    cached = _cache.get(key)
+    if cached is not None:
+        return cached[0]
+    leaf.reset()  # a wrapping FilterMatcher may have moved it on already
+    ids, weights = [], []
+    while leaf.is_active():
+        if leaf._data is None:
+            leaf._read_data()
+        block = leaf._data[0]
+        ids.extend(block if leaf._byteids else itertools.accumulate(block))
+        leaf._read_weights()
+        weights.extend(leaf._weights)
+        leaf._next_block()
+    value = (ids, weights)
+    _cache.put(key, (value, len(ids) + 1), len(ids) + 1)
+    return value
+
+
+def _lengths(reader, segid, fieldname):
+    """Field lengths of every document of a segment, as BM25 reads them
+    (`reader.doc_field_length`, a column per segment)."""
+    key = (segid, "_len", fieldname)
+    cached = _cache.get(key)
+    if cached is not None:
+        return cached[0]
+    perdoc = reader._perdoc
+    lenfield = "_%s_len" % fieldname
+    if not perdoc.has_column(lenfield):
+        raise Unsupported("no field lengths")
+    column = perdoc.column_reader(lenfield, LENGTHS_COLUMN)
+    lengths = list(map(_LENGTHS.__getitem__, column))
+    size = len(lengths) // 4 + 1
+    _cache.put(key, (lengths, size), size)
+    return lengths
+
+
+class _Segment:
+    def __init__(self, reader, scored):
+        self.reader = reader
+        self.segid = _segment_id(reader)
+        self.scored = scored
+
+    def leaf(self, m):
+        ids, weights = _postings(m, self.segid)
+        if not self.scored:
+            return set(ids)
+        scorer = m.scorer if type(m) is W3LeafMatcher else m._scorer
+        if type(scorer) is not BM25FScorer:
+            raise Unsupported("scorer")
+        fieldname = m.term()[0]
+        lengths = _lengths(self.reader, self.segid, fieldname)
+        fls = [lengths[d] for d in ids]
+        if None in fls:
+            raise Unsupported("a posting without a field length")
+        # whoosh.scoring.bm25, the same operations in the same order:
+        # idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
+        idf, avgfl, B, K1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
+        k1p, omb = K1 + 1, 1 - B
+        scores = [
+            idf * ((tf * k1p) / (tf + K1 * (omb + B * fl / avgfl)))
+            for tf, fl in zip(weights, fls)
+        ]
+        return dict(zip(ids, scores))
+
+    def evaluate(self, m):
+        kind = type(m)
+        scored = self.scored
+        if kind is W3LeafMatcher or kind is mcore.ListMatcher:
+            return self.leaf(m)
+        if kind is mcore.NullMatcherClass:
+            return {} if scored else set()
+        if kind is binary.UnionMatcher:
+            a, b = self.evaluate(m.a), self.evaluate(m.b)
+            if not scored:
+                return a | b
+            if len(a) < len(b):
+                a, b = b, a
+            out = dict(a)
+            for d, s in b.items():
+                out[d] = out[d] + s if d in out else s  # a + b: one addition
+            return out
+        if kind is binary.IntersectionMatcher:
+            a, b = self.evaluate(m.a), self.evaluate(m.b)
+            if not scored:
+                return a & b
+            return {d: a[d] + b[d] for d in a.keys() & b.keys()}
+        if kind is wrappers.FilterMatcher:
+            child = self.evaluate(m.child)
+            ids = m._ids
+            if scored:
+                if m._exclude:
+                    child = {d: s for d, s in child.items() if d not in ids}
+                else:
+                    child = {d: s for d, s in child.items() if d in ids}
+            else:
+                child = child.difference(ids) if m._exclude else child.intersection(ids)
+            return self.boosted(child, m.boost)
+        if kind is wrappers.WrappingMatcher:
+            return self.boosted(self.evaluate(m.child), m.boost)
+        if kind is wrappers.CoordMatcher and not scored:
+            return self.evaluate(m.child)  # changes scores only
+        raise Unsupported(kind.__name__)
+
+    def boosted(self, found, boost):
+        if not self.scored or boost == 1.0:
+            return found
+        return {d: s * boost for d, s in found.items()}
+
+
+def matches(searcher, q, scored):
+    """The documents matching `q` (global numbers): a set, or when `scored` a
+    dict {docnum: score} with Whoosh's BM25F scores. Raises `Unsupported`."""
+    context = searcher.context() if scored else searcher.boolean_context()
+    found = {} if scored else set()
+    for sub, offset in searcher.leaf_searchers():
+        reader = sub.reader()
+        if reader.doc_count_all() == 0:
+            continue
+        part = _Segment(reader, scored).evaluate(q.matcher(sub, context))
+        if offset:
+            if scored:
+                part = {d + offset: s for d, s in part.items()}
+            else:
+                part = {d + offset for d in part}
+        if scored:
+            found.update(part)
+        else:
+            found |= part
+    return found
+
+
+def top(scores, allowed, limit):
+    """The `limit` best document numbers of {docnum: score} (only those in
+    `allowed`, when given): score descending, then document number ascending."""
+    if allowed is None:
+        items = scores.items()
+    else:
+        items = [(d, scores[d]) for d in allowed]
+    if len(items) > limit:
+        floor = heapq.nlargest(limit, (s for _d, s in items))[-1]
+        items = [(d, s) for d, s in items if s >= floor]
+    ranked = sorted(items, key=lambda ds: (-ds[1], ds[0]))
+    return [d for d, _s in ranked[:limit]]

@@ -23,7 +23,7 @@ from whoosh import query as Q
 from whoosh import sorting
 
 from livestall.platform import offload
-from livestall.search import store
+from livestall.search import facets, ranking, store
 from livestall.search.analysis import ANALYZER, PLAIN, WORDISH, subwords_of
 from livestall.search.snippets import snippet
 from livestall.search.spelling import correct
@@ -109,56 +109,12 @@ def query_terms(text):
     return {t for _, alts in _groups(text) for alt in alts for t in alt}
 
 
-def _filtered(docnums, columns, category, brand, min_price, max_price, in_stock):
-    """The documents that pass the filters, read from the cached columns.
-
-    This is the `filter=` of the search (a set of document numbers), computed only
-    over the documents the text matched: no NumericRange term expansion and no
-    filter query over the whole index on every search.
-    """
-    checks = []
-    if category:
-        col = columns["category"]
-        checks.append(lambda d: col[d] == category)
-    if brand:
-        col_b = columns["brand_value"]
-        checks.append(lambda d: col_b[d] == brand)
-    if min_price is not None:
-        col_p = columns["price_cents"]
-        checks.append(lambda d: col_p[d] >= min_price)
-    if max_price is not None:
-        col_q = columns["price_cents"]
-        checks.append(lambda d: col_q[d] <= max_price)
-    if in_stock:
-        col_s = columns["in_stock"]
-        checks.append(lambda d: col_s[d])
-    if not checks:
-        return docnums
-    return [d for d in docnums if all(check(d) for check in checks)]
-
-
-# sort name -> (column, descending)
-FIELD_SORTS = {
-    "price_asc": ("price_cents", False),
-    "price_desc": ("price_cents", True),
-    "newest": ("created", True),
-    "best_selling": ("sales_count", True),
-}
-
-
-def _facets(columns, docnums, limit=20):
-    """{category: [{value, count}], brand: [...]} over the given documents."""
-    out = {}
-    for name, field in (("category", "category"), ("brand", "brand_value")):
-        column = columns[field]
-        counts = {}
-        for d in docnums:
-            value = column[d]
-            if value:
-                counts[value] = counts.get(value, 0) + 1
-        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
-        out[name] = [{"value": v, "count": c} for v, c in ranked]
-    return out
+def _match_set(searcher, q):
+    """The set of documents matching `q` (no scores)."""
+    try:
+        return ranking.matches(searcher, q, scored=False)
+    except ranking.Unsupported:
+        return set(searcher.docs_for_query(q))
 
 
 def empty_result(page=1, per_page=20, text=""):
@@ -207,39 +163,50 @@ def search_products(
         result["suggestion"] = suggestion
         return result
     filters = (category, brand, min_price, max_price, in_stock)
-    narrowed = False
+    by_relevance = sort not in facets.FIELD_SORTS
 
-    def matching(query):
-        """Exact matches (no scoring): the total, the facets, the filter set."""
-        nonlocal narrowed
-        every = list(searcher.docs_for_query(query))
-        passed = _filtered(every, columns, *filters)
-        narrowed = len(passed) != len(every)
-        return passed
+    def matching(query, scored=False):
+        """Exact matches: (those passing the filters, whether filters removed any,
+        their scores or None). The total, the facets, the page come from them."""
+        found = None
+        if scored:
+            try:
+                found = ranking.matches(searcher, query, scored=True)
+            except ranking.Unsupported:  # Whoosh's collector ranks the page
+                pass
+        every = found if found is not None else _match_set(searcher, query)
+        passed = facets.filtered(every, columns, *filters)
+        return passed, len(passed) != len(every), found
 
-    docnums, q_narrowed = matching(q), narrowed
+    docnums, q_narrowed, scores = matching(q, by_relevance)
     if not docnums:
         relaxed = build_query(text, PRODUCT_FIELDS, match_all=False)
         if relaxed is not None and relaxed != q:
-            docnums = matching(relaxed)
-            if docnums:
-                q, q_narrowed, result["relaxed"] = relaxed, narrowed, True
+            found = matching(relaxed, by_relevance)
+            if found[0]:
+                q, result["relaxed"] = relaxed, True
+                docnums, q_narrowed, scores = found
     if suggestion:
         sq = build_query(suggestion, PRODUCT_FIELDS)
-        if sq is None or not matching(sq):
+        if sq is None or not matching(sq)[0]:
             suggestion = None
     result["suggestion"] = suggestion
     result["total"] = len(docnums)
-    result["facets"] = _facets(columns, docnums)
+    result["facets"] = facets.counts(columns, docnums)
     start = (page - 1) * per_page
     if start >= len(docnums):
         return result
-    if sort in FIELD_SORTS:
-        field, descending = FIELD_SORTS[sort]
-        column = columns[field]
-        # Ties keep the newer document first, as a stable order.
-        ranked = sorted(docnums, key=lambda d: (column[d], d), reverse=descending)
-        page_docs = ranked[start : start + per_page]
+    if not by_relevance:
+
+        def order(field):
+            return store.cached_order("products", searcher, field)
+
+        page_docs = facets.sorted_page(
+            columns, order, docnums, sort, start, start + per_page
+        )
+    elif scores is not None:
+        allow = docnums if q_narrowed else None
+        page_docs = ranking.top(scores, allow, start + per_page)[start:]
     else:
         # Unfiltered, Whoosh skips blocks that cannot reach the top results
         # (block-max scoring); a filter set slows that, so it goes in only when

@@ -144,6 +144,20 @@ def cached_columns(name, searcher_):
         return loaded
 
 
+def cached_order(name, searcher_, field):
+    """Every document number sorted by (column value, docnum), built once per index
+    generation and sort field (`facets.sorted_page` walks it)."""
+    columns = cached_columns(name, searcher_)
+    key = ("order", field)
+    with state.lock:
+        order = columns.get(key)
+        if order is None:
+            order = columns[key] = sorted(
+                range(len(columns[field])), key=columns[field].__getitem__
+            )
+        return order
+
+
 def count_documents():
     """{index name: live documents} (for tests and the reindex summary)."""
     return {name: searcher(name).doc_count() for name in SCHEMAS}

@@ -99,9 +99,11 @@ def test_every_public_page_is_cached_for_anonymous_visitors(app, api, cache):
         assert visit(visitor, path).headers[page_cache.HEADER] == "HIT", path
     # a post read from the cache still counts as read (its touchpoint)
     views = read_db(
-        lambda: Touchpoint.select()
-        .where((Touchpoint.kind == "post_view") & (Touchpoint.post_id == post_id))
-        .count()
+        lambda: (
+            Touchpoint.select()
+            .where((Touchpoint.kind == "post_view") & (Touchpoint.post_id == post_id))
+            .count()
+        )
     )
     assert views == 2
 
@@ -187,9 +189,7 @@ def test_a_takedown_is_gone_at_once(app, api, cache):
     assert resp.status_code == 200, resp.get_json()
     for path in ("/", "/u/lily"):
         assert "takedown-me" not in visitor.get(path).get_data(as_text=True), path
-    assert "takedown-me" not in visitor.get(f"/posts/{post_id}").get_data(
-        as_text=True
-    )
+    assert "takedown-me" not in visitor.get(f"/posts/{post_id}").get_data(as_text=True)
 
 
 def test_stock_is_never_older_than_the_bound(app, cache, shop):

@@ -31,9 +31,12 @@ import argparse
 import asyncio
 import datetime
 import http.client
+import http.cookiejar
+import importlib
 import json
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
@@ -54,6 +57,7 @@ FAST_HASH = "pbkdf2:sha256:1000"
 PASSWORD = "correct horse battery"  # noqa: S105 - bench accounts
 PG = os.environ.get("LIVESTALL_TEST_PG", "postgresql://postgres@127.0.0.1:5432")
 REDIS = os.environ.get("LIVESTALL_TEST_REDIS", "redis://127.0.0.1:6379")
+CLK_TCK = os.sysconf("SC_CLK_TCK")
 QUICK = {
     "viewers": 200,
     "senders": 10,
@@ -61,8 +65,12 @@ QUICK = {
     "grabbers": 200,
     "units": 2000,
     "http_clients": 8,
-    "requests": 600,
+    "requests": 400,
     "products": 60,
+    # measured once, outside the three set-ups
+    "search_products": 5000,
+    "memory_viewers": 1000,
+    "plumbing_events": 10000,
 }
 FULL = {
     "viewers": 1000,
@@ -73,7 +81,14 @@ FULL = {
     "http_clients": 16,
     "requests": 4000,
     "products": 400,
+    "search_products": 100_000,
+    "memory_viewers": 10_000,
+    "plumbing_events": 30000,
+    # bench/flash_sale.py: 100,000 units to 1,000 buyers, SQLite and PostgreSQL
+    "flash_units": 100_000,
+    "flash_buyers": 1000,
 }
+CREATOR = "lily_eats"  # the creator page, /u/lily_eats, as in the demo
 WORDS = [
     ("手持料理棒", "Hand Blender"),
     ("龙井绿茶", "Longjing Green Tea"),
@@ -85,6 +100,14 @@ QUERIES = ["blender", "绿茶", "tea", "耳机", "scarf wool", "料理"]
 
 
 # --- servers --------------------------------------------------------------------------
+
+
+def cpu_seconds(pid):
+    """utime + stime of a process, in seconds, from /proc/PID/stat."""
+    with open(f"/proc/{pid}/stat", "rb") as fh:
+        stat = fh.read()
+    fields = stat[stat.rindex(b")") + 2 :].split()
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
 
 def http_call(port, method, path, token=None, body=None):
@@ -166,6 +189,10 @@ class Setup:
     def port(self, i):
         return self.ports[i % len(self.ports)]
 
+    def cpu(self):
+        """Server CPU seconds (user + sys), summed over the set-up's processes."""
+        return sum(cpu_seconds(proc.pid) for proc in self.procs)
+
     def stop(self):
         for proc in self.procs:
             proc.terminate()
@@ -199,7 +226,7 @@ def seed(setup, sizes):
         return http_call(port, "POST", "/api/v1/users", body=body)["token"]
 
     shop = user("benchshop", "merchant")
-    host = user("benchhost", "creator")
+    host = user(CREATOR, "creator")
     ids = []
     for i in range(sizes["products"]):
         zh, en = WORDS[i % len(WORDS)]
@@ -276,11 +303,13 @@ async def chat_fanout(setup, world, sizes):
             if not ack["ok"]:
                 raise RuntimeError(f"chat refused: {ack}")
 
+    cpu0 = setup.cpu()
     start = time.monotonic_ns()
     await asyncio.gather(*(send(c) for c in senders))
     deadline = time.monotonic() + 60
     while received[0] < expected and time.monotonic() < deadline:
-        await asyncio.sleep(0.05)
+        await asyncio.sleep(0.01)
+    cpu = setup.cpu() - cpu0
     for c in viewers + senders:
         c.close()
     elapsed = (last[0] - start) / 1e9
@@ -289,6 +318,7 @@ async def chat_fanout(setup, world, sizes):
         "deliveries/s": received[0] / elapsed if elapsed > 0 else 0,
         "p50 ms": latencies[len(latencies) // 2] / 1e6 if latencies else 0,
         "missing": expected - received[0],
+        "cpu us/delivery": cpu / received[0] * 1e6 if received[0] else 0,
     }
 
 
@@ -324,18 +354,25 @@ async def flash_sale(setup, world, sizes):
             elif ack["error"]["code"] not in ("grab_in_flight", "busy"):
                 raise RuntimeError(f"grab refused: {ack}")
 
+    cpu0 = setup.cpu()
     start = time.monotonic()
     await asyncio.gather(*(grabber(c) for c in clients))
     elapsed = time.monotonic() - start
+    cpu = setup.cpu() - cpu0
     for c in clients:
         c.close()
     if won[0] != sizes["units"]:
         raise RuntimeError(f"{won[0]} grabs won for {sizes['units']} units")
-    return {"grabs/s": won[0] / elapsed, "sell-out s": elapsed}
+    return {
+        "grabs/s": won[0] / elapsed,
+        "sell-out s": elapsed,
+        "cpu ms/grab": cpu / won[0] * 1e3,
+    }
 
 
-def drive(setup, paths, total, clients):
-    """Keep-alive GETs over `clients` threads, split over the processes."""
+def drive(setup, paths, total, clients, headers=None):
+    """Keep-alive GETs over `clients` threads, split over the processes (with
+    `headers`: a signed-in browser's cookie)."""
     done, errors, lock = [], [], threading.Lock()
     per_client = max(1, total // clients)
 
@@ -345,7 +382,7 @@ def drive(setup, paths, total, clients):
         for n in range(per_client):
             path = paths[(i + n) % len(paths)]
             t0 = time.perf_counter()
-            conn.request("GET", path)
+            conn.request("GET", path, headers=headers or {})
             resp = conn.getresponse()
             resp.read()
             if resp.status != 200:
@@ -367,18 +404,54 @@ def drive(setup, paths, total, clients):
     return {"req/s": len(done) / elapsed, "p50 ms": statistics.median(done) * 1000}
 
 
-def pages(setup, world, sizes):
-    routes = {
-        "/healthz": ["/healthz"],
-        "feed /": ["/"],
-        "post": [f"/posts/{world['post']}"],
+PAGES = ("home /", "shop", "category", "product", "post", "creator")
+
+
+def page_routes(world):
+    return {
+        "home /": ["/"],
+        "shop": ["/shop"],
+        "category": ["/c/kitchen"],
         "product": [f"/products/{world['product']}"],
-        "search": [f"/search?q={urllib.parse.quote(q)}" for q in QUERIES],
+        "post": [f"/posts/{world['post']}"],
+        "creator": [f"/u/{CREATOR}"],
     }
+
+
+def sign_in(port, login):
+    """A browser's sign-in through the /login form: its Cookie header."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    base = f"http://127.0.0.1:{port}"
+    page = opener.open(base + "/login", timeout=30).read().decode()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    body = urllib.parse.urlencode(
+        {"csrf_token": token, "login": login, "password": PASSWORD}
+    ).encode()
+    opener.open(base + "/login", data=body, timeout=30).read()
+    cookies = {c.name: c.value for c in jar}
+    if not any("session" in name for name in cookies):
+        raise RuntimeError("bench sign-in set no session cookie")
+    page = opener.open(base + "/", timeout=30).read().decode()
+    if login not in page:
+        raise RuntimeError("bench sign-in: the home page does not know the user")
+    return "; ".join(f"{k}={v}" for k, v in cookies.items())
+
+
+def pages(setup, world, sizes):
+    """/healthz, the pages anonymous and signed in, and search: req/s each."""
+    clients = sizes["http_clients"]
+    cookie = {"Cookie": sign_in(setup.port(0), "b0000")}
+    routes = [("/healthz", ["/healthz"], None)]
+    for name, paths in page_routes(world).items():
+        routes.append((name, paths, None))
+        routes.append((name + " (signed in)", paths, cookie))
+    search = [f"/search?q={urllib.parse.quote(q)}" for q in QUERIES]
+    routes.append(("search", search, None))
     out = {}
-    for name, paths in routes.items():
-        drive(setup, paths, sizes["http_clients"] * 5, sizes["http_clients"])  # warm
-        out[name] = drive(setup, paths, sizes["requests"], sizes["http_clients"])
+    for name, paths, headers in routes:
+        drive(setup, paths, clients * 5, clients, headers)  # warm up
+        out[name] = drive(setup, paths, sizes["requests"], clients, headers)
     return out
 
 
@@ -437,35 +510,229 @@ def machine():
     )
 
 
-def table(res, sizes, full):
+def optional(module, label, *args):
+    """`module.measure(*args)`, or None when that bench is not there yet (another
+    helper's) or fails: the rest of the run goes on."""
+    try:
+        measure = importlib.import_module(module).measure
+    except (ImportError, AttributeError) as e:
+        print(f"   {label}: not measured ({e})", flush=True)
+        return None
+    try:
+        out = measure(*args)
+    except Exception as e:  # noqa: BLE001 - one bench failing spoils no other
+        print(f"   {label}: failed ({e!r})", flush=True)
+        return None
+    print(f"   {label}: {out}", flush=True)
+    return out
+
+
+def full_flash_sale(sizes):
+    """bench/flash_sale.py at the full size, on SQLite and on PostgreSQL."""
+    from bench import flash_sale as fs
+
+    args = argparse.Namespace(
+        units=sizes["flash_units"],
+        clients=sizes["flash_buyers"],
+        procs=2,
+        limit=None,
+        noop_s=5.0,
+    )
+    out = {}
+    for kind in ("sqlite", "postgres"):
+        print(f"== flash sale, {args.units:,} units to {args.clients:,} ({kind})")
+        noop, sale, books, units_held, _rows = fs.bench_database(kind, args)
+        out[kind] = {
+            "grabs/s": sale["won"] / sale["sell_out_s"] if sale["sell_out_s"] else 0,
+            "sell-out s": sale["sell_out_s"],
+            "cpu ms/grab": sale["cpu_s"] / max(1, sale["acks"]) * 1e3,
+            "noop/s": noop["acks"] / noop["elapsed"],
+            "noop cpu ms": noop["cpu_s"] / max(1, noop["acks"]) * 1e3,
+            "oversell": max(0, units_held - books["quantity"]),
+            "won": sale["won"],
+        }
+        print(f"   {kind}: {out[kind]}", flush=True)
+    return out
+
+
+def extras(sizes, full):
+    """What is measured once, not per set-up: event plumbing, search, memory (and
+    the full-size flash sale with --full)."""
+    print("== once", flush=True)
+    out = {
+        "plumbing": optional(
+            "bench.event_plumbing",
+            "event plumbing",
+            50,
+            sizes["plumbing_events"],
+            3,
+        ),
+        "search": optional("bench.search", "search", sizes["search_products"]),
+        "memory": optional(
+            "bench.viewers_memory", "viewers memory", sizes["memory_viewers"]
+        ),
+        "flash_full": None,
+    }
+    if full:
+        try:
+            out["flash_full"] = full_flash_sale(sizes)
+        except Exception as e:  # noqa: BLE001
+            print(f"   full flash sale: failed ({e!r})", flush=True)
+    return out
+
+
+def _ratio(a, b):
+    return f"{a / b:.2f}x" if b else "-"
+
+
+def summary(res, once):
+    """Issue 24 in one table: each measure against its same-run baseline."""
     one, pg1, pg2 = res["1 x SQLite"], res["1 x PG+Redis"], res["2 x PG+Redis"]
-
-    def ratio(a, b):
-        return f"{a / b:.2f}x" if b else "-"
-
     rows = []
 
-    def row(label, get, unit):
+    def row(item, measured, baseline, ratio, target="-"):
+        rows.append(f"| {item} | {measured} | {baseline} | {ratio} | {target} |")
+
+    grab1, grab2 = pg1["flash"]["cpu ms/grab"], pg2["flash"]["cpu ms/grab"]
+    row(
+        "server CPU per grab, 2 x PG+Redis (vs 1 x)",
+        f"{grab2:.3f} ms",
+        f"{grab1:.3f} ms",
+        _ratio(grab2, grab1),
+        "<= 1.25x",
+    )
+    del1, del2 = pg1["chat"]["cpu us/delivery"], pg2["chat"]["cpu us/delivery"]
+    row(
+        "server CPU per chat delivery, 2 x PG+Redis (vs 1 x)",
+        f"{del2:.1f} µs",
+        f"{del1:.1f} µs",
+        _ratio(del2, del1),
+        "<= 1.25x",
+    )
+    row(
+        "server CPU per grab, 1 x SQLite (vs 1 x PG+Redis)",
+        f"{one['flash']['cpu ms/grab']:.3f} ms",
+        f"{grab1:.3f} ms",
+        _ratio(one["flash"]["cpu ms/grab"], grab1),
+    )
+    row(
+        "chat fan-out, 2 x PG+Redis (vs 1 x)",
+        f"{pg2['chat']['deliveries/s']:,.0f}/s",
+        f"{pg1['chat']['deliveries/s']:,.0f}/s",
+        _ratio(pg2["chat"]["deliveries/s"], pg1["chat"]["deliveries/s"]),
+        "(2 cores, load generator beside)",
+    )
+    row(
+        "flash sale, 2 x PG+Redis (vs 1 x)",
+        f"{pg2['flash']['grabs/s']:,.0f} grabs/s",
+        f"{pg1['flash']['grabs/s']:,.0f} grabs/s",
+        _ratio(pg2["flash"]["grabs/s"], pg1["flash"]["grabs/s"]),
+        "(2 cores, load generator beside)",
+    )
+    plumbing = once.get("plumbing")
+    if plumbing:
+        plain, flask_ = plumbing["noop_plain"], plumbing["noop_flask"]
+        row(
+            "server CPU per acked no-op event, plain python-socketio handler "
+            "(vs Flask-SocketIO's; `grab`, `chat`, `like` are plain)",
+            f"{plain['us']:.0f} µs ({plain['us_range'][0]:.0f}-"
+            f"{plain['us_range'][1]:.0f})",
+            f"{flask_['us']:.0f} µs ({flask_['us_range'][0]:.0f}-"
+            f"{flask_['us_range'][1]:.0f})",
+            _ratio(plain["us"], flask_["us"]),
+        )
+    else:
+        row("event plumbing (bench/event_plumbing.py)", "not measured", "-", "-")
+    healthz = one["http"]["/healthz"]["req/s"]
+    for name in PAGES:
+        for suffix in ("", " (signed in)"):
+            rps = one["http"][name + suffix]["req/s"]
+            row(
+                f"page {name}{suffix}, 1 x SQLite (vs /healthz)",
+                f"{rps:,.0f} req/s",
+                f"{healthz:,.0f} req/s",
+                _ratio(rps, healthz),
+            )
+    search = once.get("search")
+    if search:
+        row(
+            f"search p95, SQLite FTS5 (vs Whoosh), {search['products']:,} products",
+            f"{search['fts5_p95_ms']:.1f} ms (p50 {search['fts5_p50_ms']:.1f})",
+            f"{search['whoosh_p95_ms']:.1f} ms (p50 {search['whoosh_p50_ms']:.1f})",
+            f"{search['ratio_p95']:.2f}x",
+        )
+    else:
+        row("search (bench/search.py)", "not measured", "-", "-")
+    memory = once.get("memory")
+    if memory:
+        row(
+            f"memory per viewer, {memory['viewers']:,} viewers in one room "
+            "(vs the empty server)",
+            f"{memory['kb_per_viewer']:.1f} KB/viewer ({memory['rss_mb']:.0f} MB)",
+            f"{memory['rss_empty_mb']:.0f} MB empty",
+            _ratio(memory["rss_mb"], memory["rss_empty_mb"]),
+        )
+    else:
+        row("memory per viewer (bench/viewers_memory.py)", "not measured", "-", "-")
+    for kind, r in (once.get("flash_full") or {}).items():
+        row(
+            f"flash sale, {r['won']:,} units, {kind} (vs no-op `clock`)",
+            f"{r['grabs/s']:,.0f} grabs/s, {r['cpu ms/grab']:.3f} ms CPU/grab, "
+            f"oversell {r['oversell']}",
+            f"{r['noop/s']:,.0f} acks/s, {r['noop cpu ms']:.3f} ms CPU/ack",
+            _ratio(r["grabs/s"], r["noop/s"]),
+        )
+    return [
+        "| issue 24 | measured | same-run baseline | ratio | target |",
+        "| --- | ---: | ---: | ---: | --- |",
+        *rows,
+    ]
+
+
+def table(res, sizes, full, once):
+    one, pg1, pg2 = res["1 x SQLite"], res["1 x PG+Redis"], res["2 x PG+Redis"]
+    rows = []
+
+    def row(label, get, unit, fmt="{:,.0f}"):
         a, b, c = get(one), get(pg1), get(pg2)
         rows.append(
-            f"| {label} | {a:,.0f} | {b:,.0f} | {c:,.0f} | {ratio(c, b)} | "
-            f"{ratio(c, a)} | {unit} |"
+            f"| {label} | {fmt.format(a)} | {fmt.format(b)} | {fmt.format(c)} | "
+            f"{_ratio(c, b)} | {_ratio(c, a)} | {unit} |"
         )
 
     row("chat fan-out", lambda r: r["chat"]["deliveries/s"], "deliveries/s")
     row("chat p50 latency", lambda r: r["chat"]["p50 ms"], "ms (lower is better)")
+    row(
+        "server CPU per chat delivery",
+        lambda r: r["chat"]["cpu us/delivery"],
+        "µs (lower is better)",
+        "{:.1f}",
+    )
     row("flash sale", lambda r: r["flash"]["grabs/s"], "grabs/s")
-    for name in ("search", "/healthz", "feed /", "post", "product"):
+    row(
+        "server CPU per grab",
+        lambda r: r["flash"]["cpu ms/grab"],
+        "ms (lower is better)",
+        "{:.3f}",
+    )
+    names = ["/healthz", "search"]
+    for name in PAGES:
+        names += [name, name + " (signed in)"]
+    for name in names:
         row(name, lambda r, n=name: r["http"][n]["req/s"], "req/s")
     page_vs = []
-    for name in ("feed /", "post", "product", "search"):
-        cells = [
-            f"{r['http'][name]['req/s'] / r['http']['/healthz']['req/s']:.2f}"
-            for r in (one, pg1, pg2)
-        ]
+    for name in (*PAGES, "search"):
+        cells = []
+        for r in (one, pg1, pg2):
+            base = r["http"]["/healthz"]["req/s"]
+            cell = f"{r['http'][name]['req/s'] / base:.2f}"
+            if name != "search":
+                signed = r["http"][name + " (signed in)"]["req/s"]
+                cell += f" / {signed / base:.2f}"
+            cells.append(cell)
         page_vs.append(f"| {name} | {' | '.join(cells)} |")
     when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    sizes_text = ", ".join(f"{k} {v}" for k, v in sizes.items())
+    sizes_text = ", ".join(f"{k} {v:,}" for k, v in sizes.items())
     missing = [r["chat"]["missing"] for r in (one, pg1, pg2)]
     return "\n".join(
         [
@@ -475,7 +742,13 @@ def table(res, sizes, full):
             "",
             f"Machine: {machine()}.",
             "",
-            f"Sizes: {sizes_text}. Load clients run on the same machine.",
+            f"Sizes: {sizes_text}. Load clients run on the same machine. Server CPU "
+            "is user + sys time of the set-up's server processes (summed) across "
+            "the workload, over the grabs won or the chat messages delivered.",
+            "",
+            *summary(res, once),
+            "",
+            "Each set-up in detail (`2p/1p`: 2 x PG+Redis over 1 x PG+Redis):",
             "",
             "| workload | 1 x SQLite | 1 x PG+Redis | 2 x PG+Redis | 2p/1p | "
             "2p/SQLite | unit |",
@@ -483,7 +756,7 @@ def table(res, sizes, full):
             *rows,
             "",
             "Pages against the hello-world route (`/healthz`) on the same server "
-            "(req/s ratio):",
+            "(req/s ratio, anonymous / signed in):",
             "",
             "| page | 1 x SQLite | 1 x PG+Redis | 2 x PG+Redis |",
             "| --- | ---: | ---: | ---: |",
@@ -492,8 +765,24 @@ def table(res, sizes, full):
             f"Chat deliveries missing (must be 0): {missing}. Every flash sale sold "
             "exactly its units.",
             "",
+            END,
         ]
     )
+
+
+END = "<!-- end of `make bench`'s output: notes below it are kept -->"
+
+
+def write(path, text):
+    """Write the results, keeping the notes after the generated part."""
+    notes = ""
+    if path.exists():
+        old = path.read_text()
+        if END in old:
+            notes = old.split(END, 1)[1]
+        elif "\n## " in old:
+            notes = "\n\n" + old[old.index("\n## ") + 1 :]
+    path.write_text(text + notes)
 
 
 def main(argv=None):
@@ -503,6 +792,7 @@ def main(argv=None):
     parser.add_argument("--base-port", type=int, default=5140)
     args = parser.parse_args(argv)
     sizes = FULL if args.full else QUICK
+    began = time.monotonic()
     results = {}
     for name, nodes, shared in (
         ("1 x SQLite", 1, False),
@@ -510,9 +800,11 @@ def main(argv=None):
         ("2 x PG+Redis", 2, True),
     ):
         results[name] = run_setup(name, nodes, shared, sizes, args.base_port)
-    text = table(results, sizes, args.full)
-    args.out.write_text(text)
+    once = extras(sizes, args.full)
+    text = table(results, sizes, args.full, once)
+    write(args.out, text)
     print(text)
+    print(f"({time.monotonic() - began:.0f} s)")
 
 
 if __name__ == "__main__":

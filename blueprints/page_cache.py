@@ -55,6 +55,14 @@ def _csrf_token():
     return HOLE if g.get("page_cache_rendering") else generate_csrf()
 
 
+def shared(key, compute):
+    """What every viewer of a page sees alike (a page of posts, a shop's listing),
+    from the same cache as the pages: kept `PAGE_CACHE_S` at most, dropped on the
+    same changes. Signed-in pages use it around what is theirs alone. Values are
+    shared between requests: treat them as read-only."""
+    return cache_of(current_app).value(key, compute)
+
+
 def remember(**data):
     """Keep `data` with the page being rendered, for `on_hit` on later hits."""
     g.setdefault("page_cache_data", {}).update(data)

@@ -22,7 +22,7 @@ from blueprints.common import (
 )
 from blueprints.group_buy import views as group_views
 from blueprints.membership import views as membership_views
-from blueprints.page_cache import cached_page
+from blueprints.page_cache import cached_page, shared
 from blueprints.promotions import views as promo_views
 from extensions import db
 from livestall.accounts.models import User
@@ -58,7 +58,9 @@ def _page_of(query):
 
 
 def _listing(query, category=None):
-    return render_template("shop/index.html", category=category, **_page_of(query))
+    """The shop's or a category's page: alike for everyone, from the shared cache."""
+    page = shared(("shop.listing", category, page_arg()), lambda: _page_of(query))
+    return render_template("shop/index.html", category=category, **page)
 
 
 @bp.route("/shop")
@@ -110,12 +112,7 @@ def product(product_id):
     if "src" in request.args and for_sale:
         record_product_click(item.id, request.args.get("src"))
     gallery = catalog.images_of(item)
-    more = Product.with_images(
-        Product.listing()
-        .where((Product.merchant == item.merchant_id) & (Product.id != item.id))
-        .order_by(Product.created_at.desc())
-        .limit(8)
-    )
+    more = shared(("shop.more", item.merchant_id, item.id), lambda: _more_of(item))
     return render_template(
         "shop/product.html",
         product=item,
@@ -128,6 +125,16 @@ def product(product_id):
         bargain=bargain_views.product_offer(item) if for_sale else None,
         membership=membership_views.product_membership(item) if for_sale else None,
         coupons=promo_views.shop_coupons(item.merchant_id, item.id) if for_sale else [],
+    )
+
+
+def _more_of(item):
+    """The shop's other products under a product (newest 8)."""
+    return Product.with_images(
+        Product.listing()
+        .where((Product.merchant == item.merchant_id) & (Product.id != item.id))
+        .order_by(Product.created_at.desc())
+        .limit(8)
     )
 
 

@@ -29,7 +29,7 @@ from blueprints.common import (
     store_upload,
     translate,
 )
-from blueprints.page_cache import cached_page, remember
+from blueprints.page_cache import cached_page, remember, shared
 from livestall.catalog.models import Product
 from livestall.content import rules as content
 from livestall.content import social
@@ -95,7 +95,9 @@ def with_covers(sessions):
 
 def _live_strip(me):
     """Lives on now (for everyone), then upcoming ones of the creators `me` follows."""
-    sessions = listings.live_now(LIVE_STRIP)
+    sessions = list(
+        shared(("live.now",), lambda: with_covers(listings.live_now(LIVE_STRIP)))
+    )
     if me is not None:
         followed = [
             f.followee_id
@@ -107,16 +109,19 @@ def _live_strip(me):
             for s in listings.upcoming_of(followed, LIVE_STRIP)
             if s.id not in seen and s.status == "scheduled"
         ]
-    return with_covers(sessions)
-
-
-def _prepare(posts):
-    """Avatars for the authors of already hydrated posts; return the liked ids."""
-    with_avatars([p.author for p in posts])
-    return social.liked_ids(_me(), posts)
+        with_covers(sessions[len(seen) :])
+    return sessions
 
 
 # --- home -----------------------------------------------------------------------------
+
+
+def _discover(page):
+    """Everyone's newest posts (a page) and the popular ones, ready for cards."""
+    posts, total = content.recent(page, PER_PAGE)
+    popular = content.popular()
+    with_avatars([p.author for p in posts + popular])
+    return posts, total, popular
 
 
 @bp.route("/")
@@ -131,12 +136,15 @@ def home():
     popular = []
     if tab == "following":
         posts, total = content.following_feed(me, page, PER_PAGE)
+        with_avatars([p.author for p in posts])
     else:
-        posts, total = content.recent(page, PER_PAGE)
-        popular = content.popular()
-    liked = _prepare(posts + popular)
-    new_products = Product.with_images(
-        Product.listing().order_by(Product.created_at.desc()).limit(NEW_PRODUCTS)
+        posts, total, popular = shared(("feed.discover", page), lambda: _discover(page))
+    liked = social.liked_ids(me, posts + popular)
+    new_products = shared(
+        ("feed.new_products",),
+        lambda: Product.with_images(
+            Product.listing().order_by(Product.created_at.desc()).limit(NEW_PRODUCTS)
+        ),
     )
     return render_template(
         "feed/home.html",
@@ -331,6 +339,12 @@ def delete_post(post_id):
 # --- reading --------------------------------------------------------------------------
 
 
+def _post_extras(item):
+    content.hydrate([item])
+    with_avatars([item.author])
+    return item.tagged, item.photos, item.author.avatar_image
+
+
 def _viewed(post_id=None, author_id=None):
     """A cached post page's view still counts (the touchpoint of each read)."""
     if post_id is not None:
@@ -342,8 +356,11 @@ def _viewed(post_id=None, author_id=None):
 def post(post_id):
     me = _me()
     item = post_or_404(post_id)
-    content.hydrate([item])  # tagged products with their merchant and covers
-    with_avatars([item.author])
+    # tagged products (their merchant, covers), photos, the author's avatar: alike
+    # for every reader (the post itself was read for this one: drafts, takedowns)
+    item.tagged, item.photos, item.author.avatar_image = shared(
+        ("feed.post", item.id, item.author.avatar_id), lambda: _post_extras(item)
+    )
     comments = social.comments_of(item, me)
     if item.is_published:
         record_post_view(item.id, item.author_id)
@@ -373,26 +390,45 @@ def creator(username):
     person = creator_or_404(username)
     with_avatars([person])
     page = page_arg()
-    posts, total = content.posts_of(person, me, page, PER_PAGE)
-    liked = _prepare(posts)
+    is_self = bool(me and me.id == person.id)
+    public = shared(("feed.creator", person.id, page), lambda: _creator(person, page))
+    posts, total = public["posts"], public["total"]
+    if is_self:  # their drafts too
+        posts, total = content.posts_of(person, me, page, PER_PAGE)
+        with_avatars([p.author for p in posts])
+    liked = social.liked_ids(me, posts)
     return render_template(
         "feed/creator.html",
         creator=person,
-        is_self=bool(me and me.id == person.id),
+        is_self=is_self,
         following=social.is_following(me, person) if me else False,
         followers=social.follower_count(person),
         followees=social.following_count(person),
-        picks=content.picks_of(person),
-        live_sessions=with_covers(listings.upcoming_of([person.id], LIVE_STRIP)),
-        replays=with_covers(
-            listings.listing("ended", host=person, page=1, per_page=REPLAYS)[0]
-        ),
+        picks=public["picks"],
+        live_sessions=public["live_sessions"],
+        replays=public["replays"],
         posts=posts,
         liked=liked,
         total=total,
         page=page,
         pages=page_count(total, PER_PAGE),
     )
+
+
+def _creator(person, page):
+    """What everyone sees alike on a creator's page: a page of their published
+    posts, their picks, their coming lives and replays."""
+    posts, total = content.posts_of(person, None, page, PER_PAGE)
+    with_avatars([p.author for p in posts])
+    return {
+        "posts": posts,
+        "total": total,
+        "picks": content.picks_of(person),
+        "live_sessions": with_covers(listings.upcoming_of([person.id], LIVE_STRIP)),
+        "replays": with_covers(
+            listings.listing("ended", host=person, page=1, per_page=REPLAYS)[0]
+        ),
+    }
 
 
 @bp.app_template_filter("excerpt")

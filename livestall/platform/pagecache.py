@@ -33,12 +33,19 @@ CHECK_S = 0.5  # how often a process looks at the cluster's change counter
 
 @dataclass
 class Entry:
+    """A cached page."""
+
     body: bytes
     status: int
     content_type: str
     data: dict = field(default_factory=dict)  # what a hit needs (side effects)
-    born: float = 0.0
-    generation: int = 0
+
+
+@dataclass
+class _Slot:
+    value: object
+    born: float
+    generation: int
 
 
 class PageCache:
@@ -60,35 +67,43 @@ class PageCache:
     # --- reading and writing -----------------------------------------------------
 
     def get(self, key):
-        """The fresh entry under `key`, or None (a miss: render and `put`)."""
-        if not self._in_step():
+        """The fresh value under `key`, or None (a miss: compute and `put`)."""
+        if not self.enabled or not self._in_step():
             return None
         now = self.clock()
         with self._lock:
-            entry = self._entries.get(key)
-            if entry is None or entry.generation != self.generation:
+            slot = self._entries.get(key)
+            if slot is None or slot.generation != self.generation:
                 self.misses += 1
                 return None
-            if now - entry.born >= self.ttl_s:
+            if now - slot.born >= self.ttl_s:
                 del self._entries[key]
                 self.misses += 1
                 return None
             self._entries.move_to_end(key)
             self.hits += 1
-            return entry
+            return slot.value
+
+    def value(self, key, compute):
+        """The fresh value under `key`, else `compute()`'s (kept for next time).
+        For what many viewers share: a page of posts, a shop's listing."""
+        found = self.get(key)
+        if found is None:
+            generation = self.start()
+            found = compute()
+            self.put(key, found, generation)
+        return found
 
     def start(self):
         """The generation a render starts in: `put` drops a render that a change
         overtook (it may show what the change replaced)."""
         return self.generation
 
-    def put(self, key, entry, generation):
+    def put(self, key, value, generation):
         if not self.enabled or generation != self.generation:
             return
-        entry.born = self.clock()
-        entry.generation = generation
         with self._lock:
-            self._entries[key] = entry
+            self._entries[key] = _Slot(value, self.clock(), generation)
             self._entries.move_to_end(key)
             while len(self._entries) > self.size:
                 self._entries.popitem(last=False)

@@ -1,7 +1,7 @@
 """Baseline for bench/chat_fanout.py: a bare python-socketio chat room, no database.
 
 The same stack `python app.py` serves Socket.IO with (python-socketio, gevent async
-mode, gevent pywsgi on a TCP_NODELAY socket, simple-websocket), namespace `/live`,
+mode, gevent pywsgi on a TCP_NODELAY socket, gevent-websocket), namespace `/live`,
 with only what a chat room cannot do without: `join` puts the sid in a room, `chat`
 builds a message shaped like Livestall's (`{id, session_id, body, user, created_at,
 status}`, so the broadcast frames are about the same size), broadcasts it to the room
@@ -83,6 +83,7 @@ def healthz(environ, start_response):
 
 def main():
     from gevent import pywsgi
+    from geventwebsocket.handler import WebSocketHandler
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
@@ -93,7 +94,7 @@ def main():
     listener.bind((args.host, args.port))
     listener.listen(1024)
 
-    class Handler(pywsgi.WSGIHandler):  # as app.serve_gevent
+    class Handler(WebSocketHandler):  # as app.serve_gevent
         def __init__(self, sock, *a, **kw):
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             super().__init__(sock, *a, **kw)
@@ -102,6 +103,8 @@ def main():
             super().run_application()
             if self.environ.get("HTTP_UPGRADE", "").lower() == "websocket":
                 self.close_connection = True
+
+        log_request = pywsgi.WSGIHandler.log_request
 
     app = socketio.WSGIApp(sio, healthz)
     print(f"bare socketio on http://{args.host}:{args.port} (gevent)", flush=True)

@@ -12,17 +12,33 @@ Workloads (quick sizes; `--full` for the full ones):
 
 - chat fan-out: V anonymous viewers and S senders in one room, split over the
   processes; the senders send M messages (each waits for its ack); deliveries/s
-  from the first send to the last delivery, and p50 delivery latency;
+  from the first send to the last delivery, p50 delivery latency, and the servers'
+  CPU (user + sys from /proc/PID/stat, summed over the set-up's processes) per
+  delivery;
 - flash sale: C signed-in sockets grab one unit at a time until a U-unit sale is
-  sold out: grabs/s (U / time to sell out);
-- search: GET /search?q=... from K keep-alive HTTP clients: requests/s;
-- pages: the feed `/`, a post, a product, against `/healthz` (hello world with one
-  `SELECT 1`) on the same server: requests/s and the ratio to /healthz.
+  sold out: grabs/s (U / time to sell out) and server CPU per grab;
+- pages: home `/`, `/shop`, `/c/kitchen`, a product, a post and the creator page
+  `/u/lily_eats`, anonymous and signed in (a browser's session cookie from the
+  /login form), and search, against `/healthz` (hello world with one `SELECT 1`)
+  on the same server: requests/s and the ratio to /healthz.
 
-Ratios: `2p/1p` is two processes over one on PostgreSQL + Redis (the scale-out
-gain); `2p/SQLite` is two processes over the embedded default. The load clients
+Measured once, outside the set-ups (each skipped if its bench is missing or fails):
+bench/event_plumbing.py (server CPU per acked no-op event, Flask-SocketIO's handler
+against the plain python-socketio one), bench/search.py `measure(products)` (Whoosh
+against SQLite FTS5, p50/p95), bench/viewers_memory.py `measure(viewers)` (RSS per
+viewer); with `--full` also bench/flash_sale.py at 100,000 units to 1,000 buyers on
+SQLite and PostgreSQL.
+
+Issue 24 comes first in one table, each figure against its same-run baseline:
+server CPU per grab and per chat delivery on two processes over one (scale-out
+honesty: at most 1.25x, so N cores give about N times the throughput), pages over
+/healthz, FTS5 over Whoosh, memory per viewer, plain handler over Flask's.
+Ratios in the detail table: `2p/1p` is two processes over one on PostgreSQL +
+Redis; `2p/SQLite` is two processes over the embedded default. The load clients
 run on the same machine and take CPU from the servers: on a 2-core box two server
-processes and the clients share two cores, so expect modest ratios there.
+processes and the clients share two cores, so throughput ratios stay modest there;
+the CPU per operation is what shows the scaling. Notes written below the generated
+part of bench/RESULTS.md are kept.
 
     .venv/bin/python -m bench.run [--full] [--out bench/RESULTS.md]
 """
@@ -322,6 +338,32 @@ async def chat_fanout(setup, world, sizes):
     }
 
 
+async def noop(setup, world, sizes):
+    """The same-run baseline of the CPU per operation: C sockets (split over the
+    processes like the grabbers) send the acknowledged no-op `clock` in a loop.
+    On two cores shared with the load generator a second busy process makes every
+    operation cost more CPU (the profiles show sends, queries and acks alike taking
+    longer), so the no-op's 2p/1p says how much of a ratio is the machine."""
+    clients = [
+        await connect("127.0.0.1", setup.port(i)) for i in range(sizes["grabbers"])
+    ]
+    per = max(1, sizes["units"] * 2 // len(clients))
+
+    async def loop(client):
+        for _ in range(per):
+            _, ack = await client.emit("clock", {})
+            if not ack["ok"]:
+                raise RuntimeError(f"clock refused: {ack}")
+
+    cpu0, start = setup.cpu(), time.monotonic()
+    await asyncio.gather(*(loop(c) for c in clients))
+    elapsed, cpu = time.monotonic() - start, setup.cpu() - cpu0
+    for c in clients:
+        c.close()
+    n = per * len(clients)
+    return {"acks/s": n / elapsed, "cpu us/ack": cpu / n * 1e6}
+
+
 async def flash_sale(setup, world, sizes):
     sale = http_call(
         setup.port(0),
@@ -481,6 +523,7 @@ def run_setup(name, nodes, shared, sizes, base_port):
                 )
         results = {"chat": asyncio.run(chat_fanout(setup, world, sizes))}
         results["flash"] = asyncio.run(flash_sale(setup, world, sizes))
+        results["noop"] = asyncio.run(noop(setup, world, sizes))
         results["http"] = pages(setup, world, sizes)
         for key, value in results.items():
             print(f"   {key}: {value}", flush=True)
@@ -520,7 +563,7 @@ def optional(module, label, *args):
         return None
     try:
         out = measure(*args)
-    except Exception as e:  # noqa: BLE001 - one bench failing spoils no other
+    except (Exception, SystemExit) as e:  # noqa: BLE001 - one failing spoils no other
         print(f"   {label}: failed ({e!r})", flush=True)
         return None
     print(f"   {label}: {out}", flush=True)
@@ -576,7 +619,7 @@ def extras(sizes, full):
     if full:
         try:
             out["flash_full"] = full_flash_sale(sizes)
-        except Exception as e:  # noqa: BLE001
+        except (Exception, SystemExit) as e:  # noqa: BLE001
             print(f"   full flash sale: failed ({e!r})", flush=True)
     return out
 
@@ -609,6 +652,30 @@ def summary(res, once):
         _ratio(del2, del1),
         "<= 1.25x",
     )
+    op1, op2 = pg1["noop"]["cpu us/ack"], pg2["noop"]["cpu us/ack"]
+    machine = op2 / op1 if op1 else 0
+    row(
+        "server CPU per acked no-op `clock`, 2 x PG+Redis (vs 1 x): the machine's "
+        "own 2p/1p on two cores beside the load generator",
+        f"{op2:.0f} µs",
+        f"{op1:.0f} µs",
+        _ratio(op2, op1),
+    )
+    if machine:
+        row(
+            "server CPU per grab, 2p/1p over the no-op's 2p/1p",
+            f"{grab2 / grab1:.2f}x" if grab1 else "-",
+            f"{machine:.2f}x",
+            _ratio(grab2 / grab1, machine) if grab1 else "-",
+            "<= 1.25x",
+        )
+        row(
+            "server CPU per chat delivery, 2p/1p over the no-op's 2p/1p",
+            f"{del2 / del1:.2f}x" if del1 else "-",
+            f"{machine:.2f}x",
+            _ratio(del2 / del1, machine) if del1 else "-",
+            "<= 1.25x",
+        )
     row(
         "server CPU per grab, 1 x SQLite (vs 1 x PG+Redis)",
         f"{one['flash']['cpu ms/grab']:.3f} ms",
@@ -709,6 +776,13 @@ def table(res, sizes, full, once):
         "{:.1f}",
     )
     row("flash sale", lambda r: r["flash"]["grabs/s"], "grabs/s")
+    row("no-op `clock`", lambda r: r["noop"]["acks/s"], "acks/s")
+    row(
+        "server CPU per no-op",
+        lambda r: r["noop"]["cpu us/ack"],
+        "µs (lower is better)",
+        "{:.0f}",
+    )
     row(
         "server CPU per grab",
         lambda r: r["flash"]["cpu ms/grab"],

@@ -20,6 +20,7 @@ from flask import current_app, g, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 
 from livestall.accounts import signals as account_signals
 from livestall.catalog import signals as catalog_signals
@@ -28,6 +29,7 @@ from livestall.moderation import signals as moderation_signals
 from livestall.platform.pagecache import Entry, PageCache
 
 HOLE = "__livestall_csrf_hole__"
+_holes = {}  # name -> fn() -> HTML: the other per-visitor holes (a guest's cart)
 EXTENSION = "livestall_pages"
 HEADER = "X-Page-Cache"  # HIT or MISS: for benchmarks and curious operators
 
@@ -44,11 +46,34 @@ def init_app(app):
         signal.connect(cache.changed)  # weak: it goes with the app
     # Flask-WTF offers csrf_token as a global and by a context processor: both
     app.jinja_env.globals["csrf_token"] = _csrf_token
+    app.jinja_env.globals["punch"] = punch
     app.context_processor(lambda: {"csrf_token": _csrf_token})
 
 
 def cache_of(app):
     return app.extensions[EXTENSION]
+
+
+def hole(name):
+    """Register `fn() -> HTML` as the per-visitor part `punch(name)` marks."""
+
+    def decorator(fn):
+        _holes[name] = fn
+        return fn
+
+    return decorator
+
+
+def _marker(name):
+    return f"__livestall_hole_{name}__"
+
+
+def punch(name):
+    """In a template: the visitor's own HTML for `name` (a hole in a cached page,
+    filled on every answer)."""
+    if g.get("page_cache_rendering"):
+        return Markup(_marker(name))  # noqa: S704 - a fixed ASCII marker
+    return _holes[name]()
 
 
 def _csrf_token():
@@ -78,8 +103,17 @@ def _cacheable(cache, allowed):
     )
 
 
+def _fill(body):
+    body = body.replace(HOLE.encode(), generate_csrf().encode())
+    for name, fn in _holes.items():
+        marker = _marker(name).encode()
+        if marker in body:
+            body = body.replace(marker, str(fn()).encode())
+    return body
+
+
 def _answer(entry):
-    body = entry.body.replace(HOLE.encode(), generate_csrf().encode())
+    body = _fill(entry.body)
     response = current_app.response_class(body, status=entry.status)
     response.headers["Content-Type"] = entry.content_type
     return response
@@ -117,8 +151,7 @@ def cached_page(*allowed, on_hit=None):
             if response.direct_passthrough:
                 return response  # a file: no page, no hole
             if response.status_code != 200:  # not a page to keep
-                hole, token = HOLE.encode(), generate_csrf().encode()
-                response.set_data(response.get_data().replace(hole, token))
+                response.set_data(_fill(response.get_data()))
                 return response
             entry = Entry(
                 body=response.get_data(),

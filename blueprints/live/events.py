@@ -55,7 +55,7 @@ def user_room(user_id):
     return f"user:{user_id}"
 
 
-@dataclass
+@dataclass(slots=True)
 class Conn:
     user_id: int | None
     version: int | None

@@ -13,6 +13,7 @@ from flask import (
     Blueprint,
     abort,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -21,8 +22,10 @@ from flask import (
 from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from peewee import PeeweeException
 
+from blueprints import page_cache
 from blueprints.common import (
     VISITOR_COOKIE,
     csv_cell,
@@ -111,18 +114,43 @@ def order_label(order, status=None):
     return str(STATUS_LABELS.get(status, status))
 
 
-@bp.app_context_processor
-def _order_context():
-    def cart_count():
+def cart_count():
+    """Units in this visitor's cart (the header's badge), once per request."""
+    if "cart_count" not in g:
         me = _me()
         vid = None if me else request.cookies.get(VISITOR_COOKIE)
-        if me is None and not vid:
-            return 0
-        try:
-            return sum(line.qty for line in carts.cart_items(me, vid))
-        except PeeweeException:  # an error page renders even without the database
-            return 0
+        count = 0
+        if me is not None or vid:
+            try:
+                count = sum(line.qty for line in carts.cart_items(me, vid))
+            except PeeweeException:  # an error page renders without the database
+                count = 0
+        g.cart_count = count
+    return g.cart_count
 
+
+# The cart badges are holes in cached pages: a guest's cart is theirs alone.
+@page_cache.hole("cart_nav")
+def _cart_nav():
+    n = cart_count()
+    return Markup(' <span class="badge">%d</span>') % n if n else ""
+
+
+@page_cache.hole("cart_tab")
+def _cart_tab():
+    n = cart_count()
+    if not n:
+        return ""
+    return (
+        Markup(
+            '<span class="tab-badge"><span class="visually-hidden">: </span>%d</span>'
+        )
+        % n
+    )
+
+
+@bp.app_context_processor
+def _order_context():
     return {
         "cart_count": cart_count,
         "status_label": lambda s: str(STATUS_LABELS.get(s, s)),

@@ -2,13 +2,16 @@
 
 Queries never use Whoosh's query language: the text is normalised, cut to
 `QUERY_MAX` characters, analysed and turned into term queries, so syntax errors,
-unbalanced quotes, control characters and odd Unicode are plain text. A query first
-collects the exact set of matching products (no scoring), filters it on the columns
-(integer cents: a float sortable NUMERIC crashes whoosh-reloaded, and a NumericRange
-AND-ed into a scored query reports a wrong total at a small limit), counts the total
-and the facets on that set, and then ranks only the page: by a column, or by BM25
-through Whoosh's collector with the filtered set as `filter=`. Searchers and the
-product columns come cached from `store`.
+unbalanced quotes, control characters and odd Unicode are plain text. A product
+search first collects the exact set of matching products, with their BM25 scores
+when it is ranked by relevance (`ranking`: Whoosh's own matcher tree and scores,
+evaluated a posting block at a time), filters it on the cached columns (integer
+cents: a float sortable NUMERIC crashes whoosh-reloaded, and a NumericRange AND-ed
+into a scored query reports a wrong total at a small limit), counts the total and
+the facets on that set (`facets`), and then ranks only the page: by a column
+(walking the column's cached order), or by score. Only the page's products are
+read from the stored fields and highlighted. Searchers, the product columns and
+their orders come cached from `store`.
 
 The four entry points run off the event loop (`platform.offload`, kind "search":
 5-40 ms of Python each), one at a time, so the cached searchers are never read by

@@ -18,6 +18,7 @@ Whoosh's collector, which is always right, only slower.
 import heapq
 import itertools
 import threading
+from array import array
 from collections import OrderedDict
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
@@ -25,7 +26,7 @@ from whoosh.matching import binary, mcore, wrappers
 from whoosh.scoring import BM25FScorer
 from whoosh.util.numeric import byte_to_length
 
-CACHE_POSTINGS = 3_000_000  # postings kept in the per-segment cache (all terms)
+CACHE_POSTINGS = 4_000_000  # postings in the per-segment cache: 8 bytes each
 # Field-length bytes to lengths, as `reader.doc_field_length` decodes them (0: None).
 _LENGTHS = [byte_to_length(b) if b else None for b in range(256)]
 
@@ -82,26 +83,19 @@ def _segment_id(reader):
 
 def _postings(leaf, segid):
     """(doc numbers, weights) of a leaf matcher's whole posting list."""
-    if type(leaf) is mcore.ListMatcher:  # a rare term, inlined in its term info
-        ids = list(leaf._ids)
-        if leaf._all_weights:
-            weights = [leaf._all_weights] * len(ids)
-        elif leaf._weights:
-            weights = list(leaf._weights)
-        else:
-            weights = [1.0] * len(ids)
-        return ids, weights
     key = (segid, leaf._term)
     cached = _cache.get(key)
     if cached is not None:
         return cached[0]
+    if leaf._byteids:  # term vectors, not postings
+        raise Unsupported("byte ids")
     leaf.reset()  # a wrapping FilterMatcher may have moved it on already
-    ids, weights = [], []
+    ids, weights = array("I"), array("f")  # 8 bytes a posting in the cache
     while leaf.is_active():
         if leaf._data is None:
             leaf._read_data()
         block = leaf._data[0]
-        ids.extend(block if leaf._byteids else itertools.accumulate(block))
+        ids.extend(itertools.accumulate(block))  # stored as deltas
         leaf._read_weights()
         weights.extend(leaf._weights)
         leaf._next_block()
@@ -118,7 +112,7 @@ def _lengths(reader, segid, fieldname):
     if cached is not None:
         return cached[0]
     perdoc = reader._perdoc
-    lenfield = "_%s_len" % fieldname
+    lenfield = f"_{fieldname}_len"
     if not perdoc.has_column(lenfield):
         raise Unsupported("no field lengths")
     column = perdoc.column_reader(lenfield, LENGTHS_COLUMN)
@@ -129,37 +123,45 @@ def _lengths(reader, segid, fieldname):
 
 
 class _Segment:
-    def __init__(self, reader, scored):
+    """One segment's matcher tree evaluated to global document numbers: a set,
+    or a dict {docnum: score} when `scored`."""
+
+    def __init__(self, reader, offset, scored):
         self.reader = reader
         self.segid = _segment_id(reader)
+        self.offset = offset
         self.scored = scored
+
+    def globalise(self, docnums):
+        return map(self.offset.__add__, docnums) if self.offset else docnums
 
     def leaf(self, m):
         ids, weights = _postings(m, self.segid)
         if not self.scored:
-            return set(ids)
-        scorer = m.scorer if type(m) is W3LeafMatcher else m._scorer
+            return set(self.globalise(ids))
+        scorer = m.scorer
         if type(scorer) is not BM25FScorer:
             raise Unsupported("scorer")
-        fieldname = m.term()[0]
-        lengths = _lengths(self.reader, self.segid, fieldname)
-        fls = [lengths[d] for d in ids]
-        if None in fls:
-            raise Unsupported("a posting without a field length")
-        # whoosh.scoring.bm25, the same operations in the same order:
+        lengths = _lengths(self.reader, self.segid, m.term()[0])
+        pairs = list(zip(weights, map(lengths.__getitem__, ids), strict=True))
+        # whoosh.scoring.bm25 once per distinct (tf, field length), with the
+        # same operations in the same order:
         # idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
         idf, avgfl, B, K1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
         k1p, omb = K1 + 1, 1 - B
-        scores = [
-            idf * ((tf * k1p) / (tf + K1 * (omb + B * fl / avgfl)))
-            for tf, fl in zip(weights, fls)
-        ]
-        return dict(zip(ids, scores))
+        table = {}
+        for tf, fl in set(pairs):
+            if fl is None:
+                raise Unsupported("a posting without a field length")
+            table[tf, fl] = idf * ((tf * k1p) / (tf + K1 * (omb + B * fl / avgfl)))
+        return dict(
+            zip(self.globalise(ids), map(table.__getitem__, pairs), strict=True)
+        )
 
     def evaluate(self, m):
         kind = type(m)
         scored = self.scored
-        if kind is W3LeafMatcher or kind is mcore.ListMatcher:
+        if kind is W3LeafMatcher:  # (the codec inlines no posting lists)
             return self.leaf(m)
         if kind is mcore.NullMatcherClass:
             return {} if scored else set()
@@ -180,14 +182,15 @@ class _Segment:
             return {d: a[d] + b[d] for d in a.keys() & b.keys()}
         if kind is wrappers.FilterMatcher:
             child = self.evaluate(m.child)
-            ids = m._ids
+            ids = set(self.globalise(m._ids))
             if scored:
+                keep = ids.__contains__
                 if m._exclude:
                     child = {d: s for d, s in child.items() if d not in ids}
                 else:
-                    child = {d: s for d, s in child.items() if d in ids}
+                    child = {d: s for d, s in child.items() if keep(d)}
             else:
-                child = child.difference(ids) if m._exclude else child.intersection(ids)
+                child = child - ids if m._exclude else child & ids
             return self.boosted(child, m.boost)
         if kind is wrappers.WrappingMatcher:
             return self.boosted(self.evaluate(m.child), m.boost)
@@ -198,7 +201,7 @@ class _Segment:
     def boosted(self, found, boost):
         if not self.scored or boost == 1.0:
             return found
-        return {d: s * boost for d, s in found.items()}
+        return dict(zip(found.keys(), map(boost.__rmul__, found.values()), strict=True))
 
 
 def matches(searcher, q, scored):
@@ -210,13 +213,10 @@ def matches(searcher, q, scored):
         reader = sub.reader()
         if reader.doc_count_all() == 0:
             continue
-        part = _Segment(reader, scored).evaluate(q.matcher(sub, context))
-        if offset:
-            if scored:
-                part = {d + offset: s for d, s in part.items()}
-            else:
-                part = {d + offset for d in part}
-        if scored:
+        part = _Segment(reader, offset, scored).evaluate(q.matcher(sub, context))
+        if not found:
+            found = part
+        elif scored:
             found.update(part)
         else:
             found |= part
@@ -226,12 +226,15 @@ def matches(searcher, q, scored):
 def top(scores, allowed, limit):
     """The `limit` best document numbers of {docnum: score} (only those in
     `allowed`, when given): score descending, then document number ascending."""
-    if allowed is None:
-        items = scores.items()
-    else:
-        items = [(d, scores[d]) for d in allowed]
-    if len(items) > limit:
-        floor = heapq.nlargest(limit, (s for _d, s in items))[-1]
-        items = [(d, s) for d, s in items if s >= floor]
-    ranked = sorted(items, key=lambda ds: (-ds[1], ds[0]))
-    return [d for d, _s in ranked[:limit]]
+    if allowed is not None:
+        scores = dict(zip(allowed, map(scores.__getitem__, allowed), strict=True))
+    keys = scores.keys()
+    if len(scores) > limit:  # C loops only: no Python call per match
+        floor = heapq.nlargest(limit, scores.values())[-1]
+        keys = list(itertools.compress(keys, map(floor.__le__, scores.values())))
+        if len(keys) > 4 * limit:  # many ties at the floor: the lowest numbers
+            above = [d for d in keys if scores[d] != floor]
+            ties = sorted(d for d in keys if scores[d] == floor)
+            keys = above + ties[: limit - len(above)]
+    ranked = sorted(keys, key=lambda d: (-scores[d], d))
+    return ranked[:limit]

@@ -7,7 +7,10 @@ is created afresh (empty; `jobs.ensure_index` and `flask reindex` fill it).
 
 Reads. A searcher per index is cached and replaced only when a commit made it stale
 (opening an index and a searcher costs ~40 ms), with the product columns (category,
-brand, price, sales, created, in stock) loaded into lists once per index version.
+brand, price, sales, created, in stock) loaded into lists once per index version,
+and each sort column's order of documents built on first use (`cached_order`).
+Posting lists and field lengths are cached per segment in `ranking` (a segment
+never changes, so that cache outlives commits).
 """
 
 import pickle

@@ -266,3 +266,54 @@ def test_a_change_in_one_process_drops_the_others_pages(monkeypatch):
         shared.configure(url, channel)
         shared.redis_client().delete(shared.key("pages", "generation"))
         shared.configure("", "livestall")
+
+
+def test_signed_in_pages_share_listings_and_still_see_changes_at_once(
+    app, api, cache, shop
+):
+    """What signed-in pages take from the shared store (a shop listing, the
+    discover posts) follows the same rules: a price change shows at once."""
+    mei = accounts.Person(app, "mei")
+    assert "129.00" in visit(mei.client, "/shop").get_data(as_text=True)
+    hits = cache.hits
+    assert "129.00" in visit(mei.client, "/shop").get_data(as_text=True)
+    assert cache.hits > hits  # the listing came from the shared store
+    resp = api.call(
+        "PATCH",
+        f"/api/v1/products/{shop['product']}",
+        token=shop["merchant"],
+        json={"price_cents": 8800},
+    )
+    assert resp.status_code == 200
+    html = visit(mei.client, "/shop").get_data(as_text=True)
+    assert "88.00" in html and "129.00" not in html
+    # and stock sold by a guarded UPDATE (no signal) is at most the bound old
+    read_db(
+        lambda: Product.update(stock=0).where(Product.id == shop["product"]).execute()
+    )
+    cache.now[0] += cache.ttl_s
+    assert "Sold out" in visit(mei.client, f"/products/{shop['product']}").get_data(
+        as_text=True
+    )
+
+
+def test_a_guests_cart_badge_is_their_own_on_a_cached_page(app, cache, shop):
+    """A guest's cart (their visitor cookie) is a hole in the cached page."""
+    path = f"/products/{shop['product']}"
+    buyer, other = app.test_client(), app.test_client()
+    visit(other, path)  # the page is cached with no cart in it
+    visit(buyer, "/")  # the visitor cookie
+    token = META.search(visit(buyer, "/shop").get_data(as_text=True)).group(1)
+    resp = buyer.post(
+        "/cart/add",
+        data={"csrf_token": token, "product_id": shop["product"], "qty": 3},
+    )
+    assert resp.status_code in (200, 302), resp.status_code
+    visit(buyer, "/cart")  # where "added" is said
+    mine = visit(buyer, path)
+    assert mine.headers[page_cache.HEADER] == "HIT"
+    html = mine.get_data(as_text=True)
+    assert '<span class="badge">3</span>' in html
+    assert '<span class="visually-hidden">: </span>3</span>' in html
+    theirs = visit(other, path).get_data(as_text=True)
+    assert 'class="badge"' not in theirs and "__livestall_hole" not in theirs

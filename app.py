@@ -184,11 +184,12 @@ def register_errorhandlers(app):
 
 
 def register_hooks(app):
-    from blueprints import page_cache
+    from blueprints import page_cache, translations
     from blueprints.common import register_hooks as register
 
     register(app)
     page_cache.init_app(app)
+    translations.install(app)
 
 
 def register_commands(app):
@@ -258,17 +259,40 @@ def serve_gevent(app, host, port):
     listener.bind((host, port))
     listener.listen(1024)
 
+    engineio_server = socketio.server.eio
+
     class Handler(WebSocketHandler):
-        def __init__(self, sock, *args, **kwargs):
+        def __init__(self, sock, address, server, rfile=None):
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            super().__init__(sock, *args, **kwargs)
+            # 2 KB, not 8: the buffer lives as long as the connection (a WebSocket's
+            # frames are small; larger reads bypass it)
+            rfile = rfile or sock.makefile("rb", 2048)
+            super().__init__(sock, address, server, rfile)
 
         def run_application(self):
-            super().run_application()
+            if self.foreign_origin():
+                # not upgraded: Engine.IO answers 400 as it would without us
+                pywsgi.WSGIHandler.run_application(self)
+            else:
+                # upgrades a WebSocket request before the app runs
+                super().run_application()
             # A WebSocket owned the socket until it closed: do not read what is
             # left of it as a next HTTP request.
             if self.environ.get("HTTP_UPGRADE", "").lower() == "websocket":
                 self.close_connection = True
+
+        def foreign_origin(self):
+            """A WebSocket request whose Origin Engine.IO refuses (its own check,
+            which the upgrade would otherwise come before)."""
+            origin = self.environ.get("HTTP_ORIGIN")
+            if (
+                not origin
+                or "HTTP_UPGRADE" not in self.environ
+                or engineio_server.cors_allowed_origins == []
+            ):
+                return False
+            allowed = engineio_server._cors_allowed_origins(self.environ)
+            return allowed is not None and origin not in allowed
 
         # gevent-websocket logs every request to its own logger: keep pywsgi's log
         log_request = pywsgi.WSGIHandler.log_request

@@ -14,8 +14,8 @@ read from the stored fields and highlighted. Searchers, the product columns and
 their orders come cached from `store`.
 
 The four entry points run off the event loop (`platform.offload`, kind "search":
-5-40 ms of Python each), one at a time, so the cached searchers are never read by
-two threads at once.
+5-30 ms of Python each at 100,000 products), one at a time, so the cached searchers
+are never read by two threads at once (tests/search/test_search_loop.py).
 """
 
 import html

@@ -27,6 +27,8 @@ from whoosh.scoring import BM25FScorer
 from whoosh.util.numeric import byte_to_length
 
 CACHE_POSTINGS = 4_000_000  # postings in the per-segment cache: 8 bytes each
+CACHE_RESULTS = 400_000  # documents in the cached leaf sets and score dicts
+CACHE_SEGMENTS = 64  # segments whose field lengths are kept
 # Field-length bytes to lengths, as `reader.doc_field_length` decodes them (0: None).
 _LENGTHS = [byte_to_length(b) if b else None for b in range(256)]
 
@@ -67,11 +69,16 @@ class _Cache:
             self.size = 0
 
 
-_cache = _Cache(CACHE_POSTINGS)
+_cache = _Cache(CACHE_POSTINGS)  # (segment, term): (doc numbers, weights)
+_results = _Cache(CACHE_RESULTS)  # a leaf's set or {docnum: score}, as evaluated
+_lengths_cache = _Cache(CACHE_SEGMENTS)  # (segment, field): field lengths
 
 
 def clear_cache():
+    """Forget every cached posting list and leaf result (not the field lengths,
+    read once per segment)."""
     _cache.clear()
+    _results.clear()
 
 
 def _segment_id(reader):
@@ -107,8 +114,8 @@ def _postings(leaf, segid):
 def _lengths(reader, segid, fieldname):
     """Field lengths of every document of a segment, as BM25 reads them
     (`reader.doc_field_length`, a column per segment)."""
-    key = (segid, "_len", fieldname)
-    cached = _cache.get(key)
+    key = (segid, fieldname)
+    cached = _lengths_cache.get(key)
     if cached is not None:
         return cached[0]
     perdoc = reader._perdoc
@@ -117,8 +124,7 @@ def _lengths(reader, segid, fieldname):
         raise Unsupported("no field lengths")
     column = perdoc.column_reader(lenfield, LENGTHS_COLUMN)
     lengths = list(map(_LENGTHS.__getitem__, column))
-    size = len(lengths) // 4 + 1
-    _cache.put(key, (lengths, size), size)
+    _lengths_cache.put(key, (lengths, 1), 1)
     return lengths
 
 
@@ -136,18 +142,32 @@ class _Segment:
         return map(self.offset.__add__, docnums) if self.offset else docnums
 
     def leaf(self, m):
-        ids, weights = _postings(m, self.segid)
-        if not self.scored:
-            return set(self.globalise(ids))
+        """The leaf's documents (a set, or {docnum: score}), cached per segment,
+        term, offset and scoring statistics. Never changed afterwards."""
         scorer = m.scorer
-        if type(scorer) is not BM25FScorer:
-            raise Unsupported("scorer")
+        stats = None
+        if self.scored:
+            if type(scorer) is not BM25FScorer:
+                raise Unsupported("scorer")
+            stats = (scorer.idf, scorer.avgfl, scorer.B, scorer.K1)
+        key = (self.segid, m.term(), self.offset, stats)
+        cached = _results.get(key)
+        if cached is not None:
+            return cached[0]
+        ids, weights = _postings(m, self.segid)
+        if self.scored:
+            found = self.scores(m, ids, weights, *stats)
+        else:
+            found = set(self.globalise(ids))
+        _results.put(key, (found, len(ids) + 1), len(ids) + 1)
+        return found
+
+    def scores(self, m, ids, weights, idf, avgfl, B, K1):  # noqa: N803 - BM25's names
         lengths = _lengths(self.reader, self.segid, m.term()[0])
         pairs = list(zip(weights, map(lengths.__getitem__, ids), strict=True))
         # whoosh.scoring.bm25 once per distinct (tf, field length), with the
         # same operations in the same order:
         # idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
-        idf, avgfl, B, K1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
         k1p, omb = K1 + 1, 1 - B
         table = {}
         for tf, fl in set(pairs):
@@ -206,21 +226,24 @@ class _Segment:
 
 def matches(searcher, q, scored):
     """The documents matching `q` (global numbers): a set, or when `scored` a
-    dict {docnum: score} with Whoosh's BM25F scores. Raises `Unsupported`."""
+    dict {docnum: score} with Whoosh's BM25F scores. Raises `Unsupported`.
+    The answer may be a cached object: read it, never change it."""
     context = searcher.context() if scored else searcher.boolean_context()
-    found = {} if scored else set()
+    parts = []
     for sub, offset in searcher.leaf_searchers():
         reader = sub.reader()
         if reader.doc_count_all() == 0:
             continue
-        part = _Segment(reader, offset, scored).evaluate(q.matcher(sub, context))
-        if not found:
-            found = part
-        elif scored:
+        segment = _Segment(reader, offset, scored)
+        parts.append(segment.evaluate(q.matcher(sub, context)))
+    if len(parts) == 1:
+        return parts[0]
+    if scored:
+        found = {}
+        for part in parts:
             found.update(part)
-        else:
-            found |= part
-    return found
+        return found
+    return set().union(*parts)
 
 
 def top(scores, allowed, limit):

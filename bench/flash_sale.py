@@ -17,7 +17,10 @@ Clients are thin asyncio sockets (bench/sioclient.py) split over --procs
 processes.
 
     .venv/bin/python bench/flash_sale.py [--units 100000] [--clients 1000]
-        [--procs 2] [--db sqlite,postgres] [--quick]
+        [--procs 2] [--db sqlite,postgres] [--servers 2] [--limit 10] [--quick]
+
+`--servers 2` runs PostgreSQL's side on two app processes sharing Redis (as
+`make run-cluster`), the clients split between them, CPU summed.
 
 Measured here: see the end of this docstring (filled in after a run).
 """
@@ -43,6 +46,7 @@ from bench.sioclient import connect  # noqa: E402
 PASSWORD = "bench-password-2026"  # noqa: S105 - throwaway bench accounts
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+REDIS = os.environ.get("LIVESTALL_TEST_REDIS", "redis://127.0.0.1:6379") + "/3"
 
 
 def cpu_seconds(pid):
@@ -66,7 +70,7 @@ def call(port, method, path, body=None, token=None):
     return data
 
 
-def start_server(port, data_dir, database_url=None):
+def start_server(port, data_dir, database_url=None, extra_env=None):
     env = {
         **os.environ,
         "LIVESTALL_DATA_DIR": str(data_dir),
@@ -81,6 +85,8 @@ def start_server(port, data_dir, database_url=None):
     env.pop("LIVESTALL_DATABASE_URL", None)
     if database_url:
         env["LIVESTALL_DATABASE_URL"] = database_url
+    env.update(extra_env or {})
+    Path(data_dir).mkdir(parents=True, exist_ok=True)
     proc = subprocess.Popen(
         [sys.executable, "app.py", "--port", str(port)],
         cwd=ROOT,
@@ -216,23 +222,37 @@ def _proc_main(queue, *args):
 
 
 def run_phase(port, server_pid, tokens, sid, sale_id, phase, procs, seconds=5.0):
+    """`port`/`server_pid` may be lists (several servers): each client process
+    talks to one server, in turn, and the CPU is the servers' sum."""
+    ports = port if isinstance(port, list) else [port]
+    pids = server_pid if isinstance(server_pid, list) else [server_pid]
+    procs = max(procs, len(ports))
     start_at = time.time() + 3 + len(tokens) / 400  # time to connect and join
     queue = multiprocessing.Queue()
     chunks = [tokens[i::procs] for i in range(procs)]
     workers = [
         multiprocessing.Process(
             target=_proc_main,
-            args=(queue, port, chunk, sid, sale_id, phase, seconds, start_at),
+            args=(
+                queue,
+                ports[i % len(ports)],
+                chunk,
+                sid,
+                sale_id,
+                phase,
+                seconds,
+                start_at,
+            ),
         )
-        for chunk in chunks
+        for i, chunk in enumerate(chunks)
     ]
     for w in workers:
         w.start()
     while time.time() < start_at:
         time.sleep(0.001)
-    cpu0 = cpu_seconds(server_pid)
+    cpu0 = sum(cpu_seconds(pid) for pid in pids)
     results = [queue.get() for _ in workers]
-    cpu1 = cpu_seconds(server_pid)
+    cpu1 = sum(cpu_seconds(pid) for pid in pids)
     for w in workers:
         w.join()
     lat = sorted(x for r in results for x in r["latencies"])
@@ -270,20 +290,40 @@ def bench_database(kind, args):
         admin.autocommit = True
         admin.cursor().execute(f'CREATE DATABASE "{name}"')
         url = f"postgresql://postgres@127.0.0.1:5432/{name}"
+    servers = getattr(args, "servers", 1) if url else 1
     with tempfile.TemporaryDirectory() as data:
-        proc = start_server(port, data, url)
+        cluster = {}
+        if servers > 1:  # the processes of `make run-cluster`: one queue, one key
+            cluster = {
+                "LIVESTALL_MESSAGE_QUEUE": REDIS,
+                "LIVESTALL_MESSAGE_QUEUE_CHANNEL": f"bench{os.getpid()}",
+                "LIVESTALL_SECRET_KEY": "bench-" + "k" * 40,
+                "LIVESTALL_MEDIA_DIR": str(Path(data) / "media"),
+            }
+        ports = [port + 100 * i for i in range(servers)]
+        procs = [
+            start_server(p, Path(data) / f"node{i}", url, cluster)
+            for i, p in enumerate(ports)
+        ]
+        pids = [p.pid for p in procs]
         try:
-            print(f"[{kind}] setting up {args.clients} shoppers...", flush=True)
+            print(
+                f"[{kind}] {servers} server process(es); setting up "
+                f"{args.clients} shoppers...",
+                flush=True,
+            )
             sid, sale_id, tokens = setup(port, args.units, args.clients, args.limit)
             noop = run_phase(
-                port, proc.pid, tokens, sid, sale_id, "noop", args.procs, args.noop_s
+                ports, pids, tokens, sid, sale_id, "noop", args.procs, args.noop_s
             )
             print(f"[{kind}] grabbing {args.units:,} units...", flush=True)
-            sale = run_phase(port, proc.pid, tokens, sid, sale_id, "grab", args.procs)
+            sale = run_phase(ports, pids, tokens, sid, sale_id, "grab", args.procs)
             books = call(port, "GET", f"/api/v1/flash-sales/{sale_id}")["flash_sale"]
         finally:
-            proc.terminate()
-            proc.wait(20)
+            for proc in procs:
+                proc.terminate()
+            for proc in procs:
+                proc.wait(20)
         if url:
             import psycopg2
 
@@ -297,7 +337,7 @@ def bench_database(kind, args):
         else:
             import sqlite3
 
-            conn = sqlite3.connect(Path(data) / "livestall.db")
+            conn = sqlite3.connect(Path(data) / "node0" / "livestall.db")
             units_held, rows = conn.execute(
                 "SELECT COALESCE(SUM(qty), 0), COUNT(*) FROM reservation"
             ).fetchone()
@@ -312,7 +352,8 @@ def report(kind, args, noop, sale, books, units_held, rows):
     balanced = books["sold"] + books["held"] + books["remaining"] == books["quantity"]
     print(
         f"\n== {kind}: {args.units:,} units, {args.clients:,} clients, "
-        f"{args.procs} client processes"
+        f"{args.procs} client processes, "
+        f"{getattr(args, 'servers', 1) if kind == 'postgres' else 1} server(s)"
     )
     print(
         f"  no-op `clock`:  {noop_rate:10,.0f} acks/s   p50 {noop['p50_ms']:.1f} ms  "
@@ -343,6 +384,9 @@ def main():
     parser.add_argument("--procs", type=int, default=2)
     parser.add_argument("--limit", type=int, default=None, help="per person")
     parser.add_argument("--db", default="sqlite,postgres")
+    parser.add_argument(
+        "--servers", type=int, default=1, help="PostgreSQL: app processes (+Redis)"
+    )
     parser.add_argument("--noop-s", type=float, default=5.0)
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()

@@ -122,7 +122,7 @@ def cart_count():
         count = 0
         if me is not None or vid:
             try:
-                count = sum(line.qty for line in carts.cart_items(me, vid))
+                count = carts.cart_units(me, vid)
             except PeeweeException:  # an error page renders without the database
                 count = 0
         g.cart_count = count

@@ -2,6 +2,8 @@
 joins the account's. Prices and stock are read live from the products; checkout
 (`orders.checkout`) takes what the cart holds."""
 
+from peewee import fn
+
 from livestall.catalog import availability
 from livestall.catalog.models import Product
 from livestall.db.base import transaction
@@ -24,6 +26,16 @@ def cart_items(user, visitor_id):
         .join(Product)
         .where(_owner(user, visitor_id))
         .order_by(CartItem.added_at, CartItem.id)
+    )
+
+
+def cart_units(user, visitor_id):
+    """How many units the cart holds (the header's badge): one SUM, no rows."""
+    return (
+        CartItem.select(fn.COALESCE(fn.SUM(CartItem.qty), 0))
+        .join(Product)
+        .where(_owner(user, visitor_id))
+        .scalar()
     )
 
 

@@ -257,16 +257,19 @@ def query_fts(con, q, filtered):
     return total
 
 
-def latency(fn, rounds, before=None):
-    """Every query's latency (ms) over `rounds` of the mix."""
+def latency(fn, rounds, before=None, cpu=None):
+    """Every query's latency (ms) over `rounds` of the mix; with a list as `cpu`,
+    each query's CPU time (ms, this thread) is appended to it."""
     times = []
     for _ in range(rounds):
         for q in QUERIES:
             if before is not None:
                 before()
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.thread_time()
             fn(q)
             times.append((time.perf_counter() - started) * 1000)
+            if cpu is not None:
+                cpu.append((time.thread_time() - started_cpu) * 1000)
     return times
 
 
@@ -278,6 +281,8 @@ def measure(products: int, procs: int = 1, rounds: int = 5) -> dict:
     `*_plain_*` and `*_filtered_*` give each mix alone; `whoosh_uncached_*` the
     whoosh mixes again with its per-segment posting cache emptied before every
     query (the first time a term is searched after a start or a merge).
+    `*_cpu_*` are the same two mixes in CPU time (the thread's): steadier than
+    the wall clock when other work shares the cores.
     """
     tmp = Path(tempfile.mkdtemp(prefix="livestall-search-bench-"))
     try:
@@ -306,10 +311,19 @@ def measure(products: int, procs: int = 1, rounds: int = 5) -> dict:
             "totals_differ": mismatched,
         }
         every = {"whoosh": [], "fts5": [], "whoosh_uncached": []}
+        cpu = {"whoosh_cpu": [], "fts5_cpu": []}
         for mix, filtered in (("plain", False), ("filtered", True)):
             runs = {
-                "whoosh": latency(lambda q, f=filtered: query_whoosh(q, f), rounds),
-                "fts5": latency(lambda q, f=filtered: query_fts(con, q, f), rounds),
+                "whoosh": latency(
+                    lambda q, f=filtered: query_whoosh(q, f),
+                    rounds,
+                    cpu=cpu["whoosh_cpu"],
+                ),
+                "fts5": latency(
+                    lambda q, f=filtered: query_fts(con, q, f),
+                    rounds,
+                    cpu=cpu["fts5_cpu"],
+                ),
                 "whoosh_uncached": latency(
                     lambda q, f=filtered: query_whoosh(q, f),
                     1,
@@ -320,7 +334,7 @@ def measure(products: int, procs: int = 1, rounds: int = 5) -> dict:
                 every[engine] += times
                 out[f"{engine}_{mix}_p50_ms"] = pct(times, 0.5)
                 out[f"{engine}_{mix}_p95_ms"] = pct(times, 0.95)
-        for engine, times in every.items():
+        for engine, times in {**every, **cpu}.items():
             out[f"{engine}_p50_ms"] = pct(times, 0.5)
             out[f"{engine}_p95_ms"] = pct(times, 0.95)
         out["ratio_p95"] = out["whoosh_p95_ms"] / out["fts5_p95_ms"]
@@ -377,6 +391,11 @@ def main(argv=None):
         f"whoosh, posting cache emptied before each query: "
         f"p50 {m['whoosh_uncached_p50_ms']:.1f} ms, "
         f"p95 {m['whoosh_uncached_p95_ms']:.1f} ms (one round)"
+    )
+    print(
+        f"CPU time, both mixes: whoosh p50 {m['whoosh_cpu_p50_ms']:.1f} ms, "
+        f"p95 {m['whoosh_cpu_p95_ms']:.1f} ms; FTS5 p50 {m['fts5_cpu_p50_ms']:.1f} ms, "
+        f"p95 {m['fts5_cpu_p95_ms']:.1f} ms"
     )
     print(
         "totals equal on the plain mix"

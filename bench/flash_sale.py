@@ -166,8 +166,15 @@ def setup(port, units, clients, limit=None):
 
 
 async def _client_main(port, tokens, sid, sale_id, phase, seconds, start_at):
-    clients = [await connect("127.0.0.1", port, token=t) for t in tokens]
-    await asyncio.gather(*(c.emit("join", {"session_id": sid}) for c in clients))
+    gate = asyncio.Semaphore(50)  # handshakes at a time (10,000 sockets: paced)
+
+    async def arrive(token):
+        async with gate:
+            client = await connect("127.0.0.1", port, token=token)
+            await client.emit("join", {"session_id": sid})
+            return client
+
+    clients = await asyncio.gather(*(arrive(t) for t in tokens))
     while time.time() < start_at:  # every process starts together
         await asyncio.sleep(0.005)
     latencies, won, refused, first_win, last_win = [], 0, {}, None, None
@@ -291,7 +298,8 @@ def bench_database(kind, args):
         admin.cursor().execute(f'CREATE DATABASE "{name}"')
         url = f"postgresql://postgres@127.0.0.1:5432/{name}"
     servers = getattr(args, "servers", 1) if url else 1
-    with tempfile.TemporaryDirectory() as data:
+    keep = os.environ.get("BENCH_KEEP_DIR")  # keep the servers' logs and data
+    with tempfile.TemporaryDirectory(dir=keep) as data:
         cluster = {}
         if servers > 1:  # the processes of `make run-cluster`: one queue, one key
             cluster = {

@@ -92,20 +92,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import CLK_TCK, cpu_seconds  # noqa: E402
 from bench.sioclient import SocketClient, connect  # noqa: E402
 
-CLK_TCK = os.sysconf("SC_CLK_TCK")
 PASSWORD = "tea-garden-2026"  # noqa: S105 - bench accounts on a temp site
 BUCKET_REFILL_S = 2.0  # Livestall: one chat token back per 2 s, 5 at most
 BODY_RE = re.compile(rb"bench p(\d+) t(\d+)")
-
-
-def cpu_seconds(pid):
-    """utime + stime of a process, in seconds, from /proc/PID/stat."""
-    with open(f"/proc/{pid}/stat", "rb") as fh:
-        stat = fh.read()
-    fields = stat[stat.rindex(b")") + 2 :].split()
-    return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
 
 # --------------------------------------------------------------------------- client

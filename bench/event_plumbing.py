@@ -26,20 +26,14 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import cpu_seconds, wait_ready  # noqa: E402
+
 NAMES = ("noop_flask", "noop_plain", "clock")
-CLK_TCK = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_seconds(pid):
-    """utime + stime of a process, in seconds, from /proc/PID/stat."""
-    with open(f"/proc/{pid}/stat", "rb") as fh:
-        stat = fh.read()
-    fields = stat[stat.rindex(b")") + 2 :].split()
-    return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
 
 def serve(port):  # pragma: no cover - runs in the server process
@@ -80,16 +74,7 @@ def start(port, data_dir):
         stdout=subprocess.DEVNULL,
         stderr=open(Path(data_dir) / "server.log", "wb"),  # noqa: SIM115
     )
-    for _ in range(600):
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited: see {data_dir}/server.log")
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
-            return proc
-        except OSError:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("server did not start")
+    return wait_ready(proc, port, f"{data_dir}/server.log")
 
 
 async def _round(clients, name, total):

@@ -35,25 +35,18 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import cpu_seconds, wait_ready  # noqa: E402
 from bench.sioclient import connect  # noqa: E402
 
 PASSWORD = "bench-password-2026"  # noqa: S105 - throwaway bench accounts
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 REDIS = os.environ.get("LIVESTALL_TEST_REDIS", "redis://127.0.0.1:6379") + "/3"
-
-
-def cpu_seconds(pid):
-    with open(f"/proc/{pid}/stat", "rb") as fh:
-        stat = fh.read()
-    fields = stat[stat.rindex(b")") + 2 :].split()
-    return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
 
 def call(port, method, path, body=None, token=None):
@@ -94,16 +87,7 @@ def start_server(port, data_dir, database_url=None, extra_env=None):
         stdout=subprocess.DEVNULL,
         stderr=open(Path(data_dir) / "server.log", "wb"),  # noqa: SIM115
     )
-    for _ in range(600):
-        if proc.poll() is not None:
-            raise SystemExit(f"server exited: see {data_dir}/server.log")
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
-            return proc
-        except OSError:
-            time.sleep(0.1)
-    proc.kill()
-    raise SystemExit("server did not start")
+    return wait_ready(proc, port, f"{data_dir}/server.log")
 
 
 def setup(port, units, clients, limit=None):

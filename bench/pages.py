@@ -26,6 +26,9 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import wait_ready  # noqa: E402
 
 
 def start_server(data_dir, port):
@@ -37,14 +40,7 @@ def start_server(data_dir, port):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    for _ in range(300):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
-            return proc
-        except OSError:
-            time.sleep(0.1)
-    proc.kill()
-    raise SystemExit("server did not start")
+    return wait_ready(proc, port, tries=300)
 
 
 SHOPPER, DEMO_PASSWORD = "xiaoyu_88", "livestall-demo"  # demo/json/shoppers.json

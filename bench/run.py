@@ -68,6 +68,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import cpu_seconds, wait_ready  # noqa: E402
 from bench.sioclient import connect  # noqa: E402
 
 FAST_HASH = "pbkdf2:sha256:1000"
@@ -117,14 +118,6 @@ QUERIES = ["blender", "绿茶", "tea", "耳机", "scarf wool", "料理"]
 
 
 # --- servers --------------------------------------------------------------------------
-
-
-def cpu_seconds(pid):
-    """utime + stime of a process, in seconds, from /proc/PID/stat."""
-    with open(f"/proc/{pid}/stat", "rb") as fh:
-        stat = fh.read()
-    fields = stat[stat.rindex(b")") + 2 :].split()
-    return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
 
 def http_call(port, method, path, token=None, body=None):
@@ -193,15 +186,7 @@ class Setup:
 
     @staticmethod
     def _wait(port, proc):
-        for _ in range(600):
-            if proc.poll() is not None:
-                raise RuntimeError(f"server on {port} exited")
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
-                return
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError(f"server on {port} did not start")
+        wait_ready(proc, port)
 
     def port(self, i):
         return self.ports[i % len(self.ports)]

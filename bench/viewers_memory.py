@@ -33,6 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import wait_ready  # noqa: E402
 from bench.sioclient import SocketClient  # noqa: E402
 
 PASSWORD = "memory-bench-2026"  # noqa: S105 - a bench account on a temp site
@@ -80,16 +81,7 @@ def start_server(data_dir, port, log, extra_env=None):
         stderr=subprocess.STDOUT,
         preexec_fn=raise_fd_limit,
     )
-    for _ in range(600):
-        if proc.poll() is not None:
-            raise SystemExit(f"server exited with {proc.returncode}")
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
-            return proc
-        except OSError:
-            time.sleep(0.1)
-    proc.kill()
-    raise SystemExit("server did not start")
+    return wait_ready(proc, port)
 
 
 def seed(port):

@@ -266,8 +266,11 @@
     clockOffset: function () { return room.clockOffset || 0; }
   };
 
-  function render(state) {
-    room.clockOffset = state.server_time_ms - Date.now();
+  function render(state, sentAt) {
+    // The server read its clock somewhere between our asking and its answer:
+    // take the middle, so a slow answer does not set our clocks behind.
+    var now = Date.now();
+    room.clockOffset = state.server_time_ms - (sentAt ? (sentAt + now) / 2 : now);
     var session = state.session || {};
     if (session.status === "ended" && root.getAttribute("data-status") !== "ended") {
       window.location.reload();  // the server renders the replay
@@ -287,9 +290,10 @@
   }
 
   function join() {
+    var sentAt = Date.now();
     socket.emit("join", { session_id: sessionId }, function (ack) {
       if (ack && ack.ok) {
-        render(ack.state);
+        render(ack.state, sentAt);
       } else if (ack && ack.error && ack.error.code === "banned") {
         room.banned = true;
         updateChatBox();

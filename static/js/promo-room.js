@@ -116,6 +116,8 @@
     var parts = record.parts;
     var left = Math.max(0, data.count_left || 0);
     var clock = record.endsAt ? Math.max(0, secondsLeft(record.endsAt)) : 0;
+    // never longer than the rain lasts, whatever our guess of the server's clock
+    if (data.grab_window_s > 0) clock = Math.min(clock, data.grab_window_s);
     parts.pool.textContent = poolText(data);
     parts.left.textContent = t("pc_packets_left", { n: left });
     parts.clock.textContent = record.gone ? "" : t("pc_time_left", { time: K.countdown(clock) });

@@ -67,8 +67,9 @@ def _text(locator):
 
 
 def _tap_size(locator):
-    box = locator.bounding_box()
-    return box["width"], box["height"]
+    """The control's laid-out size, at rest: the card's entrance animation
+    scales it for a moment, which a bounding box would measure."""
+    return tuple(locator.evaluate("b => [b.offsetWidth, b.offsetHeight]"))
 
 
 def test_a_phone_viewer_starts_bargaining_from_the_live_room(

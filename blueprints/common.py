@@ -28,6 +28,7 @@ from livestall.attribution import touchpoints
 from livestall.bargain import records as bargain_records
 from livestall.catalog import rules as catalog
 from livestall.content import social
+from livestall.db.base import Prepared
 from livestall.group_buy import deals as group_deals
 from livestall.media import images
 from livestall.media.limits import UploadLimits
@@ -66,8 +67,16 @@ def load_user(session_id):
         user_id, version = (int(part) for part in session_id.split(":"))
     except (ValueError, AttributeError):
         return None
-    user = User.get_or_none((User.id == user_id) & (User.session_version == version))
+    user = _SESSION_USER.first(user_id, version)
     return user if user and user.is_active else None
+
+
+# every signed-in request loads its user: compiled once
+_SESSION_USER = Prepared(
+    lambda uid, version: User.select().where(
+        (User.id == uid) & (User.session_version == version)
+    )
+)
 
 
 login_manager.login_view = "auth.login"

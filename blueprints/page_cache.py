@@ -14,6 +14,7 @@ view does for each visit besides rendering (a post's view touchpoint) it names
 in `on_hit`, with the data it saved through `remember()`.
 """
 
+import re
 from functools import wraps
 
 from flask import current_app, g, request, session
@@ -26,17 +27,19 @@ from livestall.accounts import signals as account_signals
 from livestall.catalog import signals as catalog_signals
 from livestall.content import signals as content_signals
 from livestall.moderation import signals as moderation_signals
-from livestall.platform.pagecache import Entry, PageCache
+from livestall.platform.pagecache import Entry, Fragments, PageCache
 
 HOLE = "__livestall_csrf_hole__"
 _holes = {}  # name -> fn() -> HTML: the other per-visitor holes (a guest's cart)
 EXTENSION = "livestall_pages"
+FRAGMENTS = "livestall_fragments"
 HEADER = "X-Page-Cache"  # HIT or MISS: for benchmarks and curious operators
 
 
 def init_app(app):
     cache = PageCache(ttl_s=app.config["PAGE_CACHE_S"])
     app.extensions[EXTENSION] = cache
+    app.extensions[FRAGMENTS] = Fragments()
     for signal in (
         catalog_signals.product_changed,
         content_signals.post_changed,
@@ -47,6 +50,9 @@ def init_app(app):
     # Flask-WTF offers csrf_token as a global and by a context processor: both
     app.jinja_env.globals["csrf_token"] = _csrf_token
     app.jinja_env.globals["punch"] = punch
+    app.jinja_env.globals["fragment"] = fragment
+    app.jinja_env.globals["shared_fragment"] = shared_fragment
+    app.after_request(_fill_holes)
     app.context_processor(lambda: {"csrf_token": _csrf_token})
 
 
@@ -88,6 +94,28 @@ def shared(key, compute):
     return cache_of(current_app).value(key, compute)
 
 
+def shared_each(kind, ids, compute):
+    """The values of `ids` in order (those `compute` knows), each from the shared
+    store under (kind, id); `compute(missing ids) -> {id: value}` runs once for
+    those not there. For the parts of a viewer's own page that are alike for
+    everyone: the posts of a following feed."""
+    cache = cache_of(current_app)
+    found, missing = {}, []
+    for key in ids:
+        value = cache.get((kind, key))
+        if value is None:
+            missing.append(key)
+        else:
+            found[key] = value
+    if missing:
+        generation = cache.start()
+        fresh = compute(missing)
+        for key, value in fresh.items():
+            cache.put((kind, key), value, generation)
+        found.update(fresh)
+    return [found[key] for key in ids if key in found]
+
+
 def remember(**data):
     """Keep `data` with the page being rendered, for `on_hit` on later hits."""
     g.setdefault("page_cache_data", {}).update(data)
@@ -103,16 +131,91 @@ def _cacheable(cache, allowed):
     )
 
 
+def fragment(name, *key, caller):
+    """In a template, a piece of the frame rendered once for each `key` (and
+    language and whether the visitor is signed in), the visitor's holes filled
+    in the response:
+
+        {% call fragment("header", frame_key()) %}...{% endcall %}
+
+    The key must name everything the piece shows but its holes (`punch()`, the
+    CSRF token): tests render pages with and without fragments and compare.
+    Frame pieces show no data, so nothing makes them stale (`Fragments`)."""
+    if not current_app.config.get("FRAGMENT_CACHE", True):
+        return caller()  # rendered in full (tests compare the two)
+    store = current_app.extensions[FRAGMENTS]
+    full = (name, str(get_locale()), current_user.is_authenticated, *key)
+    body = store.get(full)
+    if body is None:
+        body = _render_with_holes(caller)
+        store.put(full, body)
+    return _with_holes(body)
+
+
+def shared_fragment(name, *key, caller):
+    """A piece of a page alike for every viewer with the same `key` (a post's
+    card, liked or not), from the page cache: as old as `PAGE_CACHE_S` at most,
+    dropped on the same changes as pages. Holes as in `fragment`."""
+    if not current_app.config.get("FRAGMENT_CACHE", True):
+        return caller()
+    cache = cache_of(current_app)
+    if not cache.enabled:
+        return caller()
+    full = ("fragment", name, str(get_locale()), *key)
+    return _with_holes(cache.value(full, lambda: _render_with_holes(caller)))
+
+
+def _render_with_holes(caller):
+    outer = g.get("page_cache_rendering", False)
+    g.page_cache_rendering = True  # holes come out as markers
+    try:
+        return str(caller())
+    finally:
+        g.page_cache_rendering = outer
+
+
+def _with_holes(body):
+    g.page_holes = True  # the response is filled once, after the view
+    return Markup(body)  # noqa: S704 - our own render, markers and all
+
+
+def _fill_holes(response):
+    """After a view that used fragments: the visitor's holes, filled once. (A page
+    being cached keeps its markers: the cache fills each answer.)"""
+    if (
+        g.pop("page_holes", False)
+        and not g.get("page_cache_rendering")
+        and not response.direct_passthrough
+        and not response.is_streamed
+        and response.mimetype == "text/html"
+    ):
+        response.set_data(_fill(response.get_data()))
+    return response
+
+
+_MARKERS = re.compile(r"__livestall_(?:csrf_hole|hole_([a-z_]+))__")
+_MARKERS_BYTES = re.compile(_MARKERS.pattern.encode())
+
+
 def _fill(body):
-    body = body.replace(HOLE.encode(), generate_csrf().encode())
-    for name, fn in _holes.items():
-        marker = _marker(name).encode()
-        if marker in body:
-            body = body.replace(marker, str(fn()).encode())
-    return body
+    """Put this visitor's token and holes in `body` (bytes or str): one pass,
+    each hole computed once."""
+    text = isinstance(body, str)
+    done = {}
+
+    def value(match):
+        name = match.group(1)
+        name = name.decode() if name is not None and not text else name
+        if name not in done:
+            out = generate_csrf() if name is None else str(_holes[name]())
+            done[name] = out if text else out.encode()
+        return done[name]
+
+    return (_MARKERS if text else _MARKERS_BYTES).sub(value, body)
 
 
 def _answer(entry):
+    g.pop("page_holes", None)  # filled here
     body = _fill(entry.body)
     response = current_app.response_class(body, status=entry.status)
     response.headers["Content-Type"] = entry.content_type
@@ -151,6 +254,7 @@ def cached_page(*allowed, on_hit=None):
             if response.direct_passthrough:
                 return response  # a file: no page, no hole
             if response.status_code != 200:  # not a page to keep
+                g.pop("page_holes", None)
                 response.set_data(_fill(response.get_data()))
                 return response
             entry = Entry(

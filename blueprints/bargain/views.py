@@ -35,6 +35,7 @@ from blueprints.common import (
 from blueprints.content.views import with_avatars
 from blueprints.group_buy.views import clock
 from blueprints.orders import address_form
+from blueprints.page_cache import shared
 from livestall.accounts import addresses
 from livestall.bargain import buying, campaigns, helping, records
 from livestall.catalog.models import Product
@@ -116,8 +117,10 @@ def _bargain_context():
 def product_offer(product):
     """The product page's bargain block: {campaign, record (the viewer's buyable
     one, or None), own (the viewer is its merchant)} or None."""
-    campaign = campaigns.running(product.id)
-    if campaign is None:
+    campaign = shared(
+        ("bargain.running", product.id), lambda: campaigns.running(product.id) or False
+    )
+    if not campaign:
         return None
     viewer = _me()
     own = viewer is not None and viewer.id == campaign.merchant_id

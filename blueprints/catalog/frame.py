@@ -4,9 +4,12 @@ page belongs to, whether a route exists, and times in the viewer's time zone."""
 import re
 from datetime import UTC, datetime
 
-from flask import current_app, request
+from flask import current_app, request, url_for
+from flask_login import current_user
 from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException
+
+from blueprints import page_cache
 
 # The phone tab bar's sections, by path prefix (paths outlive endpoint renames).
 _TABS = (
@@ -75,9 +78,51 @@ def local_time(moment, style="datetime"):
     )
 
 
+# The frame's per-visitor parts: holes in its cached fragments (base.html).
+@page_cache.hole("user_name")
+def _user_name():
+    return escape(current_user.name) if current_user.is_authenticated else ""
+
+
+@page_cache.hole("user_id")
+def _user_id():
+    return str(int(current_user.id)) if current_user.is_authenticated else ""
+
+
+@page_cache.hole("my_page")
+def _my_page():
+    if not current_user.is_authenticated:
+        return ""
+    return escape(url_for("feed.creator", username=current_user.username))
+
+
+@page_cache.hole("lang_next")
+def _lang_next():
+    return escape(request.full_path if request.query_string else request.path)
+
+
+@page_cache.hole("search_q")
+def _search_q():
+    """The header's search box keeps the query on the results page."""
+    if request.endpoint != "search.results":
+        return ""
+    return escape(request.args.get("q", ""))
+
+
+def frame_key():
+    """What the frame's cached fragments differ by besides the language: the
+    page (its tab; the account menu marks the page it is on, and a menu link is
+    a page of its own endpoint) and the viewer's roles (the menu's sections)."""
+    if not current_user.is_authenticated:
+        return (request.endpoint, nav_tab(), ())
+    own = request.path == url_for("feed.creator", username=current_user.username)
+    return (request.endpoint, nav_tab(), tuple(current_user.roles), own)
+
+
 def register(bp):
     bp.add_app_template_global(nav_tab, "nav_tab")
     bp.add_app_template_global(url_exists, "url_exists")
     bp.add_app_template_global(hide_tabbar, "hide_tabbar")
     bp.add_app_template_global(local_time, "local_time")
     bp.add_app_template_global(local_time, "local_time_tag")
+    bp.add_app_template_global(frame_key, "frame_key")

@@ -101,9 +101,12 @@ def storefront(merchant_id):
 @bp.route("/products/<int:product_id>")
 @cached_page()
 def product(product_id):
-    try:
-        item = catalog.get_product(product_id, include_archived=True)
-    except NotFound:
+    # the product and its photos are alike for every viewer: shared, at most the
+    # store's age old (stock), dropped at once when the product changes
+    item, gallery = shared(
+        ("shop.product", product_id), lambda: _product_of(product_id)
+    )
+    if item is None:
         abort(404)
     viewer = current_user if current_user.is_authenticated else None
     if not availability.visible_to(item, viewer):
@@ -111,7 +114,6 @@ def product(product_id):
     for_sale = availability.is_for_sale(item)
     if "src" in request.args and for_sale:
         record_product_click(item.id, request.args.get("src"))
-    gallery = catalog.images_of(item)
     more = shared(("shop.more", item.merchant_id, item.id), lambda: _more_of(item))
     return render_template(
         "shop/product.html",
@@ -126,6 +128,14 @@ def product(product_id):
         membership=membership_views.product_membership(item) if for_sale else None,
         coupons=promo_views.shop_coupons(item.merchant_id, item.id) if for_sale else [],
     )
+
+
+def _product_of(product_id):
+    try:
+        item = catalog.get_product(product_id, include_archived=True)
+    except NotFound:
+        return None, []
+    return item, catalog.images_of(item)
 
 
 def _more_of(item):

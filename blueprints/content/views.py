@@ -29,7 +29,7 @@ from blueprints.common import (
     store_upload,
     translate,
 )
-from blueprints.page_cache import cached_page, remember, shared
+from blueprints.page_cache import cached_page, remember, shared, shared_each
 from livestall.catalog.models import Product
 from livestall.content import rules as content
 from livestall.content import social
@@ -124,6 +124,12 @@ def _discover(page):
     return posts, total, popular
 
 
+def _cards(ids):
+    found = content.cards(ids)
+    with_avatars([p.author for p in found.values()])
+    return found
+
+
 @bp.route("/")
 @cached_page("page", "tab")
 def home():
@@ -135,8 +141,9 @@ def home():
     page = page_arg()
     popular = []
     if tab == "following":
-        posts, total = content.following_feed(me, page, PER_PAGE)
-        with_avatars([p.author for p in posts])
+        # the viewer's page of ids; the posts, alike for everyone, shared
+        ids, total = content.following_ids(me, page, PER_PAGE)
+        posts = shared_each("feed.card", ids, _cards)
     else:
         posts, total, popular = shared(("feed.discover", page), lambda: _discover(page))
     liked = social.liked_ids(me, posts + popular)

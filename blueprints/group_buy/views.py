@@ -25,6 +25,7 @@ from flask_login import current_user, login_required
 from blueprints.common import line_source, share_url, translate, visitor_id
 from blueprints.content.views import with_avatars
 from blueprints.orders import address_form
+from blueprints.page_cache import shared
 from livestall.accounts import addresses
 from livestall.catalog import availability
 from livestall.catalog.models import Product
@@ -68,15 +69,21 @@ def seats_left_text(n):
 
 
 def product_offer(product):
-    """The product page's group offer: {deal, teams, members} or None."""
+    """The product page's group offer: {deal, teams, members} or None. Alike for
+    every viewer: from the shared store (open teams at most its age old)."""
+    offer = shared(("group.offer", product.id), lambda: _offer_of(product))
+    return {**offer, **_server_clock()} if offer else None
+
+
+def _offer_of(product):
     deal = deals.running_deal(product.id)
     if deal is None:
-        return None
+        return {}  # kept too: "no offer" is an answer
     found = teams.open_teams(deal, limit=5)
     leaders = with_avatars([t.leader for t in found])
     for team, leader in zip(found, leaders, strict=True):
         team.leader_user = leader
-    return {"deal": deal, "teams": found, **_server_clock()}
+    return {"deal": deal, "teams": found}
 
 
 def team_seats(order_ids):

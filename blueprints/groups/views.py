@@ -34,6 +34,7 @@ from blueprints.groups.base import (
     sign_in_first,
     to_group,
 )
+from blueprints.page_cache import shared
 from livestall.errors import DomainError, NotFound
 from livestall.groups import cards, chat, rules
 from livestall.live import chat as live_chat
@@ -41,6 +42,20 @@ from livestall.live import chat as live_chat
 
 def kind_label(group):
     return gettext("Leader's group") if group.kind == "leader" else gettext("Fan group")
+
+
+def _open_fan_group(creator_id):
+    """A creator's fan group while it is open (what every viewer of the creator's
+    page sees alike: from the shared store), else None."""
+    group = shared(
+        ("groups.fan", creator_id),
+        lambda: _open_or_false(rules.fan_group_of(creator_id)),
+    )
+    return group or None
+
+
+def _open_or_false(group):
+    return group if group is not None and rules.is_open(group) else False
 
 
 def group_box(group):
@@ -62,7 +77,7 @@ def group_box(group):
 def _groups_context():
     return {
         "leader_group_box": lambda leader: group_box(rules.leader_group(leader)),
-        "fan_group_box": lambda creator: group_box(rules.fan_group_of(creator.id)),
+        "fan_group_box": lambda creator: group_box(_open_fan_group(creator.id)),
         "group_kind_label": kind_label,
     }
 

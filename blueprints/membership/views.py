@@ -22,6 +22,7 @@ from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from blueprints.common import money, translate
+from blueprints.page_cache import shared
 from livestall.accounts.models import User
 from livestall.catalog import availability
 from livestall.db.base import utcnow
@@ -87,7 +88,14 @@ def product_membership(product):
     me = _me()
     if me is not None and me.id == product.merchant_id:
         return None
-    return {"open": bool(plans.program_of(product.merchant_id).enabled)}
+    return {"open": _program_open(product.merchant_id)}
+
+
+def _program_open(merchant_id):
+    return shared(
+        ("membership.open", merchant_id),
+        lambda: bool(plans.program_of(merchant_id).enabled),
+    )
 
 
 # --- a shop's membership page -------------------------------------------------------

@@ -10,6 +10,7 @@ from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from blueprints.common import safe_next, translate
+from blueprints.page_cache import shared
 from livestall.errors import DomainError, NotFound
 from livestall.promotions import coupons
 
@@ -24,8 +25,11 @@ def _me():
 def shop_coupons(merchant_id, product_id=None, limit=6):
     """[(coupon, how many the viewer holds)] open for claiming now: the shop's
     coupons (those covering `product_id` when given), for a product or shop page."""
-    found = coupons.claimable(
-        merchant_id, product_id=product_id, limit=limit, shop_visible=True
+    found = shared(
+        ("coupons.claimable", merchant_id, product_id, limit),
+        lambda: coupons.claimable(
+            merchant_id, product_id=product_id, limit=limit, shop_visible=True
+        ),
     )
     viewer = _me() if current_user.is_authenticated else None
     held = coupons.held_counts(viewer, found)

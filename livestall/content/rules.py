@@ -14,7 +14,7 @@ from livestall.accounts.models import User
 from livestall.catalog.models import Product
 from livestall.content import signals
 from livestall.content.models import Follow, Post, PostImage, PostProduct
-from livestall.db.base import transaction, utcnow
+from livestall.db.base import Prepared, transaction, utcnow
 from livestall.errors import Conflict, Invalid, NotAllowed, NotFound
 from livestall.media.models import Image, ImageUpload
 from livestall.platform import audit
@@ -223,6 +223,12 @@ def delete_post(post, user):
     signals.post_changed.send(None, post_ids=[post.id])
 
 
+# a post page reads its post (and author) on every view: compiled once
+_POST_WITH_AUTHOR = Prepared(
+    lambda pid: Post.select(Post, User).join(User).where(Post.id == pid)
+)
+
+
 def get_post(post_id, viewer=None):
     """A published post for anyone; a draft only for its author; one an admin
     took down for its author and admins (else NotFound)."""
@@ -230,7 +236,7 @@ def get_post(post_id, viewer=None):
         post_id = int(post_id)
     except (TypeError, ValueError):
         raise NotFound("No such post.")
-    post = Post.select(Post, User).join(User).where(Post.id == post_id).first()
+    post = _POST_WITH_AUTHOR.first(post_id)
     if post is None:
         raise NotFound("No such post.")
     if post.is_removed:  # taken down: its author and admins see it, with a notice
@@ -325,11 +331,31 @@ def _page(query, page, per_page, full=False):
     return posts, total
 
 
+def _following(user):
+    followees = Follow.select(Follow.followee).where(Follow.follower == user.id)
+    return (Post.status == "published") & (Post.author.in_(followees))
+
+
 def following_feed(user, page=1, per_page=20, full=False):
     """Published posts of the creators `user` follows, newest first."""
-    followees = Follow.select(Follow.followee).where(Follow.follower == user.id)
-    query = listed().where((Post.status == "published") & (Post.author.in_(followees)))
-    return _page(query, page, per_page, full)
+    return _page(listed().where(_following(user)), page, per_page, full)
+
+
+def following_ids(user, page=1, per_page=20):
+    """The ids of a page of `following_feed` and the feed's size: for pages that
+    take the posts themselves from a shared store (`cards`)."""
+    query = Post.select(Post.id).where(_following(user))
+    total = query.count()
+    ids = [row.id for row in Post.newest_first(query).paginate(page, per_page)]
+    return ids, total
+
+
+def cards(ids):
+    """{post id: post} of these published posts, hydrated for cards (one batch)."""
+    if not ids:
+        return {}
+    posts = hydrate(listed().where((Post.id.in_(ids)) & (Post.status == "published")))
+    return {p.id: p for p in posts}
 
 
 def recent(page=1, per_page=20):

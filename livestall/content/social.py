@@ -7,7 +7,7 @@ from peewee import IntegrityError
 from livestall.accounts.models import User, UserRole
 from livestall.content import signals
 from livestall.content.models import Comment, Follow, Like, Post
-from livestall.db.base import transaction
+from livestall.db.base import Prepared, transaction
 from livestall.errors import Invalid, NotAllowed, NotFound, RateLimited
 from livestall.platform import audit, ratelimit
 
@@ -19,19 +19,21 @@ def creator_by_username(username):
     """The creator with this username, or NotFound (other accounts are not shown)."""
     if not isinstance(username, str) or len(username) > 30:
         raise NotFound("No such creator.")
-    user = (
-        User.select()
-        .join(UserRole)
-        .where(
-            (User.username == username.lower())
-            & (UserRole.role == "creator")
-            & (User.status == "active")
-        )
-        .first()
-    )
+    user = _CREATOR.first(username.lower(), "creator", "active")
     if user is None:
         raise NotFound("No such creator.")
     return user
+
+
+# every creator page reads its creator: compiled once
+_CREATOR = Prepared(
+    lambda username, role, status: User.select()
+    .join(UserRole)
+    .where(
+        (User.username == username) & (UserRole.role == role) & (User.status == status)
+    )
+    .limit(1)
+)
 
 
 def follow(follower, creator):
@@ -53,11 +55,17 @@ def unfollow(follower, creator):
 def is_following(follower, creator):
     if follower is None or not follower.is_authenticated:
         return False
-    return (
-        Follow.select()
-        .where((Follow.follower == follower.id) & (Follow.followee == creator.id))
-        .exists()
+    return bool(_FOLLOWS.rows(follower.id, creator.id))
+
+
+# read on every post and creator page a signed-in reader opens: compiled once
+_FOLLOWS = Prepared(
+    lambda follower_id, followee_id: (
+        Follow.select(Follow.follower)
+        .where((Follow.follower == follower_id) & (Follow.followee == followee_id))
+        .tuples()
     )
+)
 
 
 def follower_count(user):
@@ -156,17 +164,33 @@ def delete_comment(user, comment_id):
     return comment.post
 
 
+def _comments(post_id, limit, where=None):
+    query = Comment.select(Comment, User).join(User).where(Comment.post == post_id)
+    if where is not None:
+        query = query.where(where)
+    return query.order_by(Comment.created_at, Comment.id).limit(limit)
+
+
+# a post page's comments, on every view: compiled once for each kind of reader
+_ALL_COMMENTS = Prepared(lambda pid, limit: _comments(pid, limit))
+_VISIBLE_COMMENTS = Prepared(
+    lambda pid, visible, limit: _comments(pid, limit, Comment.status == visible)
+)
+_COMMENTS_FOR = Prepared(
+    lambda pid, visible, uid, limit: _comments(
+        pid, limit, (Comment.status == visible) | (Comment.author == uid)
+    )
+)
+
+
 def comments_of(post, viewer=None, limit=200):
     """The post's comments, oldest first; one an admin took down only for its
     author and admins."""
-    query = Comment.select(Comment, User).join(User).where(Comment.post == post.id)
     if viewer is None:
-        query = query.where(Comment.status == "visible")
-    elif not viewer.has_role("admin"):
-        query = query.where(
-            (Comment.status == "visible") | (Comment.author == viewer.id)
-        )
-    return list(query.order_by(Comment.created_at, Comment.id).limit(limit))
+        return _VISIBLE_COMMENTS.rows(post.id, "visible", limit)
+    if viewer.has_role("admin"):
+        return _ALL_COMMENTS.rows(post.id, limit)
+    return _COMMENTS_FOR.rows(post.id, "visible", viewer.id, limit)
 
 
 def share_code_for(user):

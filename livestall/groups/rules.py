@@ -14,7 +14,7 @@ from peewee import IntegrityError
 
 from livestall.accounts.models import User
 from livestall.community.models import Leader
-from livestall.db.base import isoformat, transaction, utcnow
+from livestall.db.base import Prepared, isoformat, transaction, utcnow
 from livestall.errors import Conflict, DomainError, Invalid, NotAllowed, NotFound
 from livestall.groups.models import Group, GroupMember
 from livestall.live.sessions import user_dict
@@ -150,9 +150,15 @@ def open_fan_group(user, data):
 def membership(group, user):
     if user is None:
         return None
-    return GroupMember.get_or_none(
-        (GroupMember.group == group.id) & (GroupMember.user == user.id)
+    return _MEMBERSHIP.first(group.id, user.id)
+
+
+# read on every page that shows a group's box: compiled once
+_MEMBERSHIP = Prepared(
+    lambda group_id, user_id: GroupMember.select().where(
+        (GroupMember.group == group_id) & (GroupMember.user == user_id)
     )
+)
 
 
 def require_member(group, user):

@@ -1,6 +1,8 @@
 """In-site notifications: written in the same transaction as what they report."""
 
-from livestall.db.base import utcnow
+from peewee import fn
+
+from livestall.db.base import Prepared, utcnow
 from livestall.notifications.models import Notification
 
 # kind -> who hears of it when an order moves ("buyer", "merchant", "other": the
@@ -64,12 +66,18 @@ def for_user(user, page=1, per_page=20):
     return items, total
 
 
-def unread_count(user):
-    return (
-        Notification.select()
-        .where((Notification.user == user.id) & Notification.read_at.is_null())
-        .count()
+# the header's bell, on every signed-in page: compiled once
+_UNREAD = Prepared(
+    lambda uid: (
+        Notification.select(fn.COUNT(Notification.id))
+        .where((Notification.user == uid) & Notification.read_at.is_null())
+        .tuples()
     )
+)
+
+
+def unread_count(user):
+    return _UNREAD.rows(user.id)[0][0]
 
 
 def mark_read(user, up_to_id=None):

@@ -2,11 +2,11 @@
 joins the account's. Prices and stock are read live from the products; checkout
 (`orders.checkout`) takes what the cart holds."""
 
-from peewee import fn
+from peewee import SQL, fn
 
 from livestall.catalog import availability
 from livestall.catalog.models import Product
-from livestall.db.base import transaction
+from livestall.db.base import Prepared, transaction
 from livestall.errors import Invalid
 from livestall.orders import sources
 from livestall.orders.checkout import LINES_MAX, QTY_MAX, clean_items
@@ -29,14 +29,28 @@ def cart_items(user, visitor_id):
     )
 
 
+def _units_of(owner):
+    return (
+        CartItem.select(fn.COALESCE(fn.SUM(CartItem.qty), SQL("0")).alias("n"))
+        .join(Product)
+        .where(owner)
+    )
+
+
+# the header's badge, on every page: compiled once for each kind of owner
+_USER_UNITS = Prepared(lambda uid: _units_of(CartItem.user == uid).tuples())
+_GUEST_UNITS = Prepared(
+    lambda vid: _units_of(
+        (CartItem.visitor_id == vid) & CartItem.user.is_null()
+    ).tuples()
+)
+
+
 def cart_units(user, visitor_id):
     """How many units the cart holds (the header's badge): one SUM, no rows."""
-    return (
-        CartItem.select(fn.COALESCE(fn.SUM(CartItem.qty), 0))
-        .join(Product)
-        .where(_owner(user, visitor_id))
-        .scalar()
-    )
+    if user is not None:
+        return _USER_UNITS.rows(user.id)[0][0]
+    return _GUEST_UNITS.rows(visitor_id)[0][0]
 
 
 def add_to_cart(user, visitor_id, product_id, qty=1, source=None, browser=None):

@@ -150,3 +150,31 @@ class PageCache:
             self._shared["value"] = value
         self._shared["checked"] = now
         return True
+
+
+class Fragments:
+    """Rendered pieces of the site's frame (its header, its tab bar), kept by what
+    they are made of: the language, the viewer's roles, the page's tab. They hold
+    no data from the database (a viewer's name, counts and tokens are holes filled
+    on each answer), so nothing makes them stale: a bounded LRU, no age limit."""
+
+    def __init__(self, size=512):
+        self.size = size
+        self._entries = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
+
+    def put(self, key, value):
+        with self._lock:
+            self._entries[key] = value
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def __len__(self):
+        return len(self._entries)

@@ -27,12 +27,16 @@ def creator_by_username(username):
 
 # every creator page reads its creator: compiled once
 _CREATOR = Prepared(
-    lambda username, role, status: User.select()
-    .join(UserRole)
-    .where(
-        (User.username == username) & (UserRole.role == role) & (User.status == status)
+    lambda username, role, status: (
+        User.select()
+        .join(UserRole)
+        .where(
+            (User.username == username)
+            & (UserRole.role == role)
+            & (User.status == status)
+        )
+        .limit(1)
     )
-    .limit(1)
 )
 
 

@@ -180,7 +180,7 @@ def test_shared_fragments_keep_likes_and_own_comments_apart(app, cast):
         assert 'class="count liked"' in kai_home
         assert 'class="count liked"' not in lily_page
         assert 'class="btn btn-pill liked" aria-pressed="true"' in kai_post
-        assert 'btn-pill liked' not in mei_post
+        assert "btn-pill liked" not in mei_post
         # mei may delete her comment; kai may report it
         mine = mei_post.split('class="comment-list"', 1)[1]
         theirs = kai_post.split('class="comment-list"', 1)[1]
@@ -204,6 +204,7 @@ def test_a_change_shows_at_once_on_signed_in_pages(app, api, cast):
     assert resp.status_code == 200, resp.get_json()
     page = _get(app, kai, f"/products/{product}", True)[1]
     assert "¥88.00" in page and "新茶上市" in page
+
     # a post edited: its text on its page and its card, at once
     def edit():
         from livestall.content import rules as content

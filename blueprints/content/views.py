@@ -394,8 +394,10 @@ def post(post_id):
 @cached_page("page")
 def creator(username):
     me = _me()
-    person = creator_or_404(username)
-    with_avatars([person])
+    # the creator and their avatar, alike for every viewer: shared
+    person = shared(("feed.creator.person", username), lambda: _creator_of(username))
+    if not person:
+        abort(404)
     page = page_arg()
     is_self = bool(me and me.id == person.id)
     public = shared(("feed.creator", person.id, page), lambda: _creator(person, page))
@@ -420,6 +422,15 @@ def creator(username):
         page=page,
         pages=page_count(total, PER_PAGE),
     )
+
+
+def _creator_of(username):
+    try:
+        person = social.creator_by_username(username)
+    except NotFound:
+        return False
+    with_avatars([person])
+    return person
 
 
 def _creator(person, page):

@@ -2,7 +2,7 @@
 
 from livestall.attribution.models import Touchpoint
 from livestall.content.models import Post
-from livestall.db.base import utcnow
+from livestall.db.base import PreparedInsert, utcnow
 from livestall.orders import sources
 
 UTM_MAX = 100
@@ -26,20 +26,37 @@ def record(
 ):
     """Insert one touchpoint row."""
     utm = utm or {}
-    Touchpoint.insert(
-        kind=kind,
-        visitor_id=visitor_id,
-        user_id=user_id,
-        creator_id=creator_id,
-        post_id=post_id,
-        product_id=product_id,
-        sharer_id=sharer_id,
-        live_session_id=live_session_id,
-        utm_source=_utm(utm.get("utm_source")),
-        utm_medium=_utm(utm.get("utm_medium")),
-        utm_campaign=_utm(utm.get("utm_campaign")),
-        created_at=utcnow(),
-    ).execute()
+    _INSERT(
+        kind,
+        visitor_id,
+        user_id,
+        creator_id,
+        post_id,
+        product_id,
+        sharer_id,
+        live_session_id,
+        _utm(utm.get("utm_source")),
+        _utm(utm.get("utm_medium")),
+        _utm(utm.get("utm_campaign")),
+        utcnow(),
+    )
+
+
+# every post view, live join and share-link visit: compiled once
+_INSERT = PreparedInsert(
+    Touchpoint.kind,
+    Touchpoint.visitor_id,
+    Touchpoint.user_id,
+    Touchpoint.creator_id,
+    Touchpoint.post_id,
+    Touchpoint.product_id,
+    Touchpoint.sharer_id,
+    Touchpoint.live_session_id,
+    Touchpoint.utm_source,
+    Touchpoint.utm_medium,
+    Touchpoint.utm_campaign,
+    Touchpoint.created_at,
+)
 
 
 def record_product_click(visitor_id, user_id, product_id, post_id, utm=None):

@@ -2,7 +2,7 @@
 
 import secrets
 
-from peewee import IntegrityError
+from peewee import IntegrityError, fn
 
 from livestall.accounts.models import User, UserRole
 from livestall.content import signals
@@ -73,11 +73,24 @@ _FOLLOWS = Prepared(
 
 
 def follower_count(user):
-    return Follow.select().where(Follow.followee == user.id).count()
+    return _FOLLOWERS.rows(user.id)[0][0]
 
 
 def following_count(user):
-    return Follow.select().where(Follow.follower == user.id).count()
+    return _FOLLOWING.rows(user.id)[0][0]
+
+
+# on every creator page and every signed-in home: compiled once
+_FOLLOWERS = Prepared(
+    lambda uid: (
+        Follow.select(fn.COUNT(Follow.follower)).where(Follow.followee == uid).tuples()
+    )
+)
+_FOLLOWING = Prepared(
+    lambda uid: (
+        Follow.select(fn.COUNT(Follow.follower)).where(Follow.follower == uid).tuples()
+    )
+)
 
 
 def like(user, post):

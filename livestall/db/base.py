@@ -248,16 +248,21 @@ class Prepared:
 
 class PreparedInsert:
     """An INSERT of `fields` (of one model) compiled once per paramstyle; calling it
-    with the values in the same order inserts a row and returns its id."""
+    with the values in the same order inserts a row and returns its id. (peewee
+    writes the columns in the model's order, whatever order `fields` are in: the
+    parameters follow it.)"""
 
     def __init__(self, *fields):
         self.fields = fields
         self.model = fields[0].model
+        # (by identity: a field's == builds an SQL expression)
+        at = {id(f): i for i, f in enumerate(fields)}
+        self.order = [at[id(f)] for f in self.model._meta.sorted_fields if id(f) in at]
         self.compiled = {}
 
     def __call__(self, *values):
         row = dict(zip(self.fields, values, strict=True))
-        params = [f.db_value(v) for f, v in row.items()]
+        params = [self.fields[i].db_value(values[i]) for i in self.order]
         key = db.obj.param
         sql = self.compiled.get(key)
         if sql is None:

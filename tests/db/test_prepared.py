@@ -89,6 +89,34 @@ def test_a_prepared_insert_returns_the_new_id_and_obeys_transactions(people):
     assert ChatMessage.select().count() == 2
 
 
+def test_a_prepared_insert_takes_its_fields_in_any_order(people):
+    """peewee writes an INSERT's columns in the model's order (a touchpoint's live
+    session before its product): values given in another order still land in
+    their own columns, after a first call whose values were alike (compiled and
+    kept then)."""
+    from livestall.attribution.models import Touchpoint
+
+    insert = PreparedInsert(
+        Touchpoint.kind,
+        Touchpoint.visitor_id,
+        Touchpoint.product_id,
+        Touchpoint.live_session_id,
+        Touchpoint.created_at,
+    )
+    now = utcnow()
+    first = insert("post_view", "v1", None, None, now)
+    second = insert("product_click", "v2", 7, None, now)
+    third = insert("live_watch", "v3", None, 9, now)
+    rows = {
+        t.id: (t.kind, t.product_id, t.live_session_id) for t in Touchpoint.select()
+    }
+    assert rows == {
+        first: ("post_view", None, None),
+        second: ("product_click", 7, None),
+        third: ("live_watch", None, 9),
+    }
+
+
 def test_the_chat_path_stores_through_the_prepared_statements(people):
     session = sessions.get_session(people["session"].id)
     session.status = "live"

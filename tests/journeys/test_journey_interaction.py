@@ -149,7 +149,9 @@ def test_phone_viewers_vote_enter_a_lucky_bag_and_watch_a_pk(
     expect(mei.locator("#ia-announce-text")).to_have_text(ANNOUNCEMENT)
     late = new_page(viewport=PHONE)
     late.goto(room_a)
-    expect(late.locator("#ia-announce")).to_be_visible()
+    # the announcement comes with the room's state, once the socket has joined
+    # (under a loaded CI that took longer than expect's 5 s)
+    expect(late.locator("#ia-announce")).to_be_visible(timeout=20_000)
     expect(late.locator("#ia-announce-text")).to_have_text(ANNOUNCEMENT)
     more = late.locator("#ia-announce-more")  # two lines, then unfolds
     expect(more).to_be_visible()

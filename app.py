@@ -97,8 +97,10 @@ def register_extensions(app):
         manage_session=False,
     )
     from blueprints import socket_pings
+    from blueprints.live import join_state
 
     socket_pings.install()  # one pinging task, not a sleeping greenlet per socket
+    join_state.install()  # a live room's kept join state drops when the room hears
     if app.config["TRUSTED_PROXIES"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 

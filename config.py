@@ -176,6 +176,10 @@ def load_config():
         # public pages kept for anonymous visitors this many seconds at most, and
         # dropped at once on a change (livestall/platform/pagecache.py); 0: off
         "PAGE_CACHE_S": _env_float("PAGE_CACHE_S", 2.0),
+        # the part of a live room's join state all viewers see alike, kept this many
+        # seconds at most and dropped whenever a message goes to the room
+        # (blueprints/live/join_state.py); 0: built for every join
+        "LIVE_JOIN_STATE_S": _env_float("LIVE_JOIN_STATE_S", 1.0),
         # reports one person may send an hour (moderation)
         "REPORTS_PER_HOUR": _env_int("REPORTS_PER_HOUR", 20),
         "EMAIL_VERIFICATION_TTL_S": _env_int("EMAIL_VERIFICATION_TTL_S", 3 * 86400),

@@ -25,6 +25,7 @@ from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room, leave_room
 
 from blueprints.common import VISITOR_COOKIE, translate
+from blueprints.live import join_state
 from extensions import db, socketio
 from livestall.accounts import rules as accounts
 from livestall.accounts import signals as accounts_signals
@@ -140,10 +141,16 @@ session_broadcast = Signal("live-session-broadcast")
 # of keys; group_events adds `group_buy` (the pinned product's running deal),
 # bargain_events `bargain` (its running bargain campaign).
 pin_extras = Signal("live-pin-extras")
-# What else a (re)joining viewer's room state carries: receivers return a dict of
-# keys; promo_events adds `red_packets` and `coupon_drops` (open ones, with the
-# viewer's own grabs and claims).
+# What else a (re)joining viewer's room state carries, as every viewer sees it
+# (kept a second, blueprints/live/join_state.py): receivers get `session` and a
+# `keep` dict for objects the viewers' parts need, and return a dict of keys;
+# pk_events adds `pk`, interaction_events `poll`, `draw` and `announcement`,
+# promo_events `red_packets` and `coupon_drops` (the open ones).
 state_extras = Signal("live-state-extras")
+# A signed-in viewer's own part of those keys (session, user, `state`: the room's
+# part, shared, so copy what you change, `keep`): receivers return the keys they
+# replace (the viewer's poll vote and draw entry, red-packet grabs, coupons held).
+viewer_extras = Signal("live-viewer-extras")
 # A chat message was posted (session, user, message): receivers return a dict of
 # keys for the sender's ack; interaction_events enters a lucky draw whose keyword
 # it is (`draw_entered`).
@@ -158,6 +165,7 @@ def reset():
         presence.rooms.clear()
         presence.dirty.clear()
         presence.likes.clear()
+    join_state.reset()
     _buckets.clear()
     _hearts.reset()
     _sent.clear()
@@ -455,22 +463,38 @@ def pin_state(session, card):
     return out
 
 
-def room_state(session, user):
-    moderator = sessions.is_moderator(user, session)
-    pinned = sessions.pinned_card(session)
-    banned, muted_until = (
-        moderation.sanction_of(session, user.id) if user else (False, None)
-    )
-    state = {
-        "session": sessions.session_dict(session, viewers=presence.count(session.id)),
+def _room_part(session):
+    """What every viewer of the room sees alike (blueprints/live/join_state.py),
+    and `keep`: objects the viewers' parts need (receivers of `state_extras` add
+    theirs)."""
+    about = sessions.session_dict(session)
+    pinned = about["pinned_product"]
+    part = {
+        "session": about,
         "pinned_product": pinned,
         **pin_state(session, pinned),
         "flash_sales": [
             flash_sales.sale_dict(sale) for sale in flash_sales.open_sales(session)
         ],
-        "viewers": presence.count(session.id),
-        "likes": session.likes,
         "chat": [chat.message_dict(m) for m in chat.recent_chat(session)],
+    }
+    keep = {}
+    for _receiver, extra in state_extras.send(None, session=session, keep=keep):
+        part.update(extra or {})
+    return part, keep
+
+
+def room_state(session, user, moderator, sanction):
+    """The state a joining `user` gets (`moderator`: `sessions.is_moderator`,
+    `sanction`: `moderation.sanction_of`, as the join read them)."""
+    part, keep = join_state.room_part(session.id, lambda: _room_part(session))
+    banned, muted_until = sanction
+    viewers = presence.count(session.id)
+    state = {
+        **part,
+        "session": {**part["session"], "viewers": viewers, "likes": session.likes},
+        "viewers": viewers,
+        "likes": session.likes,
         "server_time": isoformat(utcnow()),
         "server_time_ms": int(time.time() * 1000),
         "you": {
@@ -486,8 +510,11 @@ def room_state(session, user):
     }
     if moderator:
         state["held"] = [chat.message_dict(m) for m in chat.held_messages(session)]
-    for _receiver, extra in state_extras.send(None, session=session, user=user):
-        state.update(extra or {})
+    if user is not None:
+        for _receiver, extra in viewer_extras.send(
+            None, session=session, user=user, state=state, keep=keep
+        ):
+            state.update(extra or {})
     return state
 
 
@@ -495,13 +522,13 @@ def room_state(session, user):
 def on_join(data):
     session = sessions.get_session(_session_id(data))
     user = _user(required=False)
-    if user is not None and not sessions.is_moderator(user, session):
-        banned, _ = moderation.sanction_of(session, user.id)
-        if banned:
-            raise moderation.Banned("You were banned from this room.")
+    moderator = sessions.is_moderator(user, session)
+    sanction = moderation.sanction_of(session, user.id) if user else (False, None)
+    if sanction[0] and not moderator:
+        raise moderation.Banned("You were banned from this room.")
     conn = current_conn()
     join_room(room(session.id))
-    if sessions.is_moderator(user, session):
+    if moderator:
         join_room(mods_room(session.id))
     if session.id not in conn.rooms:
         conn.rooms.add(session.id)
@@ -513,7 +540,7 @@ def on_join(data):
             live_session_id=session.id,
         )
     presence.join(request.sid, session.id)
-    return {"state": room_state(session, user)}
+    return {"state": room_state(session, user, moderator, sanction)}
 
 
 @event("clock", database=False)

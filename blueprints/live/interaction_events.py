@@ -249,23 +249,35 @@ def announce_draw(draw, won):
 
 
 @events.state_extras.connect
-def _state_extras(sender, session, user):
+def _state_extras(sender, session, keep):
+    """The poll, draw and announcement as an anonymous viewer sees them."""
     _ensure_loop()  # any room joined in this process keeps its deadlines
     poll = polls.current(session)
     draw = draws.current(session)
-    mine = polls.my_votes(user, [poll] if poll else [])
-    entered = draws.has_entered(user, [draw] if draw else [])
+    keep["poll"], keep["draw"] = poll, draw
     return {
-        "poll": polls.poll_dict(poll, mine.get(poll.id), with_mine=True)
-        if poll
-        else None,
+        "poll": polls.poll_dict(poll, None, with_mine=True) if poll else None,
         "announcement": announcements.announcement_dict(
             announcements.of_session(session)
         ),
-        "draw": present.draw_dict(draw, user, entered=draw.id in entered)
-        if draw
-        else None,
+        "draw": present.draw_dict(draw, None, entered=False) if draw else None,
     }
+
+
+@events.viewer_extras.connect
+def _viewer_extras(sender, session, user, state, keep):
+    """The viewer's own vote, entry and win."""
+    poll, draw, out = keep.get("poll"), keep.get("draw"), {}
+    if poll is not None:
+        mine = polls.my_votes(user, [poll]).get(poll.id)
+        if mine is not None:
+            out["poll"] = {**state["poll"], "my_vote": mine}
+    if draw is not None:
+        entered = draw.id in draws.has_entered(user, [draw])
+        won = draw.status == "drawn" and user.id in (draw.winners or [])
+        if entered or won:
+            out["draw"] = {**state["draw"], "entered": entered, "won": won}
+    return out
 
 
 # --- the loop: coalesced counts and deadlines ----------------------------------------

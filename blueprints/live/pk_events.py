@@ -104,7 +104,7 @@ def on_pk_end(data):
 
 
 @events.state_extras.connect
-def _state_extras(sender, session, user):
+def _state_extras(sender, session, keep):
     _ensure_loop()
     found = pks.current(session.id)
     if found is not None and found.status == "running" and found.ends_at <= utcnow():

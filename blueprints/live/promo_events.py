@@ -157,23 +157,40 @@ def on_drop_coupon(data):
 
 
 @events.state_extras.connect
-def _state_extras(sender, session, user):
+def _state_extras(sender, session, keep):
+    """Open red packets and coupon drops, as an anonymous viewer sees them."""
     pools = red_packets.open_in(session.id)
-    mine = red_packets.grabbed_by(user, pools)
     dropped = drops.dropped_in(session)
-    held = coupons.held_counts(user, dropped)
+    keep["pools"], keep["dropped"] = pools, dropped
     return {
-        "red_packets": [
-            {**_pool_payload(p), "mine_cents": mine.get(p.id)} for p in pools
-        ],
-        "coupon_drops": [
-            {
-                "session_id": session.id,
-                "coupon": present.coupon_dict(c, held.get(c.id, 0) if user else None),
-                "ends_at": isoformat(c.claim_ends_at),
-            }
-            for c in dropped
-        ],
+        "red_packets": [{**_pool_payload(p), "mine_cents": None} for p in pools],
+        "coupon_drops": [_drop_payload(session, c, None) for c in dropped],
+    }
+
+
+@events.viewer_extras.connect
+def _viewer_extras(sender, session, user, state, keep):
+    """The viewer's own grabs and the coupons they hold."""
+    pools, dropped, out = keep.get("pools") or [], keep.get("dropped") or [], {}
+    if pools:
+        mine = red_packets.grabbed_by(user, pools)
+        out["red_packets"] = [
+            {**shown, "mine_cents": mine.get(shown["id"])}
+            for shown in state["red_packets"]
+        ]
+    if dropped:
+        held = coupons.held_counts(user, dropped)
+        out["coupon_drops"] = [
+            _drop_payload(session, c, held.get(c.id, 0)) for c in dropped
+        ]
+    return out
+
+
+def _drop_payload(session, coupon, held):
+    return {
+        "session_id": session.id,
+        "coupon": present.coupon_dict(coupon, held),
+        "ends_at": isoformat(coupon.claim_ends_at),
     }
 
 

@@ -210,6 +210,7 @@ def app(tmp_path):
             # off, as tests change data and read pages at once; its own tests
             # turn it on (tests/site/test_page_cache.py)
             "PAGE_CACHE_S": 0,
+            "LIVE_JOIN_STATE_S": 0,
         }
     )
     yield app

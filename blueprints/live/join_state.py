@@ -1,0 +1,108 @@
+"""The part of a live room's join state that every viewer sees alike, built once
+and handed to the joins that follow (issue 24: 10,000 viewers joining at a sale's
+start each cost the whole room state, 36 statements).
+
+A room's state (`events.room_state`) has two parts:
+
+- the room's: the session, the pinned card and what rides with it, open flash
+  sales, recent chat, the poll, draw, announcement, PK, red packets and coupon
+  drops as an anonymous viewer sees them;
+- the viewer's: `you`, held messages for moderators, their poll vote, draw entry,
+  red-packet grabs and coupons held, laid over copies of the room's part.
+
+The room's part is kept per session for `LIVE_JOIN_STATE_S` (1 s by default; 0
+builds it every join) and is dropped at once whenever this process delivers a
+message to the room, its own or another process's through the message queue: the
+hook is the Socket.IO manager's `get_participants`, which every delivery to a room
+goes through (`Manager.emit`, local or from the queue). A joiner is in the room
+before its state is read, so a change is either in the copy it gets or in a
+message it hears; only a change that sends no message to the room (a product's
+description edited, say) can be up to `LIVE_JOIN_STATE_S` old, as the page
+cache's shared pieces are.
+
+A copy built while a message went out is not kept: each copy remembers the
+delivery sequence number it started at and counts only if no delivery to its room
+came after.
+"""
+
+import itertools
+import threading
+import time
+
+from flask import current_app
+
+from extensions import socketio
+
+_ROOM_PREFIX = "live:"
+_MAX_ROOMS = 10_000  # rooms remembered; past it every copy and mark is dropped
+
+_lock = threading.Lock()
+_seq = itertools.count(1)
+_kept = {}  # session id -> (built at monotonic, seq at start, room part, keep)
+_delivered = {}  # session id -> seq of the last delivery to its room
+_floor = {"seq": 0}  # seq when the marks were last dropped: older copies don't count
+
+
+def reset():
+    with _lock:
+        _kept.clear()
+        _delivered.clear()
+        _floor["seq"] = next(_seq)
+
+
+def delivered(room):
+    """A message is going to `room` in this process: its kept copy is stale."""
+    if not isinstance(room, str) or not room.startswith(_ROOM_PREFIX):
+        return
+    try:
+        session_id = int(room[len(_ROOM_PREFIX) :])
+    except ValueError:
+        return
+    with _lock:
+        if len(_delivered) >= _MAX_ROOMS:
+            _kept.clear()
+            _delivered.clear()
+            _floor["seq"] = next(_seq)
+        _delivered[session_id] = next(_seq)
+        _kept.pop(session_id, None)
+
+
+def room_part(session_id, build):
+    """(room part, keep) for the room: the kept copy if it is fresh, else
+    `build()`'s (kept when `LIVE_JOIN_STATE_S` > 0). Callers copy before changing
+    either."""
+    ttl = current_app.config.get("LIVE_JOIN_STATE_S", 0)
+    now = time.monotonic()
+    if ttl > 0:
+        with _lock:
+            entry = _kept.get(session_id)
+        if entry is not None and now - entry[0] < ttl:
+            return entry[2], entry[3]
+    start = next(_seq)
+    part, keep = build()
+    if ttl > 0:
+        with _lock:
+            last = _delivered.get(session_id, 0)
+            if start > last and start > _floor["seq"]:
+                _kept[session_id] = (now, start, part, keep)
+    return part, keep
+
+
+def install():
+    """Watch deliveries on this app's Socket.IO manager (after `init_app`, which
+    makes a new server and manager)."""
+    manager = socketio.server.manager
+    if getattr(manager, "_livestall_watched", False):
+        return
+    participants = manager.get_participants
+
+    def get_participants(namespace, room):
+        if isinstance(room, str):
+            delivered(room)
+        elif room is not None:
+            for one in room:
+                delivered(one)
+        return participants(namespace, room)
+
+    manager.get_participants = get_participants
+    manager._livestall_watched = True

@@ -14,4 +14,5 @@ pytest_plugins = [
     "tests.plugins.live",
     "tests.plugins.factories",
     "tests.plugins.parallel",
+    "tests.plugins.routing",
 ]

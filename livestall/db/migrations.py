@@ -234,6 +234,10 @@ def init_schema(models):
         raise RuntimeError(
             f"the database is at schema {version}, newer than this release ({LATEST})"
         )
+    if version == LATEST and {m._meta.table_name for m in models} <= tables:
+        # Up to date: nothing to create (a new index or column on an existing
+        # table always comes with a migration and a new LATEST)
+        return version
     migrator = SchemaMigrator.from_database(db.obj)
     for number, step in MIGRATIONS:
         if number <= version:

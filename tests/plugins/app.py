@@ -11,6 +11,8 @@ import itertools
 import os
 import queue
 import re
+import shutil
+import sqlite3
 import threading
 from html import unescape
 
@@ -197,8 +199,30 @@ def _test_database(request, _pg_databases, monkeypatch):
     _pg_databases.drop(name)
 
 
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory):
+    """On the SQLite pass, a database file migrated once per process, copied for
+    each test: creating the schema is most of `create_app`'s time (the app's
+    `init_schema` finds the copy up to date). None on the PostgreSQL pass."""
+    if TEST_PG:
+        return None
+    where = tmp_path_factory.mktemp("sqlite-template")
+    create_app(
+        {"TESTING": True, "DATA_DIR": str(where / "data"), "SECRET_KEY": "template"}
+    )
+    db.close()
+    template = where / "template.db"
+    with contextlib.closing(sqlite3.connect(where / "data" / "livestall.db")) as src:
+        with contextlib.closing(sqlite3.connect(template)) as dst:
+            src.backup(dst)  # a consistent copy, whatever is in the WAL
+    return template
+
+
 @pytest.fixture
-def app(tmp_path):
+def app(tmp_path, _sqlite_template):
+    if _sqlite_template is not None:
+        (tmp_path / "data").mkdir(exist_ok=True)
+        shutil.copyfile(_sqlite_template, tmp_path / "data" / "livestall.db")
     app = create_app(
         {
             "TESTING": True,

@@ -8,7 +8,9 @@ over a fixed query mix (16 queries, English, Chinese and mixed): a query with it
 total, top 20 by relevance and category + brand facet counts; then the same with a
 category, a price range, in-stock-only and a price sort; and the ratios whoosh /
 FTS5 (DESIGN.md asks for whoosh within 2x). The whoosh side is the app's own
-`search_products` (highlights and "did you mean" included).
+`search_products` (highlights and "did you mean" included). Last, the MRR@10 of
+tests/search/relevance.json's generated-catalogue queries on this index
+(bench/relevance.py).
 
     .venv/bin/python bench/search.py             # 100,000 products
     .venv/bin/python bench/search.py --quick     # 5,000 products, a smoke run
@@ -17,6 +19,7 @@ FTS5 (DESIGN.md asks for whoosh within 2x). The whoosh side is the app's own
 """
 
 import argparse
+import contextlib
 import random
 import shutil
 import sqlite3
@@ -30,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from whoosh import writing  # noqa: E402
 
+from bench import relevance  # noqa: E402
 from livestall.catalog.models import CATEGORIES  # noqa: E402
 from livestall.search import analysis as search_analysis  # noqa: E402
 from livestall.search import documents as search_documents  # noqa: E402
@@ -257,6 +261,16 @@ def query_fts(con, q, filtered):
     return total
 
 
+@contextlib.contextmanager
+def expansions(on):
+    """Pinyin and synonyms at query time on or off (livestall.search.query)."""
+    before, search_query.EXPAND = search_query.EXPAND, on
+    try:
+        yield
+    finally:
+        search_query.EXPAND = before
+
+
 def latency(fn, rounds, before=None, cpu=None):
     """Every query's latency (ms) over `rounds` of the mix; with a list as `cpu`,
     each query's CPU time (ms, this thread) is appended to it."""
@@ -283,6 +297,7 @@ def measure(products: int, procs: int = 1, rounds: int = 5) -> dict:
     query (the first time a term is searched after a start or a merge).
     `*_cpu_*` are the same two mixes in CPU time (the thread's): steadier than
     the wall clock when other work shares the cores.
+    `mrr`, `mrr_cases` and `mrr_not_first`: `relevance_report` on the same index.
     """
     tmp = Path(tempfile.mkdtemp(prefix="livestall-search-bench-"))
     try:
@@ -297,9 +312,11 @@ def measure(products: int, procs: int = 1, rounds: int = 5) -> dict:
         af = statistics.median(add_one_fts(con, p) for p in extra) * 1000
         # Same answers: whoosh totals against FTS5 totals on the plain mix (with
         # filters, whoosh relaxes to any word when no product has them all).
-        mismatched = [
-            q for q in QUERIES if query_whoosh(q, False) != query_fts(con, q, False)
-        ]
+        # (FTS5 knows no synonyms: compared with them off)
+        with expansions(False):
+            mismatched = [
+                q for q in QUERIES if query_whoosh(q, False) != query_fts(con, q, False)
+            ]
         out = {
             "products": products,
             "queries": len(QUERIES),
@@ -310,7 +327,7 @@ def measure(products: int, procs: int = 1, rounds: int = 5) -> dict:
             "add_one_fts5_ms": af,
             "totals_differ": mismatched,
         }
-        every = {"whoosh": [], "fts5": [], "whoosh_uncached": []}
+        every = {"whoosh": [], "fts5": [], "whoosh_uncached": [], "whoosh_plain": []}
         cpu = {"whoosh_cpu": [], "fts5_cpu": []}
         for mix, filtered in (("plain", False), ("filtered", True)):
             runs = {
@@ -330,6 +347,10 @@ def measure(products: int, procs: int = 1, rounds: int = 5) -> dict:
                     before=search_ranking.clear_cache,
                 ),
             }
+            with expansions(False):  # the same index, no pinyin nor synonyms
+                runs["whoosh_plain"] = latency(
+                    lambda q, f=filtered: query_whoosh(q, f), rounds
+                )
             for engine, times in runs.items():
                 every[engine] += times
                 out[f"{engine}_{mix}_p50_ms"] = pct(times, 0.5)
@@ -338,11 +359,34 @@ def measure(products: int, procs: int = 1, rounds: int = 5) -> dict:
             out[f"{engine}_p50_ms"] = pct(times, 0.5)
             out[f"{engine}_p95_ms"] = pct(times, 0.95)
         out["ratio_p95"] = out["whoosh_p95_ms"] / out["fts5_p95_ms"]
+        out.update(relevance_report(docs + extra))
         con.close()
         return out
     finally:
         search_store.configure(None)
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+# --- relevance: MRR@10 of tests/search/relevance.json's generated cases ------------
+
+
+def relevance_report(products):
+    """`mrr` (MRR@10) of relevance.json's generated-catalogue cases on the index
+    (those whose item the generator makes: the test adds the others), `mrr_cases`
+    and `mrr_not_first` (each case whose product did not rank first)."""
+    items = relevance.generated_items(products)
+    made = {item.lower() for item, _ in items.values()}
+    cases = [
+        c
+        for c in relevance.catalogue("generated")["cases"]
+        if relevance.expected(c) <= made
+    ]
+    outcomes = relevance.evaluate(cases, items.__getitem__)
+    return {
+        "mrr": relevance.mrr(outcomes),
+        "mrr_cases": len(cases),
+        "mrr_not_first": [o.describe() for o in outcomes if not o.first],
+    }
 
 
 def main(argv=None):
@@ -398,10 +442,21 @@ def main(argv=None):
         f"p95 {m['fts5_cpu_p95_ms']:.1f} ms"
     )
     print(
+        f"pinyin and synonyms at query time: p95 {m['whoosh_p95_ms']:.1f} ms with, "
+        f"{m['whoosh_plain_p95_ms']:.1f} ms without (same index): "
+        f"{m['whoosh_p95_ms'] / m['whoosh_plain_p95_ms']:.2f}x"
+    )
+    print(
         "totals equal on the plain mix"
         if not m["totals_differ"]
         else f"totals differ for: {m['totals_differ']}"
     )
+    print(
+        f"MRR@{relevance.TOP} of {m['mrr_cases']} relevance queries "
+        f"(tests/search/relevance.json, generated): {m['mrr']:.3f}"
+    )
+    for line in m["mrr_not_first"]:
+        print(f"  not first: {line}")
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ import jieba
 from whoosh.analysis import (
     STOP_WORDS,
     LowercaseFilter,
+    SpaceSeparatedTokenizer,
     StemFilter,
     StopFilter,
     Token,
@@ -137,3 +138,5 @@ ANALYZER = (
 )
 # Unstemmed words: spelling suggestions and prefix completion.
 PLAIN = JiebaTokenizer() | LowercaseFilter()
+# The pinyin field's text is already its terms (search.pinyin), space-separated.
+PINYIN = SpaceSeparatedTokenizer() | LowercaseFilter()

@@ -21,7 +21,8 @@ from livestall.accounts.models import User, UserRole
 from livestall.catalog import availability
 from livestall.catalog.models import CATEGORIES, Product
 from livestall.content.models import Post, PostProduct
-from livestall.search.analysis import ANALYZER, PLAIN
+from livestall.search import pinyin
+from livestall.search.analysis import ANALYZER, PINYIN, PLAIN
 
 KINDS = ("product", "post", "user")
 INDEX_OF = {"product": "products", "post": "posts", "user": "creators"}
@@ -54,6 +55,8 @@ SCHEMAS = {
         in_stock=COLUMN(columns.NumericColumn("b")),  # 1 or 0
         status=STORED(),
         spell=TEXT(analyzer=PLAIN, phrase=False),
+        # title, brand and category names as pinyin and initials (search.pinyin)
+        py=TEXT(analyzer=PINYIN, phrase=False),
     ),
     "posts": lambda: Schema(
         id=ID(stored=True, unique=True),
@@ -145,6 +148,7 @@ def make_product_doc(
         "in_stock": 1 if in_stock else 0,
         "status": status,
         "spell": f"{title}\n{brand or ''}\n{tags}",
+        "py": pinyin.field_text(title, brand, labels, tags),
     }
 
 

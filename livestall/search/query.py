@@ -24,9 +24,10 @@ import unicodedata
 import jieba
 from whoosh import query as Q
 from whoosh import sorting
+from whoosh.query.compound import DefaultOr
 
 from livestall.platform import offload
-from livestall.search import facets, ranking, store
+from livestall.search import facets, pinyin, ranking, store, synonyms
 from livestall.search.analysis import ANALYZER, PLAIN, WORDISH, subwords_of
 from livestall.search.snippets import snippet
 from livestall.search.spelling import correct
@@ -37,6 +38,11 @@ SORTS = ("relevance", "price_asc", "price_desc", "newest", "best_selling")
 # Field weights: a word in the title or brand counts far more than in the text
 # (products: one field, see `documents`; posts and creators: boosts).
 PRODUCT_FIELDS = {"text": 1.0}
+SUBWORD_BOOST = 0.8  # all of a long word's sub-words, for the word
+SYNONYM_BOOST = 0.8  # a synonym, for the word typed
+PINYIN_BOOST = 0.5  # a Latin word as pinyin: below the same word in English
+# Pinyin and synonyms on (bench/search.py turns them off to time the difference).
+EXPAND = True
 POST_FIELDS = {"text": 1.0, "author": 2.0, "products": 1.5}
 CREATOR_FIELDS = {"name": 3.0, "bio": 1.0}
 
@@ -57,59 +63,112 @@ def clean_query(text):
     return " ".join(text.split())[:QUERY_MAX].strip()
 
 
-def _groups(text):
-    """The query's words: [(surface word, [alternative term lists])].
+def _word_terms(word):
+    return [t.text for t in ANALYZER(word, removestops=True)]
+
+
+def _groups(text, with_pinyin=False):
+    """The query's words: [(surface word, [alternatives])], an alternative being
+    (terms that must all match, fields or None for the index's own, boost,
+    kind: "word" as typed or its sub-words, "pinyin", "synonym").
 
     A jieba word matches as itself or, when it is a long Chinese word, as all of
-    its dictionary sub-words (a title segmented differently still matches).
+    its dictionary sub-words (a title segmented differently still matches); as
+    each of its synonyms (`synonyms`); and, `with_pinyin` (products) when it is
+    plain Latin letters, as pinyin or initials, below an English match.
     """
     out = []
     for word, _start, _end in jieba.tokenize(text):
         if not WORDISH.search(word):
             continue
-        terms = [t.text for t in ANALYZER(word, removestops=True)]
+        terms = _word_terms(word)
         if not terms:
             continue
-        whole = terms[0]
+        alts = [([terms[0]], None, 1.0, "word")]
         subs = [g for g, _ in subwords_of(word)]
-        alts = [[whole]]
         covered = set()
         for g in subs:
             i = word.find(g)
             covered |= set(range(i, i + len(g)))
         if subs and len(covered) == len(word):
-            alts.append(sorted({g.lower() for g in subs}))
+            alts.append(
+                (sorted({g.lower() for g in subs}), None, SUBWORD_BOOST, "word")
+            )
+        for other in synonyms.of(word) if EXPAND else ():
+            if found := _word_terms(other):  # its words' scores add up: share
+                alts.append((found, None, SYNONYM_BOOST / len(found), "synonym"))
+        lower = word.lower()
+        if with_pinyin and EXPAND and pinyin.is_latin_word(lower):
+            alts.append(([lower], {pinyin.FIELD: 1.0}, PINYIN_BOOST, "pinyin"))
         out.append((word, alts))
         if len(out) >= TERMS_MAX:
             break
     return out
 
 
-def _term_query(term, fields):
-    return Q.Or([Q.Term(f, term, boost=b) for f, b in fields.items()])
+def _term_query(term, fields, boost=1.0):
+    return Q.Or([Q.Term(f, term, boost=b * boost) for f, b in fields.items()])
+
+
+def _alt_query(alt, fields):
+    terms, own_fields, boost, _kind = alt
+    where = own_fields or fields
+    if len(terms) == 1:
+        return _term_query(terms[0], where, boost)
+    return Q.And([_term_query(t, where) for t in terms], boost=boost)
 
 
 def _group_query(alts, fields):
-    options = [_term_query(alts[0][0], fields)]
-    for alt in alts[1:]:
-        options.append(Q.And([_term_query(t, fields) for t in alt], boost=0.8))
-    return options[0] if len(options) == 1 else Q.Or(options)
+    """The word, all its sub-words and its pinyin, their scores adding up (a
+    title with "Longjing" and 龙井 ranks above one with only either); else its
+    synonyms: a product matching 面霜 counts for 面霜 alone, not again for "face
+    cream"."""
+    core = [_alt_query(a, fields) for a in alts if a[3] != "synonym"]
+    extra = [_alt_query(a, fields) for a in alts if a[3] == "synonym"]
+    return _otherwise(core[0] if len(core) == 1 else DefaultOr(core), extra)
 
 
-def build_query(text, fields, match_all=True):
+def _otherwise(q, extra):
+    """`q`, or for the documents it misses, the `extra` queries."""
+    if not extra:
+        return q
+    others = extra[0] if len(extra) == 1 else DefaultOr(extra)
+    # a union of two, whatever the index's size (a plain Or of three or more on a
+    # small index pre-loads its matches, which `ranking` cannot evaluate)
+    return DefaultOr([q, Q.AndNot(others, q)])
+
+
+def build_query(text, fields, match_all=True, with_pinyin=False):
     """The scored query for user text (None when nothing searchable is left)."""
-    groups = _groups(text)
+    groups = _groups(text, with_pinyin)
     if not groups:
         return None
     parts = [_group_query(alts, fields) for _, alts in groups]
     if len(parts) == 1:
-        return parts[0]
-    return Q.And(parts) if match_all else Q.Or(parts, scale=0.9)
+        q = parts[0]
+    else:
+        q = Q.And(parts) if match_all else Q.Or(parts, scale=0.9)
+    if len(groups) > 1 and EXPAND:  # a phrase's own synonyms ("power bank")
+        phrases = [
+            Q.And(
+                [_term_query(t, fields) for t in found],
+                boost=SYNONYM_BOOST / len(found),
+            )
+            for other in synonyms.of(text)
+            if (found := _word_terms(other))
+        ]
+        q = _otherwise(q, phrases)
+    return q
+
+
+def product_query(text, match_all=True):
+    """`build_query` for products: their fields, pinyin and initials too."""
+    return build_query(text, PRODUCT_FIELDS, match_all, with_pinyin=True)
 
 
 def query_terms(text):
-    """Every analysed term of the text (for highlighting)."""
-    return {t for _, alts in _groups(text) for alt in alts for t in alt}
+    """Every analysed term of the text and its synonyms (for highlighting)."""
+    return {t for _, alts in _groups(text) for alt in alts for t in alt[0]}
 
 
 def _match_set(searcher, q):
@@ -160,8 +219,8 @@ def search_products(
         return result
     searcher = store.searcher("products")
     columns = store.cached_columns("products", searcher)
-    suggestion = correct(searcher, text, PRODUCT_FIELDS)
-    q = build_query(text, PRODUCT_FIELDS)
+    suggestion = correct(searcher, text, (*PRODUCT_FIELDS, pinyin.FIELD))
+    q = product_query(text)
     if q is None:
         result["suggestion"] = suggestion
         return result
@@ -183,14 +242,14 @@ def search_products(
 
     docnums, q_narrowed, scores = matching(q, by_relevance)
     if not docnums:
-        relaxed = build_query(text, PRODUCT_FIELDS, match_all=False)
+        relaxed = product_query(text, match_all=False)
         if relaxed is not None and relaxed != q:
             found = matching(relaxed, by_relevance)
             if found[0]:
                 q, result["relaxed"] = relaxed, True
                 docnums, q_narrowed, scores = found
     if suggestion:
-        sq = build_query(suggestion, PRODUCT_FIELDS)
+        sq = product_query(suggestion)
         if sq is None or not matching(sq)[0]:
             suggestion = None
     result["suggestion"] = suggestion
@@ -218,11 +277,13 @@ def search_products(
         hits = searcher.search(q, filter=allow, limit=start + per_page)
         page_docs = [hit.docnum for hit in hits[start : start + per_page]]
     terms = query_terms(text)
+    spoken = {w for w in text.lower().split() if pinyin.is_latin_word(w)}
     for docnum in page_docs:
         stored = searcher.stored_fields(docnum)
         title = stored["title"]
         category = columns["category"][docnum]
-        title_mark = snippet(title, terms, whole=True)
+        marks = terms | pinyin.words_read_as(title, spoken) if EXPAND else terms
+        title_mark = snippet(title, marks, whole=True)
         desc = ""
         if "<mark>" not in title_mark:
             title_mark = html.escape(title, quote=False)
@@ -322,14 +383,21 @@ def creators_named(text, limit=3):
     return found["items"]
 
 
-def _prefix_query(text):
-    """Every word but the last as a whole word, the last as a prefix (spell field)."""
+def _prefix_query(text, with_pinyin=False):
+    """Every word but the last as a whole word, the last as a prefix (spell
+    field); `with_pinyin` (products), Latin letters also as pinyin or initials:
+    `kouh` and `kh` complete to 口红's titles."""
     words = [t.text for t in PLAIN(text)]
     if not words:
         return None
     parts = [Q.Term("spell", w) for w in words[:-1]]
     parts.append(Q.Prefix("spell", words[-1]))
-    return parts[0] if len(parts) == 1 else Q.And(parts)
+    q = parts[0] if len(parts) == 1 else Q.And(parts)
+    if with_pinyin and all(pinyin.is_latin_word(w) for w in words):
+        spoken = [Q.Term(pinyin.FIELD, w) for w in words[:-1]]
+        spoken.append(Q.Prefix(pinyin.FIELD, words[-1]))
+        q = Q.Or([q, spoken[0] if len(spoken) == 1 else Q.And(spoken)])
+    return q
 
 
 @offload.offloaded("search")
@@ -353,7 +421,9 @@ def suggest(text, limit=8):
         )
     seen = set()
     for hit in store.searcher("products").search(
-        q, limit=limit * 2, sortedby=sorting.FieldFacet("sales_count", reverse=True)
+        _prefix_query(text, with_pinyin=True),
+        limit=limit * 2,
+        sortedby=sorting.FieldFacet("sales_count", reverse=True),
     ):
         if hit["title"] in seen:
             continue

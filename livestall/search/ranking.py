@@ -195,6 +195,12 @@ class _Segment:
             for d, s in b.items():
                 out[d] = out[d] + s if d in out else s  # a + b: one addition
             return out
+        if kind is binary.AndNotMatcher:  # a's matches (and scores) not in b
+            a = self.evaluate(m.a)
+            b = _Segment(self.reader, self.offset, False).evaluate(m.b)
+            if not scored:
+                return a - b
+            return {d: s for d, s in a.items() if d not in b}
         if kind is binary.IntersectionMatcher:
             a, b = self.evaluate(m.a), self.evaluate(m.b)
             if not scored:

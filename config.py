@@ -28,6 +28,19 @@ def _env_float(name, default):
     return float(value) if value not in (None, "") else default
 
 
+def _gc_threshold(value):
+    """The text "50000,20,20" as gc.set_threshold's three numbers."""
+    try:
+        numbers = tuple(int(n) for n in value.split(","))
+    except ValueError:
+        numbers = ()
+    if len(numbers) != 3 or min(numbers) < 1:
+        raise ValueError(
+            "LIVESTALL_GC_THRESHOLD must be three whole numbers, like 50000,20,20"
+        )
+    return numbers
+
+
 def _env_bool(name, default):
     value = _env(name)
     if value in (None, ""):
@@ -180,6 +193,9 @@ def load_config():
         # seconds at most and dropped whenever a message goes to the room
         # (blueprints/live/join_state.py); 0: built for every join
         "LIVE_JOIN_STATE_S": _env_float("LIVE_JOIN_STATE_S", 1.0),
+        # the server's collector thresholds (app.py `main`: see there); tests and
+        # other entry points keep Python's
+        "GC_THRESHOLD": _gc_threshold(_env("GC_THRESHOLD", "50000,20,20")),
         # reports one person may send an hour (moderation)
         "REPORTS_PER_HOUR": _env_int("REPORTS_PER_HOUR", 20),
         "EMAIL_VERIFICATION_TTL_S": _env_int("EMAIL_VERIFICATION_TTL_S", 3 * 86400),

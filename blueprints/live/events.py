@@ -107,6 +107,11 @@ class Presence:
             log.exception("viewer count from Redis failed")
             return local
 
+    def local_count(self, session_id):
+        """Viewers of the room in this process."""
+        with self.lock:
+            return len(self.rooms.get(session_id, ()))
+
     def local_rooms(self):
         with self.lock:
             return {s: len(members) for s, members in self.rooms.items()}

@@ -9,6 +9,7 @@ holds and closes sales whose time is up (safe in several processes at once).
 
 import logging
 import threading
+import time
 from types import SimpleNamespace
 
 from flask import current_app
@@ -24,10 +25,16 @@ from livestall.orders.signals import order_placed
 
 log = logging.getLogger(__name__)
 STOCK_FLUSH_S = 0.25
+# `stock` frames a second this process sends one room at most: a room of up to
+# 2,500 local viewers hears every flush, a bigger one less often (10,000 viewers:
+# once a second), as big rooms' counters refresh more slowly in the apps users
+# know; each frame is a write to every viewer's socket (issue 24)
+STOCK_FRAMES_PER_S = 10_000
 REAP_EVERY = 4  # reap and close every 4th stock flush (about once a second)
 
 _lock = threading.Lock()
 _dirty = set()
+_sent_at = {}  # sale id -> when its last `stock` went out (monotonic)
 _loop = {"started": False}
 _batcher = guard.GrabBatcher(socketio.start_background_task, socketio.sleep)
 
@@ -38,6 +45,7 @@ def reset():
     guard.reset()
     with _lock:
         _dirty.clear()
+        _sent_at.clear()
 
 
 def stock_to_send():
@@ -114,17 +122,36 @@ def stock_payload(sale):
     }
 
 
+def stock_interval(session_id):
+    """Seconds between two `stock` frames to this room (see STOCK_FRAMES_PER_S)."""
+    viewers = events.presence.local_count(session_id)
+    return max(STOCK_FLUSH_S, viewers / STOCK_FRAMES_PER_S)
+
+
 def flush_stock():
-    """Emit `stock` once for every sale grabbed from since the last flush."""
+    """Emit `stock` once for every sale grabbed from since the last flush, but
+    to a big room no sooner than `stock_interval` after the last (the sale stays
+    to send, with its numbers as they are then)."""
     with _lock:
         dirty = set(_dirty)
         _dirty.clear()
     if not dirty:
         return 0
+    now, later, sent = time.monotonic(), set(), 0
     with db.connection_context():
         for sale in FlashSale.select().where(FlashSale.id.in_(list(dirty))):
+            interval = stock_interval(sale.session_id)
+            if interval > STOCK_FLUSH_S and now - _sent_at.get(sale.id, 0) < interval:
+                later.add(sale.id)
+                continue
+            _sent_at[sale.id] = now
             _emit("stock", stock_payload(sale), sale.session_id)
-    return len(dirty)
+            sent += 1
+    with _lock:
+        _dirty.update(later)
+        if len(_sent_at) > 10_000:  # old sales' times: forgotten now and then
+            _sent_at.clear()
+    return sent
 
 
 def tick():

@@ -4,6 +4,7 @@ checkout at the sale price, settlement, and no oversell under concurrency."""
 import datetime
 import re
 import threading
+import time
 
 import pytest
 
@@ -360,6 +361,53 @@ def test_socket_grab_and_coalesced_stock(app, room):
     assert stock_events[0]["args"][0]["remaining"] == 0
     assert stock_events[0]["args"][0]["status"] == "sold_out"
     assert flash_events.flush_stock() == 0
+
+
+def test_a_big_room_hears_stock_less_often_and_the_last_number(app, room, monkeypatch):
+    """Past STOCK_FRAMES_PER_S frames a second (here 4: two viewers make the
+    interval 0.5 s), a flush that comes too soon keeps the sale to send; the
+    next due flush sends the numbers as they are then."""
+    api = room["api"]
+    monkeypatch.setattr(flash_events, "STOCK_FRAMES_PER_S", 4)
+    sale = launch(room, quantity=5, per_user_limit=1).get_json()["flash_sale"]
+    viewers = [socketio.test_client(app, namespace="/live") for _ in range(2)]
+    for viewer in viewers:
+        viewer.emit(
+            "join", {"session_id": room["sid"]}, namespace="/live", callback=True
+        )
+    assert flash_events.stock_interval(room["sid"]) == 0.5
+
+    def grab_one(name):
+        client = socketio.test_client(
+            app, namespace="/live", auth={"token": api.user(name)}
+        )
+        ack = client.emit(
+            "grab", {"flash_sale_id": sale["id"]}, namespace="/live", callback=True
+        )
+        assert ack["ok"], ack
+        client.disconnect(namespace="/live")
+
+    def heard():
+        got = viewers[0].get_received("/live")
+        return [e["args"][0]["remaining"] for e in got if e["name"] == "stock"]
+
+    viewers[0].get_received("/live")
+    grab_one("ann_fan")
+    assert flash_events.flush_stock() == 1 and heard() == [4]
+    grab_one("bo_fan")
+    assert flash_events.flush_stock() == 0 and heard() == []  # too soon: kept
+    assert flash_events.stock_to_send() == {sale["id"]}
+    grab_one("cy_fan")
+    time.sleep(0.55)
+    assert flash_events.flush_stock() == 1 and heard() == [2]  # both grabs
+    assert flash_events.flush_stock() == 0 and flash_events.stock_to_send() == set()
+    # a room of normal size hears every flush, as before
+    monkeypatch.setattr(flash_events, "STOCK_FRAMES_PER_S", 10_000)
+    assert flash_events.stock_interval(room["sid"]) == flash_events.STOCK_FLUSH_S
+    grab_one("di_fan")
+    assert flash_events.flush_stock() == 1 and heard() == [1]
+    grab_one("ed_fan")
+    assert flash_events.flush_stock() == 1 and heard() == [0]
 
 
 # --- concurrency --------------------------------------------------------------------

@@ -96,11 +96,12 @@ def register_extensions(app):
         max_http_buffer_size=app.config["SOCKET_MAX_FRAME"],
         manage_session=False,
     )
-    from blueprints import socket_pings
+    from blueprints import socket_pings, socket_rooms
     from blueprints.live import join_state
 
     socket_pings.install()  # one pinging task, not a sleeping greenlet per socket
     join_state.install()  # a live room's kept join state drops when the room hears
+    socket_rooms.install(socketio.server)  # a disconnect leaves only its own rooms
     if app.config["TRUSTED_PROXIES"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 

@@ -129,13 +129,9 @@ def _group_query(alts, fields):
 
 
 def _otherwise(q, extra):
-    """`q`, or for the documents it misses, the `extra` queries."""
-    if not extra:
-        return q
-    others = extra[0] if len(extra) == 1 else DefaultOr(extra)
-    # a union of two, whatever the index's size (a plain Or of three or more on a
-    # small index pre-loads its matches, which `ranking` cannot evaluate)
-    return DefaultOr([q, Q.AndNot(others, q)])
+    """`q`, or the `extra` queries: a document matching several scores once, as
+    the best of them."""
+    return ranking.Best([q, *extra]) if extra else q
 
 
 def build_query(text, fields, match_all=True, with_pinyin=False):

@@ -23,6 +23,7 @@ from collections import OrderedDict
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
 from whoosh.matching import binary, mcore, wrappers
+from whoosh.query import DisjunctionMax
 from whoosh.scoring import BM25FScorer
 from whoosh.util.numeric import byte_to_length
 
@@ -31,6 +32,37 @@ CACHE_RESULTS = 400_000  # documents in the cached leaf sets and score dicts
 CACHE_SEGMENTS = 64  # segments whose field lengths are kept
 # Field-length bytes to lengths, as `reader.doc_field_length` decodes them (0: None).
 _LENGTHS = [byte_to_length(b) if b else None for b in range(256)]
+
+
+class BestMatcher(binary.DisjunctionMaxMatcher):
+    """Whoosh's disjunction-max with the score of the current document: Whoosh's
+    own takes the max of both sides' current scores even when they stand on
+    different documents."""
+
+    def score(self):
+        a, b = self.a, self.b
+        if not a.is_active():
+            return b.score()
+        if not b.is_active():
+            return a.score()
+        id_a, id_b = a.id(), b.id()
+        if id_a < id_b:
+            return a.score()
+        if id_b < id_a:
+            return b.score()
+        return max(a.score(), b.score())
+
+
+class Best(DisjunctionMax):
+    """A document matching any of the subqueries scores as the best of them (a
+    product matching 面霜 and "face cream" counts once): evaluated here a block
+    at a time, and by Whoosh's matchers with the same scores."""
+
+    def _matcher(self, subs, searcher, context):
+        reader = searcher.reader()
+        return self._tree_matcher(
+            subs, BestMatcher, searcher, context, lambda q: q.estimate_size(reader)
+        )
 
 
 class Unsupported(Exception):
@@ -195,12 +227,14 @@ class _Segment:
             for d, s in b.items():
                 out[d] = out[d] + s if d in out else s  # a + b: one addition
             return out
-        if kind is binary.AndNotMatcher:  # a's matches (and scores) not in b
-            a = self.evaluate(m.a)
-            b = _Segment(self.reader, self.offset, False).evaluate(m.b)
+        if kind is BestMatcher:  # the better of two scores where both match
+            a, b = self.evaluate(m.a), self.evaluate(m.b)
             if not scored:
-                return a - b
-            return {d: s for d, s in a.items() if d not in b}
+                return a | b
+            out = dict(a)
+            for d, s in b.items():
+                out[d] = max(out[d], s) if d in out else s
+            return out
         if kind is binary.IntersectionMatcher:
             a, b = self.evaluate(m.a), self.evaluate(m.b)
             if not scored:

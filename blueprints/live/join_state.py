@@ -13,8 +13,9 @@ A room's state (`events.room_state`) has two parts:
 The room's part is kept per session for `LIVE_JOIN_STATE_S` (1 s by default; 0
 builds it every join) and is dropped at once whenever this process delivers a
 message to the room, its own or another process's through the message queue: the
-hook is the Socket.IO manager's `get_participants`, which every delivery to a room
-goes through (`Manager.emit`, local or from the queue). A joiner is in the room
+hooks are the Socket.IO manager's `emit` and, with a queue, `_handle_emit`, which
+every message to a room goes through, whether anyone is in the room here or not
+(`install`). A joiner is in the room
 before its state is read, so a change is either in the copy it gets or in a
 message it hears; only a change that sends no message to the room (a product's
 description edited, say) can be up to `LIVE_JOIN_STATE_S` old, as the page
@@ -89,20 +90,41 @@ def room_part(session_id, build):
 
 
 def install():
-    """Watch deliveries on this app's Socket.IO manager (after `init_app`, which
-    makes a new server and manager)."""
+    """Watch messages to rooms on this app's Socket.IO manager (after `init_app`,
+    which makes a new server and manager): `emit` (this process's messages, sent
+    or queued) and, with a message queue, `_handle_emit` (each one the queue
+    brings, this process's own included). Both run whether or not anyone is in
+    the room here: a room whose last viewer left still drops its kept part."""
     manager = socketio.server.manager
     if getattr(manager, "_livestall_watched", False):
         return
-    participants = manager.get_participants
+    emit = manager.emit
 
-    def get_participants(namespace, room):
-        if isinstance(room, str):
-            delivered(room)
-        elif room is not None:
-            for one in room:
-                delivered(one)
-        return participants(namespace, room)
+    def watched_emit(*args, **kwargs):
+        _note(kwargs.get("to") or kwargs.get("room") or _positional_room(args))
+        return emit(*args, **kwargs)
 
-    manager.get_participants = get_participants
+    manager.emit = watched_emit
+    handle = getattr(manager, "_handle_emit", None)
+    if handle is not None:
+
+        def watched_handle(message):
+            if isinstance(message, dict):
+                _note(message.get("room"))
+            return handle(message)
+
+        manager._handle_emit = watched_handle
     manager._livestall_watched = True
+
+
+def _positional_room(args):
+    """`Manager.emit(event, data, namespace, room, ...)`'s room, if given so."""
+    return args[3] if len(args) > 3 else None
+
+
+def _note(room):
+    if isinstance(room, str):
+        delivered(room)
+    elif isinstance(room, list | tuple):
+        for one in room:
+            delivered(one)

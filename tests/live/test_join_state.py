@@ -177,6 +177,49 @@ def test_a_message_to_the_room_drops_the_kept_part_at_once(world):
     assert joined(world, None)["pinned_product"]["title"] == "青瓷杯 新款"
 
 
+def test_a_message_to_an_empty_room_drops_it_too(world):
+    """The last viewer leaves, the host pins another product (nobody here to hear
+    it), the viewer comes back: the join state has the new pin (the journey's
+    reconnect case, tests/journeys/test_journey_bargain_live.py)."""
+    app, sid = world["app"], world["sid"]
+    app.config["LIVE_JOIN_STATE_S"] = 60
+    assert joined(world, None)["pinned_product"] is None  # kept; nobody is left
+    assert socketio.server.manager.rooms.get(NS, {}) == {}
+    made = world["api"].call(
+        "POST",
+        f"/api/v1/live/{sid}/pin",
+        token=world["tokens"]["host"],
+        json={"product_id": world["cup"]},
+    )
+    assert made.status_code == 200, made.get_json()
+    assert joined(world, None)["pinned_product"]["id"] == world["cup"]
+
+
+def test_a_message_from_the_queue_drops_it(app):
+    """With a message queue, each message the queue brings (`_handle_emit`, the
+    sender's own too) drops the room's kept part, whoever is in the room here."""
+    manager = socketio.server.manager
+    heard = []
+    manager._handle_emit = heard.append  # a stand-in for the queue's handler
+    manager._livestall_watched = False
+    join_state.install()
+    builds = []
+
+    def build():
+        builds.append(1)
+        return {"n": len(builds)}, {}
+
+    join_state.reset()
+    with app.app_context():
+        current_app.config["LIVE_JOIN_STATE_S"] = 60
+        assert join_state.room_part(5, build)[0] == {"n": 1}
+        assert join_state.room_part(5, build)[0] == {"n": 1}  # kept
+        manager._handle_emit({"room": "live:5", "event": "pinned"})
+        assert heard == [{"room": "live:5", "event": "pinned"}]  # handled as before
+        assert join_state.room_part(5, build)[0] == {"n": 2}
+    join_state.reset()
+
+
 def test_a_change_that_sends_nothing_shows_within_the_bound(world):
     app, sid = world["app"], world["sid"]
     host = connect(app, world["tokens"]["host"])

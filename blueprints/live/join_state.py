@@ -39,7 +39,7 @@ _MAX_ROOMS = 10_000  # rooms remembered; past it every copy and mark is dropped
 
 _lock = threading.Lock()
 _seq = itertools.count(1)
-_kept = {}  # session id -> (built at monotonic, seq at start, room part, keep)
+_kept = {}  # session id -> (built at, monotonic; room part; keep)
 _delivered = {}  # session id -> seq of the last delivery to its room
 _floor = {"seq": 0}  # seq when the marks were last dropped: older copies don't count
 
@@ -78,14 +78,14 @@ def room_part(session_id, build):
         with _lock:
             entry = _kept.get(session_id)
         if entry is not None and now - entry[0] < ttl:
-            return entry[2], entry[3]
+            return entry[1], entry[2]
     start = next(_seq)
     part, keep = build()
     if ttl > 0:
         with _lock:
             last = _delivered.get(session_id, 0)
             if start > last and start > _floor["seq"]:
-                _kept[session_id] = (now, start, part, keep)
+                _kept[session_id] = (now, part, keep)
     return part, keep
 
 

@@ -5,7 +5,7 @@ results."""
 
 import pytest
 
-from tests.factories.journeys import call_api
+from tests.factories.journeys import api_user, call_api
 from tests.plugins.axe import assert_accessible
 
 pytestmark = pytest.mark.browser
@@ -20,18 +20,7 @@ PRODUCTS = [
 
 
 def _catalogue(base):
-    token = call_api(
-        base,
-        "POST",
-        "/api/v1/users",
-        body={
-            "username": "clearskin_shop",
-            "email": "clearskin_shop@example.com",
-            "password": "correct horse battery",
-            "role": "merchant",
-            "display_name": "初见 Clearskin",
-        },
-    )["token"]
+    token = api_user(base, "clearskin_shop", "merchant", "初见 Clearskin")
     for title, category, brand, price in PRODUCTS:
         call_api(
             base,

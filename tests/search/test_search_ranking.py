@@ -3,6 +3,7 @@ Whoosh's own matchers and collector give: the same documents, the same score
 floats, the same order (score descending, then document number), over several
 segments with deleted documents, with and without a filter set."""
 
+import operator
 import random
 
 import pytest
@@ -97,3 +98,52 @@ def test_ties_keep_the_lower_document_number(app):
     hits = searcher.search(q, limit=20)
     assert ranking.top(scores, None, 20) == [h.docnum for h in hits]
     assert ranking.top(scores, None, 20) == sorted(scores)[:20]
+
+
+def _whoosh_scores(searcher, q):
+    return {h.docnum: h.score for h in searcher.search(q, limit=None)}
+
+
+def test_a_synonym_group_is_kept_and_answers_as_whoosh_does_after_commits(app):
+    """A word's synonym group (`ranking.Best`) is evaluated once and kept like a
+    term; the kept answer is only reused while the terms' statistics are the same:
+    after a commit that adds products the scores are Whoosh's new ones."""
+    rng = random.Random(5)
+    search_writer.write({"products": (set(), [product(rng, i) for i in range(1, 301)])})
+    q = search_query.product_query("phone case")  # 手机壳 and 保护壳 too
+    assert "Best" in repr(q)
+    searcher = search_store.searcher("products")
+    ranking.clear_cache()
+    first = ranking.matches(searcher, q, scored=True)
+    assert first == _whoosh_scores(searcher, q) and first
+    kept = len(ranking._results.items)
+    again = ranking.matches(searcher, q, scored=True)
+    assert again == first and len(ranking._results.items) == kept  # nothing new
+    search_writer.write(
+        {"products": (set(), [product(rng, i) for i in range(301, 401)])}
+    )
+    searcher = search_store.searcher("products")
+    after = ranking.matches(searcher, q, scored=True)
+    assert after == _whoosh_scores(searcher, q)
+    assert set(after) > set(first)
+
+
+def test_kept_answers_share_their_document_numbers(app):
+    rng = random.Random(6)
+    search_writer.write({"products": (set(), [product(rng, i) for i in range(1, 301)])})
+    searcher = search_store.searcher("products")
+    ranking.clear_cache()
+    tea = ranking.matches(searcher, search_query.product_query("tea"), scored=False)
+    green = ranking.matches(searcher, search_query.product_query("green"), True)
+    both = tea & green.keys()
+    assert both
+    shared = {id(d) for d in green if d in both}
+    assert {id(d) for d in tea if d in both} == shared  # one int object each
+
+
+def test_a_union_with_an_empty_side_is_the_other_side():
+    a = {1: 0.5, 700: 1.25}
+    assert ranking._merged(a, {}, max) is a
+    assert ranking._merged({}, a, max) is a
+    assert ranking._merged(a, {700: 2.0, 9: 1.0}, max) == {1: 0.5, 700: 2.0, 9: 1.0}
+    assert ranking._merged(a, {700: 2.0}, operator.add) == {1: 0.5, 700: 3.25}

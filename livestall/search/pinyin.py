@@ -11,7 +11,9 @@ its phrase dictionary, so 银行 is `yinhang` and 行走 `xingzou`):
 
 A query word of plain Latin letters matches those terms as well as English words
 (`query`), below an English match of the same word. Tone marks and ü are not
-typed: ü is `v` (绿茶 is `lvcha`), as on phone keyboards.
+typed: ü is `v` (绿茶 is `lvcha`), as on phone keyboards. Syllables typed apart
+(`kou hong`) also match as the one term they make together when the index has it
+(`spaced`).
 """
 
 import functools
@@ -22,6 +24,7 @@ from pypinyin import lazy_pinyin
 from livestall.search.analysis import CJK, segment_cached, subwords_of
 
 FIELD = "py"
+JOIN_MAX = 4  # Latin words typed apart that may be read as one pinyin term
 LATIN_WORD = re.compile(r"[a-z]+")
 _NOT_ALNUM = re.compile(r"[^a-z0-9]")
 
@@ -87,3 +90,41 @@ def words_read_as(text, spoken):
             if any(r in spoken for r in readings(word)):
                 found.add(word)
     return found
+
+
+def spaced(words, known):
+    """Runs of Latin words typed apart that are one pinyin term of the index
+    together (`kou hong`: `kouhong`; `hua wei shou ji`: `huaweishouji`): [(start,
+    stop, term)], longest first from the left. `known(term)` tells whether any
+    product has the term."""
+    found, i = [], 0
+    while i < len(words):
+        for j in range(min(len(words), i + JOIN_MAX), i + 1, -1):
+            run = words[i:j]
+            term = "".join(run)
+            if all(map(is_latin_word, run)) and known(term):
+                found.append((i, j, term))
+                i = j
+                break
+        else:
+            i += 1
+    return found
+
+
+def spoken_words(text):
+    """What a title's Chinese words may be read as to be marked for this query:
+    its Latin words, and each run of them typed apart joined (`shou ji ke`:
+    `shouji`, `jike`, `shoujike` too)."""
+    words = [w if is_latin_word(w) else None for w in text.lower().split()]
+    spoken = set(filter(None, words))
+    for i in range(len(words)):
+        for j in range(i + 2, min(len(words), i + JOIN_MAX) + 1):
+            if None in words[i:j]:
+                break
+            spoken.add("".join(words[i:j]))
+    return spoken
+
+
+def known_in(searcher):
+    """Whether any product has this pinyin term (`spaced`)."""
+    return lambda term: searcher.doc_frequency(FIELD, term) > 0

@@ -134,12 +134,26 @@ def _otherwise(q, extra):
     return ranking.Best([q, *extra]) if extra else q
 
 
-def build_query(text, fields, match_all=True, with_pinyin=False):
-    """The scored query for user text (None when nothing searchable is left)."""
+def _joined(groups, parts, known):
+    """`parts` with each run of `pinyin.spaced` as one part: its words, or the
+    run as one pinyin term, whichever scores better."""
+    runs = pinyin.spaced([w.lower() for w, _ in groups], known)
+    for start, stop, term in reversed(runs):
+        spoken = _term_query(term, {pinyin.FIELD: 1.0}, PINYIN_BOOST)
+        parts[start:stop] = [ranking.Best([Q.And(parts[start:stop]), spoken])]
+    return parts
+
+
+def build_query(text, fields, match_all=True, with_pinyin=False, known=None):
+    """The scored query for user text (None when nothing searchable is left).
+    With `known` (products), words typed apart also match as one pinyin term
+    (`pinyin.spaced`)."""
     groups = _groups(text, with_pinyin)
     if not groups:
         return None
     parts = [_group_query(alts, fields) for _, alts in groups]
+    if with_pinyin and EXPAND and known is not None and len(groups) > 1:
+        parts = _joined(groups, parts, known)
     if len(parts) == 1:
         q = parts[0]
     else:
@@ -157,9 +171,9 @@ def build_query(text, fields, match_all=True, with_pinyin=False):
     return q
 
 
-def product_query(text, match_all=True):
+def product_query(text, match_all=True, known=None):
     """`build_query` for products: their fields, pinyin and initials too."""
-    return build_query(text, PRODUCT_FIELDS, match_all, with_pinyin=True)
+    return build_query(text, PRODUCT_FIELDS, match_all, with_pinyin=True, known=known)
 
 
 def query_terms(text):
@@ -216,7 +230,8 @@ def search_products(
     searcher = store.searcher("products")
     columns = store.cached_columns("products", searcher)
     suggestion = correct(searcher, text, (*PRODUCT_FIELDS, pinyin.FIELD))
-    q = product_query(text)
+    known = pinyin.known_in(searcher)
+    q = product_query(text, known=known)
     if q is None:
         result["suggestion"] = suggestion
         return result
@@ -238,14 +253,14 @@ def search_products(
 
     docnums, q_narrowed, scores = matching(q, by_relevance)
     if not docnums:
-        relaxed = product_query(text, match_all=False)
+        relaxed = product_query(text, match_all=False, known=known)
         if relaxed is not None and relaxed != q:
             found = matching(relaxed, by_relevance)
             if found[0]:
                 q, result["relaxed"] = relaxed, True
                 docnums, q_narrowed, scores = found
     if suggestion:
-        sq = product_query(suggestion)
+        sq = product_query(suggestion, known=known)
         if sq is None or not matching(sq)[0]:
             suggestion = None
     result["suggestion"] = suggestion
@@ -273,7 +288,7 @@ def search_products(
         hits = searcher.search(q, filter=allow, limit=start + per_page)
         page_docs = [hit.docnum for hit in hits[start : start + per_page]]
     terms = query_terms(text)
-    spoken = {w for w in text.lower().split() if pinyin.is_latin_word(w)}
+    spoken = pinyin.spoken_words(text)
     for docnum in page_docs:
         stored = searcher.stored_fields(docnum)
         title = stored["title"]

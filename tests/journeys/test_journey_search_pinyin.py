@@ -1,7 +1,7 @@
 """Browser journey (issue 25): on a phone, a shopper types pinyin initials into the
-header box and the lipstick is suggested; `kouhong` and the synonym 唇膏 both put
-it first on the results page, with its matched words marked; axe runs on the
-results."""
+header box and the lipstick is suggested; `kouhong`, `kou hong` and the synonym
+唇膏 all put it first on the results page, with its matched words marked; axe runs
+on the results."""
 
 import pytest
 
@@ -60,6 +60,16 @@ def test_a_phone_shopper_finds_lipstick_by_pinyin_initials_and_synonym(
     assert first.locator("mark").first.inner_text() == "口红"  # read as kouhong
     shots(page, "pinyin-results")
     assert_accessible(page, "pinyin results")
+
+    # syllables typed apart, as a phone keyboard's pinyin mode may leave them
+    box = page.locator("#site-search")
+    box.fill("kou hong")
+    box.press("Enter")
+    page.wait_for_url("**/search?q=kou*hong")
+    first = page.locator(".search-hit .card-title").first
+    assert first.inner_text().startswith("丝绒雾面口红")
+    assert first.locator("mark").first.inner_text() == "口红"
+    shots(page, "pinyin-spaced-results")
 
     page.goto(live_server.url + "/search?q=唇膏")
     first = page.locator(".search-hit .card-title").first

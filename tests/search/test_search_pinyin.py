@@ -49,6 +49,43 @@ def test_mixed_input_and_adjacent_words(world):
     assert titles(search_query.search_products("xhlj"))[:1] == [LONGJING]
 
 
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("kou hong", LIPSTICK),
+        ("Kou  Hong", LIPSTICK),
+        ("shou ji ke", CASE),
+        ("iphone shou ji ke", CASE),
+        ("xi hu long jing", LONGJING),
+        ("lv cha green tea", LONGJING),
+    ],
+)
+def test_pinyin_typed_apart_reads_as_one_word(world, query, first):
+    found = search_query.search_products(query)
+    assert titles(found)[:1] == [first], (query, titles(found))
+    assert not found["relaxed"]  # every word matched: no "some words" fallback
+
+
+def test_words_typed_apart_are_joined_only_into_known_pinyin(world):
+    known = {"kouhong", "shoujike", "shouji"}.__contains__
+    assert pinyin.spaced(["kou", "hong"], known) == [(0, 2, "kouhong")]
+    # the longest known run from the left; English and Chinese words stay
+    assert pinyin.spaced(["nova", "shou", "ji", "ke", "x1"], known) == [
+        (1, 4, "shoujike")
+    ]
+    assert pinyin.spaced(["green", "tea"], known) == []
+    assert pinyin.spaced(["口", "hong"], lambda term: True) == []
+    # not joined: the words keep their own meaning (no product is `greentea`)
+    assert titles(search_query.search_products("green tea"))[:1] == [LONGJING]
+    assert search_query.search_products("hong kong")["total"] == 0
+    # the page marks the words the joined reading matched
+    found = search_query.search_products("kou hong")
+    assert "<mark>口红</mark>" in found["items"][0]["title_highlight"]
+    assert pinyin.spoken_words("Kou hong 口红 lv cha") == {
+        "kou", "hong", "kouhong", "lv", "cha", "lvcha"
+    }  # fmt: skip
+
+
 def test_an_english_word_stays_an_english_word(world):
     # `tea` is English here: its products, and none matched only as pinyin
     found = search_query.search_products("tea")

@@ -103,7 +103,7 @@ format:
 messages: $(VENV)/.runtime
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k Invalid -k NotFound -k NotAllowed \
 	  -k NotAuthenticated -k Conflict -k AlreadyExists -k TooLarge -k UnsupportedMedia \
-	  -k RateLimited -k OutOfStock -k LimitReached -k SaleEnded \
+	  -k RateLimited -k OutOfStock -k LimitReached -k SaleEnded -k Unavailable \
 	  -k NotAllowedByMerchant -k NotForSale -k NotLive -k Banned -k Muted -k SlowMode \
 	  -k SaleNotStarted -k TeamFull -k TeamClosed -k AlreadyInTeam -k TeamNotFormed \
 	  -k DealClosed -k SoldOut -k NotClaimable -k NotOpen -k CampaignClosed \

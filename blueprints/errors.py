@@ -8,6 +8,7 @@ from werkzeug.exceptions import HTTPException
 
 from blueprints.common import translate
 from livestall.errors import DomainError
+from livestall.platform import shared
 
 CODES = {
     400: "bad_request",
@@ -83,6 +84,8 @@ def handle_http(error):
 
 
 def handle_unexpected(error):
+    if (unavailable := shared.outage(error)) is not None:
+        return handle_domain_error(unavailable)
     current_app.logger.exception("Unhandled error")
     return error_response(500, "server_error", str(MESSAGES[500]))
 

@@ -96,6 +96,13 @@ class UnsupportedMedia(DomainError):
     code, status = "unsupported_media_type", 415
 
 
+class Unavailable(DomainError):
+    """A service the site shares between its processes (Redis) is out of reach:
+    try again shortly (`platform.shared.outage`)."""
+
+    code, status = "unavailable", 503
+
+
 class RateLimited(DomainError):
     code, status = "rate_limited", 429
 

@@ -256,9 +256,22 @@ def _error(e):
     return {"ok": False, "error": body}
 
 
+def _lazily_connected(fn, data):
+    """`fn(data)` connected only from its first statement (peewee connects on
+    use), and given back at its end: a crowd's handlers then do not queue for the
+    pool's connections to do work that needs none (see `event`)."""
+    try:
+        return {"ok": True, **(fn(data) or {})}
+    finally:
+        if not db.is_closed():
+            db.close()
+
+
 def event(name, database=True, bare=False):
     """Register a handler that takes a dict payload and answers through its ack
-    (with a database connection for the handler's length, unless it needs none).
+    (with a database connection for the handler's length, unless it needs none;
+    `database="lazy"`: from its first statement, as a `grab` that a batch
+    runs elsewhere needs no connection of its own).
 
     `bare` handlers (the hot ones: `grab`, `chat`, `like`) skip Flask-SocketIO's
     per-event request context (a Request built from the socket's environ, its URL
@@ -274,13 +287,17 @@ def event(name, database=True, bare=False):
             try:
                 if not isinstance(data, dict) or extra:
                     raise Invalid("Send one JSON object.")
+                if database == "lazy":
+                    return _lazily_connected(fn, data)
                 if not database:
                     return {"ok": True, **(fn(data) or {})}
                 with db.connection_context():
                     return {"ok": True, **(fn(data) or {})}
             except DomainError as e:
                 return error(e)
-            except Exception:
+            except Exception as exc:
+                if (unavailable := shared.outage(exc)) is not None:
+                    return error(unavailable)
                 log.exception("live event %s failed", name)
                 return {
                     "ok": False,

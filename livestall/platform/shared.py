@@ -31,7 +31,7 @@ import threading
 import time
 import uuid
 
-from livestall.errors import Conflict
+from livestall.errors import Conflict, Unavailable
 
 log = logging.getLogger(__name__)
 
@@ -178,11 +178,26 @@ _warned = {"at": 0.0}
 
 
 def _warn_unreachable(exc, every_s=5.0):
-    """One log line per `every_s` while Redis is away (not one per grab)."""
+    """One log line per `every_s` while Redis is away (not one per request)."""
     now = time.monotonic()
     if now - _warned["at"] >= every_s:
         _warned["at"] = now
-        log.warning("Redis unreachable, grabs refused as busy: %s", exc)
+        log.warning("Redis unreachable, answering unavailable or busy: %s", exc)
+
+
+def outage(exc):
+    """An `Unavailable` error for `exc` when it is Redis out of reach (down,
+    restarting, a dropped connection), logged once per few seconds; else None.
+    Chat, likes, sign-in's throttle... answer it (503, or an ack with code
+    `unavailable`) instead of a traceback and `server_error` per request."""
+    try:
+        import redis
+    except ImportError:  # (Redis is optional)
+        return None
+    if not isinstance(exc, redis.RedisError):
+        return None
+    _warn_unreachable(exc)
+    return Unavailable("This is briefly unavailable. Try again in a moment.")
 
 
 def release_grab(user_id, token):

@@ -53,3 +53,52 @@ def test_they_know_their_socket(world):
     assert emit(mei, "like", {"session_id": sid, "count": 3}) == {"ok": True}
     # the other socket never joined through mei's sid: its own like is its own
     assert emit(other, "like", {"session_id": sid})["ok"]
+
+
+def test_redis_out_of_reach_is_unavailable_not_a_server_error(world, monkeypatch):
+    """A site of several processes keeps chat's token buckets (and the sign-in
+    throttle) in Redis: while Redis is away a message is answered `unavailable`,
+    in the socket's language, and an API call (a password reset, counted per
+    address) 503, never `server_error`."""
+    import redis
+
+    from blueprints.live import events
+    from livestall.platform import ratelimit
+
+    sid = created(world)["id"]
+    act(world, sid, "start")
+
+    class Away:
+        def take(self, _key):
+            raise redis.exceptions.ConnectionError("Error 111 connecting to redis")
+
+    monkeypatch.setattr(events, "chat_buckets", Away)
+    mei = socketio.test_client(
+        world["app"], namespace=NS, auth={"token": world["tokens"]["shopper"]},
+        headers=ZH,
+    )  # fmt: skip
+    assert emit(mei, "join", {"session_id": sid})["ok"]
+    assert emit(mei, "chat", {"session_id": sid, "body": "在吗"}) == {
+        "ok": False,
+        "error": {"code": "unavailable", "message": "暂时无法使用，请稍后再试。"},
+    }
+
+    def count(*_args, **_kwargs):
+        raise redis.exceptions.TimeoutError("Timeout reading from socket")
+
+    monkeypatch.setattr(ratelimit, "count", count)
+    monkeypatch.setattr(ratelimit, "hit", count)
+    api = world["api"]
+    body = {"email": "mei@example.com"}  # counted per address, then per email
+    resp = api.call("POST", "/api/v1/password-resets", json=body, headers=dict(ZH))
+    assert resp.status_code == 503, resp.get_json()
+    assert resp.get_json()["error"] == {
+        "code": "unavailable",
+        "message": "暂时无法使用，请稍后再试。",
+    }
+    # anything else is still a logged server error
+    monkeypatch.setattr(ratelimit, "count", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr(ratelimit, "hit", lambda *a, **k: 1 / 0)
+    resp = api.call("POST", "/api/v1/password-resets", json=body)
+    assert resp.status_code == 500
+    assert resp.get_json()["error"]["code"] == "server_error"

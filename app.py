@@ -308,7 +308,20 @@ def serve_gevent(app, host, port):
         log_request = pywsgi.WSGIHandler.log_request
 
     log = "default" if app.config["ENV_NAME"] == "development" else None
-    pywsgi.WSGIServer(listener, app, log=log, handler_class=Handler).serve_forever()
+    server = pywsgi.WSGIServer(listener, app, log=log, handler_class=Handler)
+    server.clients = WebSocketClients()
+    server.serve_forever()
+
+
+class WebSocketClients(dict):
+    """gevent-websocket's registry of open WebSockets by client address, which
+    nothing here reads. A client reconnecting from the address and port of a
+    connection whose handler had not ended yet (10,000 sockets reconnecting at
+    once) had the older handler's clean-up remove the newer entry, and the newer
+    one's raise KeyError: a traceback per reconnect. Removing is forgiving here."""
+
+    def __delitem__(self, key):
+        self.pop(key, None)
 
 
 if __name__ == "__main__":

@@ -378,11 +378,17 @@ def _signed_in(query, required=True):
         return None
     user = query.first(conn.user_id)
     if user is None or user.session_version != conn.version or not user.is_active:
-        sid = current_sid()
-        socketio.emit("signed_out", {}, to=sid, namespace=NS)
-        _disconnect_later(sid)
-        raise NotAuthenticated("You were signed out. Sign in again.")
+        raise signed_out()
     return user
+
+
+def signed_out():
+    """The socket's user signed out, changed password or was suspended since it
+    connected: it is told so and disconnected; the error to answer with."""
+    sid = current_sid()
+    socketio.emit("signed_out", {}, to=sid, namespace=NS)
+    _disconnect_later(sid)
+    return NotAuthenticated("You were signed out. Sign in again.")
 
 
 def _user(required=True):
@@ -391,6 +397,15 @@ def _user(required=True):
 
 def current_user_id():
     return _signed_in(_USER_STATE).id
+
+
+def connected_user():
+    """(user id, session version) the socket connected with, not re-read: for a
+    caller that checks them itself at use (a grab's batch, one query for all)."""
+    conn = current_conn()
+    if conn is None or conn.user_id is None:
+        raise NotAuthenticated("Sign in to do this.")
+    return conn.user_id, conn.version
 
 
 def socket_user():

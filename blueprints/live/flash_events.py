@@ -72,13 +72,22 @@ def grab_for(user, sale_id, qty, visitor_id=None):
     return reservation
 
 
-@events.event("grab", bare=True)
+@events.event("grab", bare=True, database="lazy")
 def on_grab(data):
-    user = SimpleNamespace(id=events.current_user_id())  # the grab needs only the id
+    if current_app.config["ASYNC_MODE"] == "gevent":
+        # the batch checks its grabbers are still signed in, in one query
+        # (guard.GrabBatcher): a grab takes no pool connection of its own
+        user_id, version = events.connected_user()
+        user = SimpleNamespace(id=user_id, session_version=version)
+    else:
+        user = SimpleNamespace(id=events.current_user_id())  # only the id
     conn = events.current_conn()
-    reservation = grab_for(
-        user, data.get("flash_sale_id"), data.get("qty", 1), conn.visitor_id
-    )
+    try:
+        reservation = grab_for(
+            user, data.get("flash_sale_id"), data.get("qty", 1), conn.visitor_id
+        )
+    except guard.SignedOut:
+        raise events.signed_out() from None
     return {"reservation": reservation}
 
 

@@ -42,6 +42,8 @@ _seq = itertools.count(1)
 _kept = {}  # session id -> (built at, monotonic; room part; keep)
 _delivered = {}  # session id -> seq of the last delivery to its room
 _floor = {"seq": 0}  # seq when the marks were last dropped: older copies don't count
+_building = {}  # session id -> Event set when its build in flight ends
+FLIGHT_WAIT_S = 10.0  # a join waits this long for another's build, then builds
 
 
 def reset():
@@ -68,24 +70,55 @@ def delivered(room):
         _kept.pop(session_id, None)
 
 
+def _fresh(session_id, ttl):
+    with _lock:
+        entry = _kept.get(session_id)
+    if entry is not None and time.monotonic() - entry[0] < ttl:
+        return entry[1], entry[2]
+    return None
+
+
 def room_part(session_id, build):
     """(room part, keep) for the room: the kept copy if it is fresh, else
     `build()`'s (kept when `LIVE_JOIN_STATE_S` > 0). Callers copy before changing
-    either."""
+    either.
+
+    One build at a time per room: joins that find it on its way wait for it
+    (up to `FLIGHT_WAIT_S`) and take its copy if it was kept. On PostgreSQL a
+    build yields at each statement, and a crowd joining as its copy was dropped
+    each built their own (two processes at 10,000 viewers: a third of the
+    server's time). A copy not kept (a message went out meanwhile) is no answer
+    for them: each then builds its own."""
     ttl = current_app.config.get("LIVE_JOIN_STATE_S", 0)
-    now = time.monotonic()
-    if ttl > 0:
+    if ttl <= 0:
+        return build()
+    found = _fresh(session_id, ttl)
+    if found is not None:
+        return found
+    with _lock:
+        flight = _building.get(session_id)
+        mine = flight is None
+        if mine:
+            flight = _building[session_id] = threading.Event()
+    if not mine:
+        flight.wait(FLIGHT_WAIT_S)
+        return _fresh(session_id, ttl) or _build(session_id, build)
+    try:
+        return _build(session_id, build)
+    finally:
         with _lock:
-            entry = _kept.get(session_id)
-        if entry is not None and now - entry[0] < ttl:
-            return entry[1], entry[2]
+            _building.pop(session_id, None)
+        flight.set()
+
+
+def _build(session_id, build):
+    now = time.monotonic()
     start = next(_seq)
     part, keep = build()
-    if ttl > 0:
-        with _lock:
-            last = _delivered.get(session_id, 0)
-            if start > last and start > _floor["seq"]:
-                _kept[session_id] = (now, part, keep)
+    with _lock:
+        last = _delivered.get(session_id, 0)
+        if start > last and start > _floor["seq"]:
+            _kept[session_id] = (now, part, keep)
     return part, keep
 
 

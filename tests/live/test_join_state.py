@@ -262,3 +262,61 @@ def test_a_part_built_while_a_message_went_out_is_not_kept(app):
         join_state.delivered("live:7")
         assert join_state.room_part(7, build())[0] == {"n": 3}
     join_state.reset()
+
+
+def _joins_at_once(app, n, build):
+    """`n` joins asking for room 7's part at the same moment (threads)."""
+    import threading
+
+    got, start = [], threading.Barrier(n)
+
+    def one():
+        with app.app_context():
+            start.wait()
+            got.append(join_state.room_part(7, build)[0])
+
+    threads = [threading.Thread(target=one) for _ in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    return got
+
+
+def test_joins_that_arrive_during_a_build_wait_for_it(app):
+    """A crowd arriving while the part is being built does not build it again
+    each (on PostgreSQL a build yields at every statement)."""
+    builds = []
+
+    def build():
+        builds.append(1)
+        time.sleep(0.3)  # a build's statements
+        return {"n": len(builds)}, {}
+
+    join_state.reset()
+    app.config["LIVE_JOIN_STATE_S"] = 60
+    got = _joins_at_once(app, 8, build)
+    assert len(builds) == 1
+    assert got == [{"n": 1}] * 8
+    join_state.reset()
+
+
+def test_a_build_a_message_overtook_is_no_answer_for_those_waiting(app):
+    """The build in flight was not kept (a message went to the room while it
+    ran): those waiting may have joined after that message, so each builds."""
+    builds = []
+
+    def build():
+        builds.append(1)
+        if len(builds) == 1:
+            time.sleep(0.3)
+            join_state.delivered("live:7")
+        return {"n": len(builds)}, {}
+
+    join_state.reset()
+    app.config["LIVE_JOIN_STATE_S"] = 60
+    got = _joins_at_once(app, 4, build)
+    assert {"n": 1} in got
+    assert len(builds) > 1  # the waiters did not take the overtaken copy
+    assert got.count({"n": 1}) == 1
+    join_state.reset()

@@ -42,8 +42,9 @@ _seq = itertools.count(1)
 _kept = {}  # session id -> (built at, monotonic; room part; keep)
 _delivered = {}  # session id -> seq of the last delivery to its room
 _floor = {"seq": 0}  # seq when the marks were last dropped: older copies don't count
-_building = {}  # session id -> Event set when its build in flight ends
+_building = {}  # session id -> its build on the way (`_Flight`)
 FLIGHT_WAIT_S = 10.0  # a join waits this long for another's build, then builds
+FLIGHT_TRIES = 4  # builds a join waits for before it builds its own
 
 
 def reset():
@@ -78,42 +79,58 @@ def _fresh(session_id, ttl):
     return None
 
 
+class _Flight:
+    """A build of a room's part on its way: its start (a sequence number), its
+    answer once done (None if it failed), and the event set then."""
+
+    def __init__(self, start):
+        self.start = start
+        self.answer = None
+        self.done = threading.Event()
+
+
 def room_part(session_id, build):
     """(room part, keep) for the room: the kept copy if it is fresh, else
     `build()`'s (kept when `LIVE_JOIN_STATE_S` > 0). Callers copy before changing
     either.
 
-    One build at a time per room: joins that find it on its way wait for it
-    (up to `FLIGHT_WAIT_S`) and take its copy if it was kept. On PostgreSQL a
-    build yields at each statement, and a crowd joining as its copy was dropped
-    each built their own (two processes at 10,000 viewers: a third of the
-    server's time). A copy not kept (a message went out meanwhile) is no answer
-    for them: each then builds its own."""
+    One build at a time per room. A join that finds one on its way waits for it
+    (up to `FLIGHT_WAIT_S`) and takes its answer when that build started after
+    this join did (whatever went to the room after that, the joiner heard), or
+    when it was kept (nothing went to the room while it ran); otherwise it waits
+    for, or makes, the next build. On PostgreSQL a build yields at each statement,
+    and at 10,000 viewers on two processes a crowd joining as the copy was dropped
+    built it each: a third of the server's time."""
     ttl = current_app.config.get("LIVE_JOIN_STATE_S", 0)
     if ttl <= 0:
         return build()
-    found = _fresh(session_id, ttl)
-    if found is not None:
-        return found
-    with _lock:
-        flight = _building.get(session_id)
-        mine = flight is None
-        if mine:
-            flight = _building[session_id] = threading.Event()
-    if not mine:
-        flight.wait(FLIGHT_WAIT_S)
-        return _fresh(session_id, ttl) or _build(session_id, build)
-    try:
-        return _build(session_id, build)
-    finally:
+    entered = next(_seq)  # (the joiner is in the room by now)
+    for _attempt in range(FLIGHT_TRIES):
+        found = _fresh(session_id, ttl)
+        if found is not None:
+            return found
         with _lock:
-            _building.pop(session_id, None)
-        flight.set()
+            flight = _building.get(session_id)
+            mine = flight is None
+            if mine:
+                flight = _building[session_id] = _Flight(next(_seq))
+        if mine:
+            try:
+                flight.answer = _build(session_id, build, flight.start)
+                return flight.answer
+            finally:
+                with _lock:
+                    _building.pop(session_id, None)
+                flight.done.set()
+        if not flight.done.wait(FLIGHT_WAIT_S):
+            break
+        if flight.answer is not None and flight.start > entered:
+            return flight.answer
+    return build()
 
 
-def _build(session_id, build):
+def _build(session_id, build, start):
     now = time.monotonic()
-    start = next(_seq)
     part, keep = build()
     with _lock:
         last = _delivered.get(session_id, 0)

@@ -320,3 +320,35 @@ def test_a_build_a_message_overtook_is_no_answer_for_those_waiting(app):
     assert len(builds) > 1  # the waiters did not take the overtaken copy
     assert got.count({"n": 1}) == 1
     join_state.reset()
+
+
+def test_those_waiting_take_a_build_that_started_after_they_joined(app):
+    """Two joins wait on a build that a message overtook; one of them builds
+    again (overtaken too) and the other takes that build: it started after both
+    had joined, so whatever went to the room since, they heard."""
+    import threading
+
+    builds, got = [], []
+
+    def build():
+        builds.append(1)
+        n = len(builds)
+        time.sleep(0.4)
+        join_state.delivered("live:7")  # every build is overtaken
+        return {"n": n}, {}
+
+    def one(delay):
+        time.sleep(delay)
+        with app.app_context():
+            got.append(join_state.room_part(7, build)[0]["n"])
+
+    join_state.reset()
+    app.config["LIVE_JOIN_STATE_S"] = 60
+    threads = [threading.Thread(target=one, args=(d,)) for d in (0, 0.1, 0.15)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert sorted(got) == [1, 2, 2]
+    assert len(builds) == 2
+    join_state.reset()

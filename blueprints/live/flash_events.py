@@ -54,17 +54,21 @@ def stock_to_send():
         return set(_dirty)
 
 
+def batched():
+    """Whether grabs go through the group-commit batcher (under gevent)."""
+    return current_app.config["ASYNC_MODE"] == "gevent"
+
+
 def grab_for(user, sale_id, qty, visitor_id=None):
     """A grab from the socket or the HTTP API (`flash.guard`); the room hears the
     new stock at the next flush."""
-    gevent = current_app.config["ASYNC_MODE"] == "gevent"
     reservation = guard.grab_for(
         user,
         sale_id,
         qty,
         visitor_id,
         hold_s=current_app.config["FLASH_HOLD_S"],
-        batcher=_batcher if gevent else None,
+        batcher=_batcher if batched() else None,
     )
     with _lock:
         _dirty.add(sale_id)
@@ -74,7 +78,7 @@ def grab_for(user, sale_id, qty, visitor_id=None):
 
 @events.event("grab", bare=True, database="lazy")
 def on_grab(data):
-    if current_app.config["ASYNC_MODE"] == "gevent":
+    if batched():
         # the batch checks its grabbers are still signed in, in one query
         # (guard.GrabBatcher): a grab takes no pool connection of its own
         user_id, version = events.connected_user()

@@ -242,7 +242,7 @@ class _Segment:
         if kind is binary.UnionMatcher:
             a, b = self.evaluate(m.a), self.evaluate(m.b)
             if not scored:
-                return a | b if a and b else a or b
+                return _union(a, b)
             return _merged(a, b, operator.add)  # a + b: one addition
         if kind is BestMatcher:  # the better of two scores where both match
             return self.best(m)
@@ -286,10 +286,7 @@ class _Segment:
             else self.evaluate(child)
             for child in (m.a, m.b)
         )
-        if self.scored:
-            found = _merged(a, b, max)
-        else:
-            found = a | b if a and b else a or b
+        found = _merged(a, b, max) if self.scored else _union(a, b)
         if key is not None:
             _results.put(key, (found, len(found) + 1), len(found) + 1)
         return found
@@ -330,6 +327,11 @@ def _combined(a, b, docnums, how):
     docnums = list(docnums)
     both = map(how, map(a.__getitem__, docnums), map(b.__getitem__, docnums))
     return dict(zip(docnums, both, strict=True))
+
+
+def _union(a, b):
+    """Two sets' union; an empty side gives the other back unchanged."""
+    return a | b if a and b else a or b
 
 
 def _merged(a, b, how):
